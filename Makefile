@@ -1,0 +1,45 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install system-deps ingest run serve test test-fast lint bench eval clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the PDF renderer (a CJK font) and the browser tests (chromium) use.
+system-deps:
+	@bash scripts/system-deps.sh
+
+ingest: install
+	$(BIN)/tbt ingest
+
+run: install ingest
+	$(BIN)/tbt serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/tbt serve --host $(HOST) --port $(PORT)
+
+test: install system-deps
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check assistant bots tests evals
+	$(BIN)/mypy assistant
+
+bench: install
+	$(BIN)/tbt bench ingest
+	$(BIN)/tbt bench search
+	$(BIN)/tbt bench ask
+
+clean:
+	rm -rf var .pytest_cache

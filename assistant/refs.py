@@ -1,0 +1,137 @@
+"""The grammar of the identifiers users quote: WTO symbols, EU acts, RASFF refs, DS numbers, 公告.
+
+One place parses and normalises them so that ingest, retrieval and the citation verifier agree on
+what `g/tbt/n/usa/867/add1` means (`G/TBT/N/USA/867/Add.1`, core `G/TBT/N/USA/867`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# G/TBT/N/USA/867/Rev.2/Add.1 ; tolerant of spaces, case, missing dots.
+_SYMBOL_RE = re.compile(
+    r"G\s*/\s*(?P<agr>TBT|SPS)\s*/\s*N\s*/\s*(?P<member>[A-Z]{2,3})\s*/\s*(?P<num>\d{1,6})"
+    r"(?P<suffix>(?:\s*/\s*(?:Rev|Add|Corr|Suppl)\s*\.?\s*\d{1,3})*)",
+    re.IGNORECASE,
+)
+_SUFFIX_PART_RE = re.compile(r"(Rev|Add|Corr|Suppl)\s*\.?\s*(\d{1,3})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A parsed WTO notification symbol."""
+
+    agreement: str  # TBT or SPS
+    member: str
+    number: int
+    suffix: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def core(self) -> str:
+        return f"G/{self.agreement}/N/{self.member}/{self.number}"
+
+    @property
+    def suffix_text(self) -> str | None:
+        if not self.suffix:
+            return None
+        return "/".join(f"{kind}.{n}" for kind, n in self.suffix)
+
+    def __str__(self) -> str:
+        s = self.suffix_text
+        return f"{self.core}/{s}" if s else self.core
+
+
+def parse_symbol(text: str) -> Symbol | None:
+    """Parse the first notification symbol in `text` (None if there is none)."""
+    m = _SYMBOL_RE.search(text)
+    return _from_match(m) if m else None
+
+
+def find_symbols(text: str) -> list[Symbol]:
+    """Every notification symbol in `text`, in order, without repeats."""
+    seen: dict[str, Symbol] = {}
+    for m in _SYMBOL_RE.finditer(text):
+        s = _from_match(m)
+        seen.setdefault(str(s), s)
+    return list(seen.values())
+
+
+def normalise_symbol(text: str) -> str | None:
+    s = parse_symbol(text)
+    return str(s) if s else None
+
+
+def _from_match(m: re.Match[str]) -> Symbol:
+    parts = tuple(
+        (kind.capitalize(), int(n)) for kind, n in _SUFFIX_PART_RE.findall(m.group("suffix") or "")
+    )
+    member = m.group("member").upper()
+    return Symbol(m.group("agr").upper(), member, int(m.group("num")), parts)
+
+
+# --- other identifiers -------------------------------------------------------------------------
+
+_EU_ACT_RE = re.compile(
+    r"(?:(?P<kind>Regulation|Directive|Decision|Implementing Regulation|Delegated Regulation)\s*)?"
+    r"\((?P<org>EU|EC|EEC|EU,\s*Euratom)\)\s*(?:No\.?\s*)?(?P<a>\d{2,4})/(?P<b>\d{1,4})"
+    r"|(?P<num1>\d{4})/(?P<num2>\d{1,4})/(?P<org2>EU|EC|EEC)",
+    re.IGNORECASE,
+)
+_RASFF_RE = re.compile(r"RASFF\s*(?:No\.?\s*)?(?P<ref>20\d{2}\.\d{1,5})|\b(?P<bare>20[12]\d\.\d{3,5})\b", re.I)
+_DS_RE = re.compile(r"\bDS\s*(?P<n>\d{1,3})\b", re.IGNORECASE)
+_GACC_RE = re.compile(r"(?:海关总署)?公告\s*[〔\[［(（]\s*(?P<y>20\d{2})\s*[〕\]］)）]\s*(?P<n>\d{1,4})\s*号")
+
+
+def find_eu_acts(text: str) -> list[str]:
+    """EU acts quoted in `text`, in the form the corpus uses for refs where possible.
+
+    `(EU) 2017/745` -> `2017/745`; `2009/48/EC` -> `2009/48`. The caller matches these number
+    keys against record refs (see `act_number`).
+    """
+    out: list[str] = []
+    for m in _EU_ACT_RE.finditer(text):
+        key = f"{m.group('a')}/{m.group('b')}" if m.group("a") else f"{m.group('num1')}/{m.group('num2')}"
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def act_number(ref: str) -> str | None:
+    """The year/number key of an EU act ref (`Regulation (EU) 2017/745` -> `2017/745`)."""
+    acts = find_eu_acts(ref)
+    return acts[0] if acts else None
+
+
+def find_rasff(text: str) -> list[str]:
+    out = []
+    for m in _RASFF_RE.finditer(text):
+        ref = m.group("ref") or m.group("bare")
+        r = f"RASFF {ref}"
+        if r not in out:
+            out.append(r)
+    return out
+
+
+def find_disputes(text: str) -> list[str]:
+    out = []
+    for m in _DS_RE.finditer(text):
+        r = f"DS{int(m.group('n'))}"
+        if r not in out:
+            out.append(r)
+    return out
+
+
+def find_gacc(text: str) -> list[str]:
+    out = []
+    for m in _GACC_RE.finditer(text):
+        r = f"海关总署公告〔{m.group('y')}〕{int(m.group('n'))}号"
+        if r not in out:
+            out.append(r)
+    return out
+
+
+def gacc_ref(announcement_number: str) -> str | None:
+    """`公告〔2024〕151号` -> `海关总署公告〔2024〕151号`."""
+    refs = find_gacc(announcement_number)
+    return refs[0] if refs else None
