@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 # G/TBT/N/USA/867/Rev.2/Add.1 ; tolerant of spaces, case, missing dots. The member code FIXTURE is
 # reserved for made-up test fixtures (G/TBT/N/FIXTURE/1), so a fixture can never pass for a real symbol.
+# TPKM is Chinese Taipei's code in WTO symbols (G/TBT/N/TPKM/...), the one four-letter member code.
 _SYMBOL_RE = re.compile(
-    r"G\s*/\s*(?P<agr>TBT|SPS)\s*/\s*N\s*/\s*(?P<member>FIXTURE|[A-Z]{2,3})\s*/\s*(?P<num>\d{1,6})"
+    r"G\s*/\s*(?P<agr>TBT|SPS)\s*/\s*N\s*/\s*(?P<member>FIXTURE|TPKM|[A-Z]{2,3})\s*/\s*(?P<num>\d{1,6})"
     r"(?P<suffix>(?:\s*/\s*(?:Rev|Add|Corr|Suppl)\s*\.?\s*\d{1,3})*)",
     re.IGNORECASE,
 )

@@ -1,0 +1,250 @@
+"""Closed vocabularies translated for Chinese answers: RASFF categories and hazards, NTM codes,
+record types, and the fixed phrases of the offline composer.
+
+Open text (titles, product names, symbols) is never translated: answers quote it as written.
+"""
+
+from __future__ import annotations
+
+RASFF_PRODUCT_CATEGORY_ZH: dict[str, str] = {
+    "alcoholic beverages": "酒精饮料",
+    "animal by-products": "动物副产品",
+    "bivalve molluscs and products thereof": "双壳贝类及其制品",
+    "cephalopods and products thereof": "头足类及其制品",
+    "cereals and bakery products": "谷物及烘焙制品",
+    "cocoa and cocoa preparations, coffee and tea": "可可及其制品、咖啡和茶",
+    "compound feeds": "配合饲料",
+    "confectionery": "糖果",
+    "crustaceans and products thereof": "甲壳类及其制品",
+    "dietetic foods, food supplements and fortified foods": "特殊膳食食品、食品补充剂和强化食品",
+    "dietetic foods, food supplements, fortified foods": "特殊膳食食品、食品补充剂和强化食品",
+    "eggs and egg products": "蛋及蛋制品",
+    "fats and oils": "油脂",
+    "feed additives": "饲料添加剂",
+    "feed materials": "饲料原料",
+    "feed premixtures": "饲料预混料",
+    "fish and fish products": "鱼及鱼制品",
+    "fish and products thereof": "鱼及鱼制品",
+    "food additives and flavourings": "食品添加剂和香料",
+    "food contact materials": "食品接触材料",
+    "fruits and vegetables": "水果和蔬菜",
+    "gastropods": "腹足类",
+    "herbs and spices": "香草和香辛料",
+    "honey and royal jelly": "蜂蜜和蜂王浆",
+    "ices and desserts": "冰品和甜点",
+    "live animals": "活动物",
+    "meat and meat products (other than poultry)": "肉及肉制品（禽肉除外）",
+    "milk and milk products": "乳及乳制品",
+    "natural mineral waters": "天然矿泉水",
+    "non-alcoholic beverages": "无酒精饮料",
+    "nuts, nut products and seeds": "坚果、坚果制品和种子",
+    "other food product / mixed": "其他食品／混合食品",
+    "pet food": "宠物食品",
+    "poultry meat and poultry meat products": "禽肉及禽肉制品",
+    "prepared dishes and snacks": "预制菜肴和零食",
+    "soups, broths, sauces and condiments": "汤料、肉汤、酱料和调味品",
+    "water for human consumption (other)": "饮用水（其他）",
+    "wine": "葡萄酒",
+}
+
+RASFF_HAZARD_CATEGORY_ZH: dict[str, str] = {
+    "adulteration / fraud": "掺假／欺诈",
+    "allergens": "过敏原",
+    "biocontaminants": "生物污染物",
+    "biological contaminants": "生物污染物",
+    "biological contaminants (other)": "生物污染物（其他）",
+    "biotoxins (other)": "生物毒素（其他）",
+    "chemical contamination (other)": "化学污染（其他）",
+    "composition": "成分不合规",
+    "environmental pollutants": "环境污染物",
+    "feed additives": "饲料添加剂",
+    "food additives and flavourings": "食品添加剂和香料",
+    "foreign bodies": "异物",
+    "genetically modified": "转基因",
+    "gmo / novel food": "转基因／新型食品",
+    "heavy metals": "重金属",
+    "industrial contaminants": "工业污染物",
+    "labelling absent/incomplete/incorrect": "标签缺失／不完整／不正确",
+    "metals": "金属",
+    "microbial contaminants (other)": "微生物污染（其他）",
+    "migration": "迁移（食品接触材料物质迁移）",
+    "mycotoxins": "真菌毒素",
+    "natural toxins (other)": "天然毒素（其他）",
+    "non-pathogenic micro-organisms": "非致病微生物",
+    "not determined (other)": "未确定（其他）",
+    "not determined / other": "未确定／其他",
+    "novel food": "新型食品",
+    "organoleptic aspects": "感官问题",
+    "packaging defective / incorrect": "包装缺陷／不正确",
+    "parasitic infestation": "寄生虫感染",
+    "pathogenic micro-organisms": "致病微生物",
+    "pesticide residues": "农药残留",
+    "poor or insufficient controls": "控制不力或不足",
+    "process contaminants": "加工污染物",
+    "radiation": "辐射",
+    "residues of veterinary medicinal products": "兽药残留",
+    "tses": "传染性海绵状脑病（TSE）",
+}
+
+NTM_ZH: dict[str, str] = {
+    "A": "卫生与植物卫生措施", "A1": "出于SPS原因的禁止／限制进口", "A2": "残留限量和物质使用限制",
+    "A3": "标签、标识和包装要求", "A4": "卫生要求", "A5": "消除病虫害的处理", "A6": "生产和加工要求",
+    "A8": "合格评定（SPS）", "B": "技术性贸易壁垒（TBT）措施", "B1": "出于TBT原因的禁止／许可要求",
+    "B2": "限量要求", "B3": "标签、标识和包装要求", "B31": "标签要求", "B32": "标识要求",
+    "B33": "包装要求", "B4": "生产或加工要求", "B6": "产品标识要求", "B7": "产品质量、安全或性能要求",
+    "B8": "合格评定程序", "B81": "产品注册／审批", "B82": "检测要求", "B83": "认证要求",
+    "B84": "检验要求", "B85": "可追溯性要求", "C": "装运前检验及其他手续",
+}
+NTM_EN: dict[str, str] = {
+    "A": "SPS measures", "A1": "SPS import prohibitions/restrictions", "A2": "Residue limits and restricted use of substances",
+    "A3": "Labelling, marking and packaging (SPS)", "A4": "Hygienic requirements", "A5": "Treatment to eliminate pests and diseases",
+    "A6": "Production and processing requirements", "A8": "Conformity assessment (SPS)", "B": "TBT measures",
+    "B1": "Authorisation for TBT reasons", "B2": "Tolerance limits", "B3": "Labelling, marking and packaging",
+    "B31": "Labelling requirements", "B32": "Marking requirements", "B33": "Packaging requirements",
+    "B4": "Production or process requirements", "B6": "Product identity requirements",
+    "B7": "Product quality, safety or performance", "B8": "Conformity assessment", "B81": "Product registration/approval",
+    "B82": "Testing requirements", "B83": "Certification requirements", "B84": "Inspection requirements",
+    "B85": "Traceability requirements", "C": "Pre-shipment inspection and other formalities",
+}
+
+TYPE_LABEL: dict[str, dict[str, str]] = {
+    "notification": {"en": "WTO notification", "zh": "WTO通报"},
+    "regulation": {"en": "Regulation", "zh": "法规"},
+    "case": {"en": "Case", "zh": "案例"},
+    "alert": {"en": "Rejection / alert", "zh": "通报／出口受阻"},
+    "announcement": {"en": "Announcement", "zh": "公告"},
+    "dispute": {"en": "WTO dispute", "zh": "WTO争端"},
+    "form": {"en": "Report form", "zh": "报告表"},
+    "document": {"en": "Document", "zh": "文件"},
+}
+
+COUNTRY_ZH: dict[str, str] = {
+    "China": "中国", "Hong Kong": "中国香港", "Taiwan": "中国台湾", "India": "印度", "Türkiye": "土耳其",
+    "Turkey": "土耳其", "United States": "美国", "Viet Nam": "越南", "Vietnam": "越南", "Thailand": "泰国",
+    "Germany": "德国", "France": "法国", "Italy": "意大利", "Spain": "西班牙", "Netherlands": "荷兰",
+    "Poland": "波兰", "Belgium": "比利时", "Greece": "希腊", "Bulgaria": "保加利亚", "Austria": "奥地利",
+    "Ireland": "爱尔兰", "Czech Republic": "捷克", "Czechia": "捷克", "Denmark": "丹麦", "Sweden": "瑞典",
+    "Finland": "芬兰", "Portugal": "葡萄牙", "Romania": "罗马尼亚", "Hungary": "匈牙利", "Slovakia": "斯洛伐克",
+    "Slovenia": "斯洛文尼亚", "Croatia": "克罗地亚", "Lithuania": "立陶宛", "Latvia": "拉脱维亚",
+    "Estonia": "爱沙尼亚", "Luxembourg": "卢森堡", "Cyprus": "塞浦路斯", "Malta": "马耳他",
+    "Norway": "挪威", "Switzerland": "瑞士", "Iceland": "冰岛", "United Kingdom": "英国",
+    "Brazil": "巴西", "Argentina": "阿根廷", "Egypt": "埃及", "Morocco": "摩洛哥", "Pakistan": "巴基斯坦",
+    "Indonesia": "印度尼西亚", "Malaysia": "马来西亚", "Iran": "伊朗", "Ukraine": "乌克兰", "Japan": "日本",
+    "South Korea": "韩国", "Korea, Republic of": "韩国", "Sri Lanka": "斯里兰卡", "Bangladesh": "孟加拉国",
+    "Nigeria": "尼日利亚", "Ghana": "加纳", "Ecuador": "厄瓜多尔", "Peru": "秘鲁", "Chile": "智利",
+    "Mexico": "墨西哥", "Canada": "加拿大", "Australia": "澳大利亚", "Israel": "以色列", "Uganda": "乌干达",
+    "Ethiopia": "埃塞俄比亚", "Kenya": "肯尼亚", "South Africa": "南非", "Serbia": "塞尔维亚",
+    "Albania": "阿尔巴尼亚", "North Macedonia": "北马其顿", "Bosnia and Herzegovina": "波黑",
+}
+
+
+def _split_multi(value: str) -> list[str]:
+    seen: list[str] = []
+    for part in value.split(";"):
+        p = part.strip()
+        if p and p.lower() != "n/a" and p.lower() not in (s.lower() for s in seen):
+            seen.append(p)
+    return seen
+
+
+def rasff_category(value: str | None, lang: str) -> str:
+    if not value:
+        return ""
+    if lang == "zh":
+        return RASFF_PRODUCT_CATEGORY_ZH.get(value.strip().lower(), value)
+    return value
+
+
+def rasff_hazard_category(value: str | None, lang: str) -> str:
+    """'Pesticide residues; Pesticide residues' -> 'Pesticide residues' / '农药残留'."""
+    if not value:
+        return ""
+    parts = _split_multi(value)
+    if lang == "zh":
+        parts = [RASFF_HAZARD_CATEGORY_ZH.get(p.lower(), p) for p in parts]
+    return "、".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def ntm_label(code: str, lang: str) -> str:
+    table = NTM_ZH if lang == "zh" else NTM_EN
+    return table.get(code.upper(), code)
+
+
+def type_label(rtype: str, lang: str) -> str:
+    return TYPE_LABEL.get(rtype, {}).get(lang, rtype)
+
+
+def country(name: str | None, lang: str) -> str:
+    if not name:
+        return ""
+    return COUNTRY_ZH.get(name, name) if lang == "zh" else name
+
+
+# Fixed phrases of the offline composer, by key.
+PHRASES: dict[str, dict[str, str]] = {
+    "req_heading": {"en": "**What applies to {product} in {market}**", "zh": "**{product}出口{market}：适用的法规与要求**"},
+    "req_heading_noproduct": {"en": "**What applies in {market}**", "zh": "**出口{market}：相关法规与要求**"},
+    "req_heading_nomarket": {"en": "**Rules found for {product}**", "zh": "**{product}：找到的相关法规与要求**"},
+    "regs_heading": {"en": "**Regulations and requirements**", "zh": "**法规与要求**"},
+    "notif_heading": {"en": "**WTO notifications**", "zh": "**相关WTO通报**"},
+    "alerts_heading": {"en": "**Recent rejections and alerts**", "zh": "**近期通报／出口受阻记录**"},
+    "cases_heading": {"en": "**Past cases**", "zh": "**相关案例**"},
+    "other_heading": {"en": "**Other relevant sources**", "zh": "**其他相关资料**"},
+    "next_heading": {"en": "**What to do next**", "zh": "**下一步建议**"},
+    "key_req": {"en": "Key requirements", "zh": "主要要求"},
+    "conformity": {"en": "Conformity route", "zh": "合格评定途径"},
+    "ask_whom": {"en": "Whom to ask", "zh": "咨询"},
+    "in_force": {"en": "entry into force", "zh": "生效"},
+    "applies_from": {"en": "applies from", "zh": "适用日期"},
+    "published": {"en": "published", "zh": "发布"},
+    "distributed": {"en": "distributed", "zh": "分发日期"},
+    "comment_open": {"en": "comments open until {date} ({days} days left)", "zh": "评议截止日期 {date}（还剩 {days} 天）"},
+    "comment_closed": {"en": "comment period closed on {date}", "zh": "评议期已于 {date} 截止"},
+    "hazard": {"en": "hazard", "zh": "危害"},
+    "origin": {"en": "origin", "zh": "原产地"},
+    "notified_by": {"en": "notified by", "zh": "通报国"},
+    "refused": {
+        "en": "I could not find anything in my sources that answers this reliably, so I won't guess.",
+        "zh": "我在现有资料中没有找到能可靠回答这个问题的内容，所以不做猜测。",
+    },
+    "out_of_domain": {
+        "en": "I can only help with foreign technical regulations, standards, certification, SPS measures, WTO notifications, border rejections and barrier reports for exporters.",
+        "zh": "我只能回答与出口相关的国外技术法规、标准、认证、卫生与植物卫生（SPS）措施、WTO通报、出口受阻和贸易壁垒报告等问题。",
+    },
+    "empty": {
+        "en": "Please type a question, for example: \"What certification do Bluetooth earphones need for the EU?\"",
+        "zh": "请输入您的问题，例如：“出口蓝牙耳机到欧盟需要什么认证？”",
+    },
+    "refuse_next": {
+        "en": "You can: rephrase with the product and the destination market (e.g. \"toys to the US\"); quote a notification symbol such as G/TBT/N/…; report the barrier you met (type \"report a barrier\"); or ask China's WTO/TBT enquiry point or your local TBT centre.",
+        "zh": "您可以：换个说法并写明产品和目标市场（如“玩具出口美国”）；直接输入通报号（如 G/TBT/N/…）；如果遇到了壁垒，输入“报告壁垒”填写征集表；或咨询中国WTO/TBT咨询点或当地技术性贸易措施研究评议基地。",
+    },
+    "unknown_ref": {
+        "en": "I have no record of {ref} in my sources, so I can't say what it contains. Check the symbol, or search the notification on the WTO ePing platform.",
+        "zh": "我的资料中没有 {ref} 的记录，因此无法说明其内容。请核对编号，或在WTO ePing平台查询该通报。",
+    },
+    "help": {
+        "en": "I help exporters with foreign technical barriers to trade. Ask me, in Chinese or English: what a product needs to enter a market (\"LED lamps to the UK\"), what a WTO notification says (G/TBT/N/…), recent rejections of a product (\"goji berries EU RASFF\"), past cases, or type \"report a barrier\" to file a report into China's national intake form.",
+        "zh": "我帮助出口企业应对国外技术性贸易措施。您可以用中文或英文问我：某产品出口某市场需要什么（如“LED灯出口英国”）；某个WTO通报讲了什么（G/TBT/N/…）；某产品最近被通报／退运的情况（如“枸杞 欧盟 通报”）；以往案例；或输入“报告壁垒”，我会帮您填写《技术性贸易措施征集表》。",
+    },
+    "clarify_market": {"en": "Which market are you exporting {product} to?", "zh": "您的{product}要出口到哪个市场？"},
+    "clarify_product": {"en": "Which product is it about (e.g. toys, LED lamps, tea)?", "zh": "请问是什么产品？（例如：玩具、LED灯、茶叶）"},
+    "start_report": {"en": "Start a barrier report", "zh": "开始填写壁垒报告"},
+    "report_offer": {
+        "en": "If you have met this barrier yourself, I can take your report now and fill China's national intake form for you: type \"start report\".",
+        "zh": "如果您的企业已经遇到了这一壁垒，我可以现在就帮您填写《技术性贸易措施征集表》：请输入“开始报告”。",
+    },
+    "detail_heading": {"en": "**[{n}] {ref}**", "zh": "**[{n}] {ref}**"},
+    "no_such_citation": {
+        "en": "There is no source [{n}] in my last answer (it had {count}).",
+        "zh": "上一条回答中没有第 {n} 条来源（共 {count} 条）。",
+    },
+    "symbol_heading": {"en": "**{ref}**", "zh": "**{ref}**"},
+    "family": {"en": "Documents of this notification", "zh": "该通报的系列文件"},
+}
+
+
+def phrase(key: str, lang: str, **kwargs: object) -> str:
+    entry = PHRASES[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**kwargs) if kwargs else text

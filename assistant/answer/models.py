@@ -1,0 +1,62 @@
+"""What the assistant returns to every channel: an Answer with numbered citations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """Source [n] of an answer; `ref` is what a user would quote."""
+
+    n: int
+    ref: str
+    type: str
+    title: str
+    url: str | None = None
+    snippet: str = ""
+    cite: str | None = None  # ref plus place, e.g. "Regulation (EU) 2017/745, Article 52"
+    page: int | None = None
+
+
+class Answer(BaseModel):
+    """The channel-agnostic answer. Channels format it; they never change what it says."""
+
+    text: str
+    language: str  # zh or en
+    citations: list[Citation] = Field(default_factory=list)
+    intent: str = "rules"
+    markets: list[str] = Field(default_factory=list)
+    hs: list[str] = Field(default_factory=list)
+    refused: bool = False
+    followups: list[str] = Field(default_factory=list)
+    analysis: dict[str, Any] = Field(default_factory=dict)
+    session_id: str | None = None
+    composer: str = "offline"  # offline | llm | llm-fallback | intake | dialogue
+    choices: list[str] = Field(default_factory=list)  # quick replies (clarifying question, intake)
+    report_number: str | None = None
+    mode: str = "ask"  # ask | report (a barrier-report conversation is under way)
+    notes: list[str] = Field(default_factory=list)  # e.g. verifier removals, for logs and staff
+
+
+class Evidence(BaseModel):
+    """One retrieved record handed to a composer, numbered as it will be cited."""
+
+    n: int
+    ref: str
+    type: str
+    title: str
+    cite: str
+    snippet: str
+    text: str  # the chunk text the composer may quote from
+    url: str | None = None
+    page: int | None = None
+    score: float = 0.0
+    record: dict[str, Any] = Field(default_factory=dict)  # the full record (all typed fields)
+
+    def citation(self) -> Citation:
+        return Citation(
+            n=self.n, ref=self.ref, type=self.type, title=self.title, url=self.url,
+            snippet=self.snippet, cite=self.cite, page=self.page,
+        )

@@ -1,0 +1,82 @@
+"""The FastAPI app: JSON API, web chat and offline API docs around one core.
+
+`tbt serve` runs `create_app` as a uvicorn factory. The app starts without an index: the core is
+built on first use (see services.py), /healthz reports `index.ready`, API routes answer 503 and
+pages say how to build the index.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from assistant.api import (
+    docs,
+    errors,
+    routes_ask,
+    routes_health,
+    routes_records,
+    routes_search,
+    web,
+)
+from assistant.api.services import Services
+from assistant.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Answers questions about foreign technical barriers to trade (TBT/SPS) for exporters, grounded in
+indexed records (WTO notifications, regulations, RASFF border rejections, China Customs
+announcements, past cases, report forms). Every answer carries numbered citations.
+
+Errors are JSON: `{"error": "message"}`. 503 means the index is not built yet: run `tbt ingest`.
+"""
+
+OPTIONAL_ROUTERS = ("assistant.api.reports",)
+
+
+def _optional_router(module: str) -> APIRouter | None:
+    """A router from a module that may not exist in this build; a broken module still fails."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            log.info("%s is not available; its routes are not served", module)
+            return None
+        raise
+    router = getattr(mod, "router", None)
+    return router if isinstance(router, APIRouter) else None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app for `settings` (default: the environment's TBT_* settings)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="tbt-assistant",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=[
+            {"name": "ask", "description": "Questions and answers with citations."},
+            {"name": "search", "description": "Retrieval only."},
+            {"name": "records", "description": "Indexed records by reference."},
+            {"name": "health", "description": "Liveness and index status."},
+        ],
+    )
+    app.state.settings = settings
+    app.state.services = Services(settings)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    docs.install(app)
+    for router in (routes_health.router, routes_ask.router, routes_search.router, routes_records.router):
+        app.include_router(router)
+    for module in OPTIONAL_ROUTERS:
+        optional = _optional_router(module)
+        if optional is not None:
+            app.include_router(optional)
+    app.include_router(web.router)
+    return app

@@ -1,0 +1,177 @@
+"""Labels of the web pages in Chinese and English.
+
+Only the chrome of the page is translated here; what the assistant says comes from the core in
+the language of the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from assistant.answer.i18n import type_label
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_COOKIE = "tbt_lang"
+
+INDEX_NOT_READY = {
+    "en": "The index is not built yet: run `tbt ingest`.",
+    "zh": "索引尚未建立：请先运行 `tbt ingest`。",
+}
+
+EXAMPLES: dict[str, list[str]] = {
+    "zh": [
+        "出口蓝牙耳机到欧盟需要什么认证?",
+        "我们的枸杞在欧盟被通报了怎么办?",
+        "美国FCC新规对我们有什么影响?",
+        "怎么报告贸易壁垒?",
+    ],
+    "en": [
+        "What does G/TBT/N/USA/867/Add.1 change?",
+        "Which certification do Bluetooth earphones need for the EU?",
+        "Our goji berries were flagged in the EU. What now?",
+        "How do I report a trade barrier?",
+    ],
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "TBT/SPS Assistant",
+        "tagline": "Foreign technical regulations, WTO notifications and border rejections, with sources.",
+        "placeholder": "Ask about a product, market or notification…",
+        "send": "Send",
+        "sending": "Thinking…",
+        "new_chat": "New chat",
+        "you": "You",
+        "assistant": "Assistant",
+        "sources": "Sources",
+        "record": "Record details",
+        "official": "Official text",
+        "page": "p.",
+        "try": "Try one of these:",
+        "index_ready": "Index ready",
+        "index_missing": "Index not built",
+        "records": "records",
+        "refused": "Not enough evidence",
+        "followups": "You could also ask",
+        "choices": "Choose",
+        "error_empty": "Please type a question.",
+        "error_too_long": "The question is too long (at most 10,000 characters).",
+        "error_failed": "Something went wrong while answering. Please try again.",
+        "error_session": "The conversation could not be continued; a new one was started.",
+        "report_number": "Report number",
+        "back": "Back to the chat",
+        "not_found": "No record with this reference.",
+        "fields": "Fields",
+        "api_docs": "API",
+        "lang_switch": "中文",
+        "disclaimer": "Answers come from the indexed records only. Check the official text before you act.",
+        "keyboard_hint": "Enter to send · Shift+Enter for a new line",
+    },
+    "zh": {
+        "title": "技术性贸易措施助手",
+        "tagline": "国外技术法规、WTO 通报与出口受阻信息，一问即答，条条有出处。",
+        "placeholder": "输入产品、目标市场或通报号…",
+        "send": "发送",
+        "sending": "正在检索…",
+        "new_chat": "新对话",
+        "you": "我",
+        "assistant": "助手",
+        "sources": "来源",
+        "record": "记录详情",
+        "official": "官方原文",
+        "page": "第",
+        "try": "试试这些问题：",
+        "index_ready": "索引就绪",
+        "index_missing": "索引未建立",
+        "records": "条记录",
+        "refused": "证据不足",
+        "followups": "您还可以问",
+        "choices": "请选择",
+        "error_empty": "请输入问题。",
+        "error_too_long": "问题过长（最多 10000 个字符）。",
+        "error_failed": "回答时出现错误，请重试。",
+        "error_session": "无法继续原对话，已开始新对话。",
+        "report_number": "报告编号",
+        "back": "返回对话",
+        "not_found": "没有找到这个编号的记录。",
+        "fields": "字段",
+        "api_docs": "API",
+        "lang_switch": "English",
+        "disclaimer": "回答仅依据已收录的记录，行动前请核对官方原文。",
+        "keyboard_hint": "回车发送 · Shift+回车换行",
+    },
+}
+
+# Field names shown on the record page; anything not listed is shown by its key.
+_FIELDS: dict[str, tuple[str, str]] = {
+    "ref": ("Reference", "编号"), "type": ("Type", "类型"), "title": ("Title", "标题"),
+    "title_en": ("Title (English)", "英文标题"), "title_zh": ("Title (Chinese)", "中文标题"),
+    "summary_en": ("Summary", "英文摘要"), "summary_zh": ("Summary (Chinese)", "摘要"),
+    "markets": ("Markets", "市场"), "hs": ("HS codes", "HS 编码"), "ntm": ("NTM codes", "非关税措施代码"),
+    "issuer": ("Issuer", "发布机构"), "dates": ("Dates", "日期"), "key_dates": ("Key dates", "关键日期"),
+    "url": ("Official link", "官方链接"), "source": ("Source", "来源"), "licence": ("Licence", "许可"),
+    "as_of": ("Checked on", "核对日期"), "related": ("Related records", "相关记录"),
+    "keywords": ("Keywords", "关键词"), "text": ("Text", "正文"), "language": ("Language", "语言"),
+    "agreement": ("Agreement", "协定"), "member": ("Notifying member", "通报成员"),
+    "core_symbol": ("Core notification", "核心通报"), "suffix": ("Suffix", "后缀"),
+    "notification_type": ("Notification type", "通报类型"), "article": ("Article", "通报条款"),
+    "products": ("Products", "产品"), "objectives": ("Objectives", "目的"),
+    "comment_url": ("Comments", "评议链接"), "measure_kind": ("Kind of measure", "措施类型"),
+    "scope_en": ("Scope", "英文适用范围"), "scope_zh": ("Scope (Chinese)", "适用范围"),
+    "requirements_en": ("Requirements", "英文要求"), "requirements_zh": ("Requirements (Chinese)", "要求"),
+    "conformity_en": ("Conformity assessment", "英文合格评定"),
+    "conformity_zh": ("Conformity assessment (Chinese)", "合格评定"),
+    "enquiry_en": ("Enquiries", "英文咨询"), "enquiry_zh": ("Enquiries (Chinese)", "咨询"),
+    "notifications": ("WTO notifications", "相关通报"), "outcome_en": ("Outcome", "英文结果"),
+    "outcome_zh": ("Outcome (Chinese)", "结果"), "lessons_en": ("Lessons", "英文经验"),
+    "lessons_zh": ("Lessons (Chinese)", "经验"), "figures_en": ("Figures", "英文数据"),
+    "figures_zh": ("Figures (Chinese)", "数据"), "system": ("System", "系统"),
+    "notifying_country": ("Notified by", "通报国"), "origin": ("Origin", "原产国"),
+    "origin_code": ("Origin code", "原产国代码"), "product": ("Product", "产品"),
+    "product_category": ("Product category", "产品类别"), "hazard": ("Hazard", "危害"),
+    "hazard_category": ("Hazard category", "危害类别"), "kind": ("Kind", "种类"),
+    "category": ("Category", "类别"), "document_type": ("Document type", "文件类型"),
+    "status": ("Status", "状态"), "answer": ("Official answer", "官方答复"),
+    "complainant": ("Complainant", "起诉方"), "respondent": ("Respondent", "被诉方"),
+    "agreements": ("Agreements cited", "援引的协定条款"), "fields": ("Form fields", "表格字段"),
+    "how_to_en": ("How to file", "英文提交方式"), "how_to_zh": ("How to file (Chinese)", "提交方式"),
+    "path": ("File", "文件"),
+    # dates
+    "distributed": ("distributed", "分发"), "published": ("published", "发布"),
+    "adopted": ("adopted", "通过"), "entry_into_force": ("entry into force", "生效"),
+    "applies_from": ("applies from", "适用"), "comment_deadline": ("comments until", "评议截止"),
+    "event": ("event", "事件"),
+}
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "en": {k: v[0] for k, v in _FIELDS.items()},
+    "zh": {k: v[1] for k, v in _FIELDS.items()},
+}
+
+
+def pick_lang(*candidates: str | None) -> str:
+    """The first supported language among the candidates (query param, cookie, header...)."""
+    for cand in candidates:
+        if not cand:
+            continue
+        code = cand.strip().lower()[:2]
+        if code in LANGS:
+            return code
+    return DEFAULT_LANG
+
+
+def lang_from_accept(header: str | None) -> str | None:
+    """zh or en from an Accept-Language header, whichever comes first; None when neither."""
+    for part in (header or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGS:
+            return code
+    return None
+
+
+def labels(lang: str) -> Mapping[str, str]:
+    return LABELS.get(lang, LABELS[DEFAULT_LANG])
+
+
+def record_type(rtype: str, lang: str) -> str:
+    return type_label(rtype, lang)

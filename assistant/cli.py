@@ -1,0 +1,257 @@
+"""The `tbt` command: ingest, search, ask, report, eval, bench, stats, serve.
+
+A thin typer layer over the core; heavy imports happen inside the commands so `tbt --help` is quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.config import Settings, get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="tbt-assistant: TBT/SPS market-access assistant.")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print figures.")
+eval_app = typer.Typer(no_args_is_help=True, help="Evaluation harnesses (retrieval, answers, intake).")
+app.add_typer(bench_app, name="bench")
+app.add_typer(eval_app, name="eval")
+
+try:  # the barrier-report commands live with the reports feature
+    from assistant.reports.cli import report_app
+
+    app.add_typer(report_app, name="report", help="Barrier reports: draft, show, export.")
+except ImportError:  # pragma: no cover - only while the feature is absent
+    pass
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _echo_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+# -- ingest ------------------------------------------------------------------------------------
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Extra files or folders to add.")] = None,
+    force: Annotated[bool, typer.Option(help="Rebuild even if no source changed.")] = False,
+    reset: Annotated[bool, typer.Option(help="Forget extra paths added by earlier runs.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Build or update the index from corpus/ and any extra files or folders."""
+    from assistant.ingest.pipeline import run_ingest
+
+    settings = _settings()
+    progress = _progress_printer(enabled=not as_json)
+    try:
+        report = run_ingest(settings, paths or [], force=force, reset_extra=reset, progress=progress, measure_memory=True)
+    finally:
+        progress("done", 0, 0)
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        _print_ingest_summary(report)
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
+    """A rich progress bar on a terminal, plain lines otherwise."""
+    state: dict[str, Any] = {}
+    tty = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not enabled:
+            return
+        if stage == "done":
+            bar = state.pop("bar", None)
+            if bar is not None:
+                bar.stop()
+            return
+        if tty:
+            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+            bar = state.get("bar")
+            if bar is None:
+                bar = Progress(TextColumn("{task.description:>9}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), transient=True)
+                bar.start()
+                state["bar"] = bar
+                state["tasks"] = {}
+            tasks = state["tasks"]
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+        else:
+            last = state.get(stage)
+            if done == total or last is None or done - last >= max(total // 5, 1):
+                state[stage] = done
+                sys.stderr.write(f"{stage}: {done}/{total}\n")
+
+    return progress
+
+
+def _print_ingest_summary(report: Any) -> None:
+    if report.noop:
+        typer.echo(f"No source changed since the last ingest; index {report.generation} is current "
+                   f"({report.records} records, {report.chunks} chunks). Use --force to rebuild.")
+        return
+    typer.echo(f"Ingested {report.records} records as {report.chunks} chunks in {report.seconds:.1f} s "
+               f"(embedded {report.embedded}, reused {report.reused}).")
+    for t, n in sorted(report.records_by_type.items()):
+        typer.echo(f"  {t:<13} {n:>7}")
+    for src in report.sources:
+        typer.echo(f"  {src['records']:>7}  {src['path']}  [{src['loader'] or 'unrecognised'}]"
+                   + (f"  ({src['issues']} issues)" if src["issues"] else ""))
+    if report.issues:
+        typer.echo(f"{len(report.issues)} issue(s):", err=True)
+        for issue in report.issues[:50]:
+            typer.echo(f"  {issue}", err=True)
+        if len(report.issues) > 50:
+            typer.echo(f"  ... and {len(report.issues) - 50} more", err=True)
+    if not report.ok:
+        typer.echo("Nothing could be ingested.", err=True)
+
+
+# -- search ------------------------------------------------------------------------------------
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="The question or keywords.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
+    market: Annotated[str | None, typer.Option(help="Only records for this market (EU, USA, 美国...).")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Only this record type.")] = None,
+    hs: Annotated[str | None, typer.Option(help="Only records covering this HS code (hierarchical).")] = None,
+    batch: Annotated[Path | None, typer.Option(help="File with one query per line.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ranked records for a query (or for each line of --batch FILE)."""
+    from assistant.index.store import IndexNotReady
+    from assistant.retrieve.search import get_searcher
+
+    if query is None and batch is None:
+        typer.echo("Give a QUERY or --batch FILE.", err=True)
+        raise typer.Exit(2)
+    try:
+        searcher = get_searcher(_settings())
+    except IndexNotReady as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    queries = [query] if query is not None else _read_lines(batch)
+    for q in queries:
+        resp = searcher.search(q, k, market=market, type=type_, hs=hs)
+        if as_json or batch is not None:
+            _echo_json([h.as_dict() for h in resp.hits])
+            continue
+        if not resp.hits:
+            typer.echo("Nothing relevant found.")
+        for i, h in enumerate(resp.hits, 1):
+            typer.echo(f"{i:>2}. [{h.score:.2f}] {h.cite}  ({h.type}; {', '.join(h.markets) or '-'})")
+            typer.echo(f"    {h.title[:120]}")
+            typer.echo(f"    {h.snippet[:200]}")
+
+
+def _read_lines(path: Path | None) -> list[str]:
+    assert path is not None
+    try:
+        return [line.rstrip("\n") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except OSError as exc:
+        typer.echo(f"Cannot read {path}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+# -- stats -------------------------------------------------------------------------------------
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts by record type and source, index size, last ingest time."""
+    from assistant.index.store import current_generation, read_manifest
+
+    settings = _settings()
+    gen = current_generation(settings)
+    if gen is None:
+        typer.echo("No index yet: run `tbt ingest`.", err=True)
+        raise typer.Exit(1)
+    m = read_manifest(gen)
+    size = sum(p.stat().st_size for p in gen.rglob("*") if p.is_file())
+    out = {
+        "generation": gen.name,
+        "last_ingest": m.get("created"),
+        "records": m.get("records"),
+        "chunks": m.get("chunks"),
+        "records_by_type": m.get("records_by_type"),
+        "records_by_source": m.get("records_by_source"),
+        "sources": m.get("sources"),
+        "embedder": m.get("embedder"),
+        "index_bytes": size,
+        "issues": len(m.get("issues", [])),
+    }
+    if as_json:
+        _echo_json(out)
+        return
+    typer.echo(f"Index {out['generation']} built {out['last_ingest']} with {out['embedder']}: "
+               f"{out['records']} records, {out['chunks']} chunks, {size / 2**20:.1f} MiB")
+    for t, n in sorted((out["records_by_type"] or {}).items()):
+        typer.echo(f"  {t:<13} {n:>7}")
+    typer.echo("By source:")
+    for s, n in sorted((out["records_by_source"] or {}).items(), key=lambda kv: -kv[1]):
+        typer.echo(f"  {n:>7}  {s}")
+
+
+# -- serve -------------------------------------------------------------------------------------
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the web chat, the JSON API and the staff pages."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run("assistant.api.app:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port, log_level=settings.log_level.lower())
+
+
+# -- bench -------------------------------------------------------------------------------------
+@bench_app.command("ingest")
+def bench_ingest(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Cold and incremental ingest of the shipped corpus in a scratch data dir."""
+    from assistant.bench import bench_ingest as run
+
+    out = run(_settings())
+    _echo_json(out) if as_json else typer.echo(out["text"])
+
+
+@bench_app.command("search")
+def bench_search(
+    n: Annotated[int, typer.Option(help="How many queries (from the question set).")] = 200,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search latency p50/p95, with BM25 alone and dense alone beside the hybrid."""
+    from assistant.bench import bench_search as run
+
+    out = run(_settings(), n)
+    _echo_json(out) if as_json else typer.echo(out["text"])
+
+
+@bench_app.command("ask")
+def bench_ask(
+    n: Annotated[int, typer.Option()] = 100,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Offline answer latency p50/p95."""
+    from assistant.bench import bench_ask as run
+
+    out = run(_settings(), n)
+    _echo_json(out) if as_json else typer.echo(out["text"])
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

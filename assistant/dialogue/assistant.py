@@ -1,0 +1,352 @@
+"""`Assistant.ask`: the one entry point every channel calls.
+
+It keeps the conversation (sessions in the database), routes a message to the question-answering
+path or to the barrier-report conversation, retrieves evidence, composes (offline by default, an
+OpenAI-compatible model when configured, verified and with the offline answer as fallback) and
+refuses when the evidence is not there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+import secrets
+import threading
+from typing import Any
+
+from assistant.answer.evidence import build_evidence, record_text
+from assistant.answer.i18n import phrase
+from assistant.answer.models import Answer, Citation, Evidence
+from assistant.answer.offline import Composed, OfflineComposer
+from assistant.config import Settings
+from assistant.dialogue.followup import citation_request, is_yes, merge_topic, wants_report
+from assistant.refs import find_symbols
+
+log = logging.getLogger("assistant.dialogue")
+
+MAX_INPUT = 10_000
+ANALYSIS_CHARS = 2_000
+REFUSE_BELOW = 0.36
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+MARKET_CHOICES = {"zh": ["欧盟", "美国", "英国", "日本", "韩国", "东盟"], "en": ["EU", "USA", "UK", "Japan", "Korea", "ASEAN"]}
+PRODUCT_CHOICES = {"zh": ["蓝牙耳机", "玩具", "LED灯", "化妆品", "茶叶", "医疗器械"], "en": ["Bluetooth earphones", "toys", "LED lamps", "cosmetics", "tea", "medical devices"]}
+
+
+def _analysis_dict(a: Any) -> dict[str, Any]:
+    if hasattr(a, "model_dump"):
+        return dict(a.model_dump(mode="json"))
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        return dataclasses.asdict(a)
+    return dict(a)
+
+
+def _with(a: Any, **fields: Any) -> Any:
+    if hasattr(a, "model_copy"):
+        return a.model_copy(update=fields)
+    return dataclasses.replace(a, **fields)
+
+
+class Assistant:
+    """Thread-safe; one per process (the API keeps one in app.state)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._searcher: Any = None
+        self._sessions: Any = None
+        self._intake: Any = None
+        self._llm: Any = None
+
+    # -- lazily built parts ------------------------------------------------------------------
+    @property
+    def searcher(self) -> Any:
+        from assistant.retrieve.search import get_searcher
+
+        return get_searcher(self.settings)  # follows a newly switched index generation
+
+    @property
+    def sessions(self) -> Any:
+        if self._sessions is None:
+            with self._lock:
+                if self._sessions is None:
+                    from assistant.db import init_db
+                    from assistant.dialogue.sessions import SessionStore
+
+                    self._engine = init_db(self.settings)
+                    self._sessions = SessionStore(self._engine)
+        return self._sessions
+
+    @property
+    def intake(self) -> Any:
+        if self._intake is None:
+            _ = self.sessions
+            with self._lock:
+                if self._intake is None:
+                    from assistant.reports.conversation import IntakeConversation
+                    from assistant.reports.store import ReportStore
+
+                    vocab = None
+                    try:
+                        vocab = self.searcher.vocab
+                    except Exception:  # no index yet: the intake still works without links
+                        vocab = None
+                    self._intake = IntakeConversation(ReportStore(self._engine), linker=self._link, vocab=vocab)
+        return self._intake
+
+    @property
+    def llm(self) -> Any:
+        if self._llm is None and self.settings.llm_enabled:
+            from assistant.answer.llm import LLMComposer
+
+            self._llm = LLMComposer(self.settings)
+        return self._llm
+
+    def today(self) -> dt.date:
+        if self.settings.today:
+            return dt.date.fromisoformat(self.settings.today)
+        return dt.date.today()
+
+    # -- entry point -----------------------------------------------------------------------
+    def ask(self, text: str | None, session_id: str | None = None, lang: str | None = None, channel: str = "api") -> Answer:
+        session_id = session_id or secrets.token_urlsafe(12)
+        state = self.sessions.load(session_id) or {}
+        text = (text or "").strip()[:MAX_INPUT]
+        lang = lang if lang in ("zh", "en") else None
+        try:
+            answer = self._route(text, state, lang, channel)
+        finally:
+            state["turns"] = int(state.get("turns", 0)) + 1
+            self.sessions.save(session_id, state, self.settings.session_ttl_hours)
+        answer.session_id = session_id
+        return answer
+
+    # -- routing ---------------------------------------------------------------------------
+    def _route(self, text: str, state: dict[str, Any], lang: str | None, channel: str) -> Answer:
+        if state.get("mode") == "report" and state.get("intake") is not None:
+            return self._intake_turn(text, state, lang, channel)
+        if not text:
+            lang = lang or state.get("lang") or "zh"
+            return Answer(text=phrase("empty", lang), language=lang, refused=True, intent="help",
+                          followups=[phrase("start_report", lang)])
+        n = citation_request(text)
+        if n is not None and state.get("last_citations"):
+            return self._open_citation(n, state, lang or state.get("lang") or "zh")
+        if wants_report(text) or (state.get("offered_report") and is_yes(text)):
+            return self._start_intake(text, state, lang, channel)
+
+        from assistant.retrieve.analyze import analyze
+
+        searcher = self.searcher
+        analysis = analyze(text[:ANALYSIS_CHARS], searcher.vocab)
+        a = _analysis_dict(analysis)
+        lang = lang or a.get("answer_language") or state.get("lang") or "zh"
+        if a.get("language") == "mixed" and state.get("lang") and lang is None:
+            lang = state["lang"]
+        state["lang"] = lang
+        merged, did_merge = merge_topic(a, state.get("topic"), text)
+        if did_merge:
+            words = [str(w) for w in merged.get("products", [])] + list(merged.get("markets", []))
+            from assistant.retrieve.markets import market_name
+
+            words += [market_name(m, lang) for m in merged.get("markets", [])]
+            analysis = _with(
+                analysis, hs=merged["hs"], products=merged["products"], markets=merged["markets"],
+                markets_expanded=merged["markets_expanded"], intent=merged["intent"],
+                normalized=" ".join([a.get("normalized", text)] + words),
+            )
+            a = _analysis_dict(analysis)
+        intent = a.get("intent") or "rules"
+
+        if intent == "out_of_domain":
+            return self._refuse(lang, a, phrase("out_of_domain", lang))
+        if intent in ("help", "smalltalk") and not a.get("refs"):
+            return Answer(text=phrase("help", lang), language=lang, intent=intent, analysis=a,
+                          followups=self._starter_questions(lang))
+
+        # one short clarifying question when product or market is missing (never twice in a row)
+        clarify = self._clarify(a, state, lang)
+        if clarify is not None:
+            return clarify
+        state["clarified"] = False
+
+        resp = searcher.search(a.get("normalized") or text, 14, analysis=analysis)
+        hits = resp.hits
+        unknown = self._unknown_symbols(a, hits)
+        if unknown and not any("exact" in h.matched_by for h in hits):
+            return self._refuse(lang, a, phrase("unknown_ref", lang, ref=unknown[0]))
+        if intent == "requirements" and (a.get("hs") or a.get("products")) and not any(h.type == "alert" for h in hits):
+            extra = searcher.search(a.get("normalized") or text, 3, analysis=analysis, type="alert")
+            hits = hits + [h for h in extra.hits if h.score >= 0.45]
+        if not hits or hits[0].score < REFUSE_BELOW:
+            return self._refuse(lang, a, phrase("refused", lang))
+
+        evidence = build_evidence(searcher.index, hits)
+        ctx = self._context(a, lang, evidence)
+        composed = OfflineComposer(self.today()).compose(intent, evidence, lang, ctx)
+        answer = self._finish(composed, evidence, lang, a, intent)
+        if self.llm is not None and intent != "report":
+            answer = self._llm_answer(text, evidence, lang, a, intent, answer)
+        state["topic"] = {k: a.get(k) for k in ("intent", "hs", "products", "markets", "markets_expanded")}
+        state["last_citations"] = [c.model_dump() for c in answer.citations]
+        state["offered_report"] = intent in ("report", "alerts")
+        state["last_question"] = text[:ANALYSIS_CHARS]
+        return answer
+
+    # -- pieces ----------------------------------------------------------------------------
+    def _context(self, a: dict[str, Any], lang: str, evidence: list[Evidence]) -> dict[str, Any]:
+        from assistant.retrieve.markets import market_name
+
+        markets = a.get("markets") or []
+        product = None
+        if a.get("products"):
+            product = str(a["products"][0])
+        elif a.get("hs"):
+            cand = a["hs"][0]
+            product = (cand.get("label_zh") if lang == "zh" else cand.get("label_en")) or cand.get("code")
+        if product and a.get("hs"):
+            product = f"{product} (HS {a['hs'][0].get('code')})" if lang == "en" else f"{product}（HS {a['hs'][0].get('code')}）"
+        market = None
+        if markets:
+            names = [market_name(m, lang) for m in markets[:2]]
+            expanded = [m for m in a.get("markets_expanded") or [] if m not in markets]
+            market = "、".join(names) if lang == "zh" else " / ".join(names)
+            if expanded:
+                bloc = market_name(expanded[0], lang)
+                market = f"{market}（{bloc}）" if lang == "zh" else f"{market} ({bloc})"
+        ctx: dict[str, Any] = {"product": product, "product_raw": (a.get("products") or [None])[0], "market": market}
+        symbols = find_symbols(" ".join(a.get("refs") or []))
+        if symbols:
+            core = symbols[0].core
+            fam = [e.ref for e in evidence if e.record.get("core_symbol") == core or e.ref == core]
+            if fam:
+                ctx["family"] = fam
+                ctx["core"] = core
+        return ctx
+
+    def _finish(self, composed: Composed, evidence: list[Evidence], lang: str, a: dict[str, Any], intent: str) -> Answer:
+        """Renumber citations 1..m in order of first use and attach only the cited sources."""
+        by_n = {e.n: e for e in evidence}
+        order = [n for n in composed.used if n in by_n]
+        renum = {old: new for new, old in enumerate(order, 1)}
+        text = _MARKER.sub(lambda m: f"[{renum[int(m.group(1))]}]" if int(m.group(1)) in renum else "", composed.text)
+        citations = []
+        for old in order:
+            c = by_n[old].citation()
+            c.n = renum[old]
+            citations.append(c)
+        return Answer(
+            text=text, language=lang, citations=citations, intent=intent,
+            markets=list(a.get("markets") or []), hs=[str(c.get("code")) for c in a.get("hs") or []],
+            followups=composed.followups, analysis=a, composer="offline",
+        )
+
+    def _llm_answer(self, question: str, evidence: list[Evidence], lang: str, a: dict[str, Any], intent: str, offline: Answer) -> Answer:
+        try:
+            result = self.llm.compose(question, evidence[:8], lang, a)
+        except Exception as exc:  # the offline answer is always there
+            log.warning("LLM composer failed: %s", exc)
+            result = None
+        if result is None or not getattr(result, "ok", False):
+            offline.composer = "llm-fallback"
+            if result is not None:
+                offline.notes = [f"verifier rejected the model's answer: {r}" for r in getattr(result, "removed", [])][:10]
+                log.warning("LLM answer rejected by the verifier; using the offline answer (%s)", offline.notes)
+            return offline
+        by_n = {e.n: e for e in evidence}
+        used = sorted({int(n) for n in _MARKER.findall(result.text) if int(n) in by_n})
+        renum = {old: new for new, old in enumerate(used, 1)}
+        text = _MARKER.sub(lambda m: f"[{renum[int(m.group(1))]}]" if int(m.group(1)) in renum else "", result.text)
+        citations = []
+        for old in used:
+            c = by_n[old].citation()
+            c.n = renum[old]
+            citations.append(c)
+        return offline.model_copy(update={
+            "text": text, "citations": citations, "composer": "llm",
+            "notes": [f"removed: {r}" for r in getattr(result, "removed", [])][:10],
+        })
+
+    def _clarify(self, a: dict[str, Any], state: dict[str, Any], lang: str) -> Answer | None:
+        if a.get("intent") != "requirements" or a.get("refs") or state.get("clarified"):
+            return None
+        has_market = bool(a.get("markets"))
+        has_product = bool(a.get("hs") or a.get("products"))
+        if has_market and has_product:
+            return None
+        state["clarified"] = True
+        state["topic"] = {k: a.get(k) for k in ("intent", "hs", "products", "markets", "markets_expanded")}
+        if has_product:
+            product = str((a.get("products") or [a["hs"][0].get("label_zh" if lang == "zh" else "label_en")])[0])
+            q, choices = phrase("clarify_market", lang, product=product), MARKET_CHOICES[lang]
+        else:
+            q, choices = phrase("clarify_product", lang), PRODUCT_CHOICES[lang]
+        return Answer(text=q, language=lang, intent="requirements", analysis=a, choices=choices,
+                      markets=list(a.get("markets") or []), composer="dialogue")
+
+    def _unknown_symbols(self, a: dict[str, Any], hits: list[Any]) -> list[str]:
+        found = {h.ref for h in hits}
+        out = []
+        for s in find_symbols(" ".join(a.get("refs") or [])):
+            if str(s) not in found and s.core not in found:
+                out.append(str(s))
+        return out
+
+    def _refuse(self, lang: str, a: dict[str, Any], reason: str) -> Answer:
+        text = reason + "\n\n" + phrase("refuse_next", lang)
+        return Answer(text=text, language=lang, refused=True, intent=a.get("intent") or "rules", analysis=a,
+                      markets=list(a.get("markets") or []), followups=[phrase("start_report", lang)])
+
+    def _starter_questions(self, lang: str) -> list[str]:
+        if lang == "zh":
+            return ["出口蓝牙耳机到欧盟需要什么认证？", "美国FCC新规对我们有什么影响？", "我们的枸杞在欧盟被通报了怎么办？", "怎么报告贸易壁垒？"]
+        return ["What do Bluetooth earphones need for the EU?", "What does G/TBT/N/USA/867/Add.1 change?",
+                "Recent EU rejections of goji berries from China?", "How do I report a trade barrier?"]
+
+    def _open_citation(self, n: int, state: dict[str, Any], lang: str) -> Answer:
+        cites = state.get("last_citations") or []
+        if n < 1 or n > len(cites):
+            return Answer(text=phrase("no_such_citation", lang, n=n, count=len(cites)), language=lang,
+                          intent="rules", refused=True)
+        c = cites[n - 1]
+        idx = self.searcher.index
+        row = idx.record_rows.get(c["ref"])
+        if row is None:
+            return self._refuse(lang, {}, phrase("refused", lang))
+        ev = Evidence(n=1, ref=c["ref"], type=c["type"], title=c["title"], cite=c.get("cite") or c["ref"],
+                      snippet=c.get("snippet", ""), text=record_text(row), url=c.get("url"), page=c.get("page"),
+                      record=row)
+        composed = OfflineComposer(self.today()).detail(ev, lang)
+        answer = Answer(text=composed.text, language=lang, citations=[ev.citation()], intent="rules",
+                        markets=list(row.get("markets") or []), hs=list(row.get("hs") or []), composer="offline")
+        state["last_citations"] = [answer.citations[0].model_dump()]
+        return answer
+
+    # -- barrier reports -------------------------------------------------------------------
+    def _start_intake(self, text: str, state: dict[str, Any], lang: str | None, channel: str) -> Answer:
+        lang = lang or state.get("lang") or ("zh" if re.search(r"[\u4e00-\u9fff]", text) else "en")
+        narrative = state.get("last_question") if state.get("offered_report") else None
+        turn = self.intake.start(narrative or "", lang, channel)
+        return self._from_turn(turn, state, lang)
+
+    def _intake_turn(self, text: str, state: dict[str, Any], lang: str | None, channel: str) -> Answer:
+        lang = lang or state.get("lang") or "zh"
+        turn = self.intake.handle(state["intake"], text)
+        return self._from_turn(turn, state, lang)
+
+    def _from_turn(self, turn: Any, state: dict[str, Any], lang: str) -> Answer:
+        state["intake"] = None if turn.done else turn.state
+        state["mode"] = "ask" if turn.done else "report"
+        state["offered_report"] = False
+        return Answer(text=turn.reply, language=lang, intent="report", composer="intake",
+                      choices=list(turn.choices or []), report_number=turn.report_number,
+                      mode="ask" if turn.done else "report")
+
+    def _link(self, text: str, markets: list[str], hs: list[str]) -> list[tuple[str, str]]:
+        """Records that may be what a reporter met (offered as "is it this one?")."""
+        try:
+            resp = self.searcher.search(text, 3, type=["alert", "notification", "regulation"])
+        except Exception:
+            return []
+        return [(h.ref, h.title) for h in resp.hits if h.score >= 0.5]

@@ -1,0 +1,85 @@
+"""Reading a message in the light of the conversation so far.
+
+"那美国呢?" keeps the product and switches the market; "第二条详细说说" opens citation 2; a bare
+market or product answers the clarifying question asked just before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CITATION_PATTERNS = [
+    re.compile(r"第\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(?:条|个|项|点|篇|份|号来源|来源)"),
+    re.compile(r"^\s*\[\s*([0-9]{1,2})\s*\]\s*$"),
+    re.compile(r"(?:more|detail|details|expand|open|explain|elaborate)\b.*?(?:\[|#|no\.?\s*|number\s*|source\s*|item\s*)\s*([0-9]{1,2})\b", re.I),
+    re.compile(r"(?:\[|#)\s*([0-9]{1,2})\s*\]?.*?(?:more|detail|详细|展开|具体)", re.I),
+    re.compile(r"(?:详细|展开|具体).{0,6}?\[?\s*([0-9]{1,2})\s*\]?"),
+]
+_FOLLOWUP_CUES = re.compile(r"^(那|那么|还有|换成|如果是|如果出口|要是)|呢[？?！!。.\s]*$|^(what|how) about\b|^and\b|^(for|to|in) the\b|^same (for|in)\b", re.I)
+_START_REPORT = re.compile(
+    r"^\s*(开始(填写)?(壁垒)?报告|开始填写(壁垒报告)?|开始|我要(报告|反映|举报|投诉|填报)(贸易)?(壁垒)?|报告(贸易)?壁垒|填写征集表|填报"
+    r"|start(\s+a)?(\s+barrier)?\s+report|file\s+a\s+(barrier\s+)?report|report\s+a\s+(trade\s+)?barrier|start|begin report)\s*[。.!！]?\s*$",
+    re.I,
+)
+_YES = re.compile(r"^\s*(好|好的|是|是的|可以|行|嗯|ok|okay|yes|yep|sure|please do|go ahead)\s*[。.!！]?\s*$", re.I)
+
+
+def citation_request(text: str) -> int | None:
+    """The citation number the user asks to open, or None."""
+    t = text.strip()
+    if len(t) > 60:
+        return None
+    for pat in _CITATION_PATTERNS:
+        m = pat.search(t)
+        if m:
+            raw = m.group(1)
+            n = _CN_NUM.get(raw) if raw in _CN_NUM else int(raw)
+            return n
+    return None
+
+
+def is_short(text: str) -> bool:
+    t = text.strip()
+    cjk = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
+    return (cjk and len(t) <= 24) or (not cjk and len(t.split()) <= 8)
+
+
+def looks_like_followup(text: str) -> bool:
+    return bool(_FOLLOWUP_CUES.search(text.strip()))
+
+
+def wants_report(text: str) -> bool:
+    return bool(_START_REPORT.match(text.strip()))
+
+
+def is_yes(text: str) -> bool:
+    return bool(_YES.match(text))
+
+
+def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:
+    """Fill what a short follow-up leaves out from the previous topic; returns (analysis, merged?)."""
+    if not topic or analysis.get("refs"):
+        return analysis, False
+    if not (is_short(text) or looks_like_followup(text)):
+        return analysis, False
+    has_market = bool(analysis.get("markets"))
+    has_product = bool(analysis.get("hs") or analysis.get("products"))
+    if has_market and has_product:
+        return analysis, False
+    if not has_market and not has_product and not looks_like_followup(text):
+        return analysis, False
+    merged = dict(analysis)
+    if not has_product and topic.get("hs"):
+        merged["hs"] = topic.get("hs", [])
+        merged["products"] = topic.get("products", [])
+    if not has_market and topic.get("markets"):
+        merged["markets"] = topic.get("markets", [])
+        merged["markets_expanded"] = topic.get("markets_expanded", [])
+    weak = analysis.get("intent") in (None, "rules", "smalltalk", "help", "out_of_domain") or float(
+        analysis.get("intent_confidence") or 0
+    ) < 0.6
+    if weak and topic.get("intent"):
+        merged["intent"] = topic["intent"]
+    return merged, True

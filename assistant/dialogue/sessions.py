@@ -1,0 +1,95 @@
+"""Chat sessions kept in the database, so a conversation survives restarts and any channel or
+worker process can pick it up. A session is an opaque id (at most 128 printable characters) and
+a JSON document that expires `ttl_hours` after its last save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, String, Text, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from assistant.db import Base, utcnow
+
+_ID_RE = re.compile(r"[\x21-\x7e]{1,128}")  # printable ASCII, no spaces
+
+
+class ChatSessionRow(Base):
+    __tablename__ = "chat_sessions"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+def check_session_id(session_id: str) -> str:
+    """Return the id unchanged, or raise ValueError when it is not an acceptable session id."""
+    if not isinstance(session_id, str) or not _ID_RE.fullmatch(session_id):
+        raise ValueError(
+            "session id must be 1-128 printable ASCII characters without spaces "
+            "(会话编号须为 1-128 个不含空格的可打印 ASCII 字符)"
+        )
+    return session_id
+
+
+class SessionStore:
+    """Load, save, delete and expire chat sessions in the `chat_sessions` table."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.engine = engine
+        self._now = clock
+
+    def load(self, session_id: str) -> dict[str, Any] | None:
+        """The session's data, or None when it does not exist or has expired."""
+        check_session_id(session_id)
+        with Session(self.engine) as db:
+            row = db.get(ChatSessionRow, session_id)
+            if row is None or row.expires_at <= self._now():
+                return None
+            try:
+                data = json.loads(row.data)
+            except json.JSONDecodeError:
+                return None
+            return data if isinstance(data, dict) else None
+
+    def save(self, session_id: str, data: dict[str, Any], ttl_hours: int) -> None:
+        check_session_id(session_id)
+        if ttl_hours < 1:
+            raise ValueError("ttl_hours must be at least 1")
+        payload = json.dumps(data, ensure_ascii=False)
+        now = self._now()
+        expires = now + dt.timedelta(hours=ttl_hours)
+        for attempt in range(2):
+            try:
+                with Session(self.engine) as db, db.begin():
+                    row = db.get(ChatSessionRow, session_id)
+                    if row is None:
+                        db.add(ChatSessionRow(id=session_id, data=payload, created_at=now,
+                                              updated_at=now, expires_at=expires))
+                    else:
+                        row.data, row.updated_at, row.expires_at = payload, now, expires
+                return
+            except IntegrityError:  # created concurrently by another worker: save as an update
+                if attempt:
+                    raise
+
+    def delete(self, session_id: str) -> None:
+        check_session_id(session_id)
+        with Session(self.engine) as db, db.begin():
+            db.execute(delete(ChatSessionRow).where(ChatSessionRow.id == session_id))
+
+    def purge_expired(self) -> int:
+        """Delete expired sessions; returns how many went."""
+        with Session(self.engine) as db, db.begin():
+            ids = db.scalars(select(ChatSessionRow.id).where(ChatSessionRow.expires_at <= self._now())).all()
+            if ids:
+                db.execute(delete(ChatSessionRow).where(ChatSessionRow.id.in_(ids)))
+            return len(ids)

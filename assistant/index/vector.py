@@ -1,0 +1,101 @@
+"""Dense vectors in Chroma (embedded by default, a Chroma server via TBT_CHROMA_URL).
+
+We always pass our own embeddings: Chroma's built-in embedder would try to download a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+COLLECTION_PREFIX = "tbt_chunks"
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def client_for(path: Path | None, url: str | None) -> Any:
+    import chromadb
+
+    if url:
+        u = urlparse(url)
+        return chromadb.HttpClient(
+            host=u.hostname or "127.0.0.1",
+            port=u.port or (443 if u.scheme == "https" else 8000),
+            ssl=u.scheme == "https",
+            settings=_chroma_settings(),
+        )
+    assert path is not None
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+
+
+class VectorIndex:
+    """A Chroma collection of chunk vectors with their metadata."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+        self.collection = client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=5000, offset=offset)
+            batch = got["ids"]
+            out.update(batch)
+            if len(batch) < 5000:
+                return out
+            offset += 5000
+
+    def add(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None:
+        step = 4000
+        for i in range(0, len(ids), step):
+            self.collection.upsert(
+                ids=list(ids[i : i + step]),
+                embeddings=vectors[i : i + step],
+                metadatas=list(metadatas[i : i + step]),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        step = 4000
+        ids = list(ids)
+        for i in range(0, len(ids), step):
+            self.collection.delete(ids=ids[i : i + step])
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 2000):
+            got = self.collection.get(ids=ids[i : i + 2000], include=["embeddings"])
+            for cid, vec in zip(got["ids"], got["embeddings"], strict=False):
+                out[cid] = np.asarray(vec, dtype=np.float32)
+        return out
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[vector.astype(np.float32)],
+            n_results=min(n, total),
+            where=where,
+            include=["distances"],
+        )
+        ids = res["ids"][0]
+        dists = res["distances"][0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=False)]

@@ -1,0 +1,398 @@
+"""Ingest: sources -> records -> chunks -> a new index generation, incrementally and atomically.
+
+Incremental: each source file is fingerprinted (sha256); an unchanged set of sources is a no-op,
+and when something changed only chunks whose text is new are embedded (the rest of the vectors are
+carried over from the previous generation). Atomic: everything is written into a fresh generation
+folder and `CURRENT` is switched only at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import pickle
+import secrets
+import shutil
+import time
+import resource
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.index.embedder import get_embedder
+from assistant.index.lexical import LexicalIndex
+from assistant.index.store import (
+    COLLECTION_PREFIX,
+    current_generation,
+    index_root,
+    now_iso,
+    prune_generations,
+    read_manifest,
+    set_current,
+    vector_index_for,
+    write_jsonl,
+)
+from assistant.index.tokenize import tokenize
+from assistant.ingest.base import IngestIssue
+from assistant.ingest.registry import discover, load_path
+from assistant.records import BaseRecord, Chunk, RecordType
+
+PIPELINE_VERSION = "3"  # bump when loaders/chunking change what they produce
+EMBED_BATCH = 256
+
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(stage: str, done: int, total: int) -> None:  # pragma: no cover - trivial
+    return None
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, for the CLI summary and `tbt stats`."""
+
+    generation: str | None = None
+    noop: bool = False
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[IngestIssue] = field(default_factory=list)
+    records_by_type: dict[str, int] = field(default_factory=dict)
+    records: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    peak_mb: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.noop or self.records > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "generation": self.generation,
+            "noop": self.noop,
+            "records": self.records,
+            "chunks": self.chunks,
+            "records_by_type": self.records_by_type,
+            "embedded": self.embedded,
+            "reused": self.reused,
+            "seconds": round(self.seconds, 2),
+            "peak_mb": self.peak_mb,
+            "sources": self.sources,
+            "issues": [str(i) for i in self.issues],
+        }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _chunk_hash(c: Chunk) -> str:
+    return hashlib.sha1(c.text.encode("utf-8")).hexdigest()[:20]
+
+
+def _chunk_meta(c: Chunk) -> dict[str, Any]:
+    """Scalar metadata for Chroma (lists are joined with | so a server can filter by substring)."""
+    return {
+        "ref": c.ref,
+        "type": c.type.value,
+        "lang": c.lang,
+        "markets": "|" + "|".join(c.markets) + "|" if c.markets else "",
+        "hs": "|" + "|".join(c.hs) + "|" if c.hs else "",
+        "ntm": "|".join(c.ntm),
+        "date": c.date.isoformat() if c.date else "",
+        "page": c.page or 0,
+    }
+
+
+def _source_list(settings: Settings, extra: Iterable[Path], previous: dict[str, Any] | None) -> list[Path]:
+    roots: list[Path] = [settings.corpus_dir]
+    sticky = [Path(p) for p in (previous or {}).get("extra_paths", [])]
+    roots.extend(p for p in sticky if p.exists())
+    roots.extend(extra)
+    return discover(roots)
+
+
+def _merge_records(
+    loaded: list[tuple[Path, str | None, list[BaseRecord], list[Chunk]]],
+    issues: list[IngestIssue],
+) -> tuple[dict[str, BaseRecord], list[Chunk]]:
+    """Records by ref; curated records win a clash, and a document's chunks attach to them."""
+    records: dict[str, BaseRecord] = {}
+    origin: dict[str, str] = {}
+    chunks: list[Chunk] = []
+    ordered = sorted(loaded, key=lambda t: 0 if t[1] == "curated" else 1)
+    for path, loader, recs, pre_chunks in ordered:
+        for rec in recs:
+            if rec.ref in records:
+                if rec.type == RecordType.document and loader != "curated":
+                    continue  # the full text of a curated act: its chunks join the curated record
+                issues.append(
+                    IngestIssue(
+                        str(path),
+                        f"duplicate ref {rec.ref!r} (already from {origin[rec.ref]}); kept the first",
+                        severity="warning",
+                    )
+                )
+                continue
+            records[rec.ref] = rec
+            origin[rec.ref] = path.name
+        chunks.extend(pre_chunks)
+    return records, chunks
+
+
+def _finalise_chunks(records: dict[str, BaseRecord], pre_chunks: list[Chunk]) -> list[Chunk]:
+    from assistant.ingest.chunking import chunk_record
+
+    have_chunks = {c.ref for c in pre_chunks}
+    out: list[Chunk] = []
+    seen: set[str] = set()
+    for c in pre_chunks:
+        rec = records.get(c.ref)
+        if rec is None or c.id in seen:
+            continue
+        if rec.type != c.type or (not c.markets and rec.markets):
+            c = c.model_copy(update={"type": rec.type, "markets": c.markets or rec.markets, "hs": c.hs or rec.hs})
+        seen.add(c.id)
+        out.append(c)
+    for ref, rec in records.items():
+        # Curated records always get their own summary chunks, even when a PDF adds full text.
+        if ref in have_chunks and rec.type == RecordType.document:
+            continue
+        for c in chunk_record(rec):
+            if c.id not in seen:
+                seen.add(c.id)
+                out.append(c)
+    return out
+
+
+def run_ingest(
+    settings: Settings,
+    extra: Iterable[Path] = (),
+    *,
+    force: bool = False,
+    reset_extra: bool = False,
+    progress: Progress = _noop,
+    measure_memory: bool = False,
+) -> IngestReport:
+    """Build or update the index; see the module docstring for the guarantees."""
+    started = time.perf_counter()
+    report = IngestReport()
+    root = index_root(settings)
+    (root / "generations").mkdir(parents=True, exist_ok=True)
+    prev_gen = current_generation(settings)
+    prev = read_manifest(prev_gen) if prev_gen else None
+    extra = [Path(p).resolve() for p in extra]
+    sources = _source_list(settings, extra, None if reset_extra else prev)
+
+    fingerprints: dict[str, str] = {}
+    for p in sources:
+        try:
+            fingerprints[str(p.resolve())] = _sha256(p)
+        except OSError:
+            fingerprints[str(p.resolve())] = "missing"
+    key_now = {
+        "pipeline": PIPELINE_VERSION,
+        "embedder": settings.embedder,
+        "chroma_url": settings.chroma_url or "",
+        "sources": fingerprints,
+    }
+    if prev is not None and not force and prev.get("key") == key_now:
+        report.noop = True
+        report.generation = prev_gen.name if prev_gen else None
+        report.records = prev.get("records", 0)
+        report.chunks = prev.get("chunks", 0)
+        report.records_by_type = prev.get("records_by_type", {})
+        report.sources = prev.get("sources", [])
+        report.seconds = time.perf_counter() - started
+        _finish_memory(report, measure_memory)
+        return report
+
+    # 1. load every source; a bad file is an issue, never the end of the run
+    loaded: list[tuple[Path, str | None, list[BaseRecord], list[Chunk]]] = []
+    for i, path in enumerate(sources):
+        progress("load", i, len(sources))
+        loader, result = load_path(path)
+        report.issues.extend(result.issues)
+        loaded.append((path, loader, result.records, result.chunks))
+        report.sources.append(
+            {
+                "path": _display_path(path, settings),
+                "loader": loader,
+                "records": len(result.records),
+                "issues": len(result.issues),
+                "sha256": fingerprints.get(str(path.resolve()), "")[:16],
+            }
+        )
+    progress("load", len(sources), len(sources))
+    records, pre_chunks = _merge_records(loaded, report.issues)
+    report.records = len(records)
+    report.records_by_type = dict(Counter(r.type.value for r in records.values()))
+    if not records:
+        report.seconds = time.perf_counter() - started
+        _finish_memory(report, measure_memory)
+        return report
+    chunks = _finalise_chunks(records, pre_chunks)
+    report.chunks = len(chunks)
+
+    # 2. a fresh generation folder (the current one is never touched)
+    name = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    gen = root / "generations" / (name + ".tmp")
+    gen.mkdir(parents=True)
+    try:
+        manifest: dict[str, Any] = {
+            "key": key_now,
+            "created": now_iso(),
+            "embedder": settings.embedder,
+            "collection": f"{COLLECTION_PREFIX}_{name.replace('-', '_')}"
+            if settings.chroma_url
+            else COLLECTION_PREFIX,
+            "extra_paths": sorted(
+                {str(p) for p in extra}
+                | ({*prev.get("extra_paths", [])} if prev and not reset_extra else set())
+            ),
+        }
+        hashes = {c.id: _chunk_hash(c) for c in chunks}
+        prev_hashes: dict[str, str] = {}
+        prev_tokens: dict[str, list[str]] = {}
+        if prev_gen is not None and prev and prev.get("embedder") == settings.embedder:
+            prev_hashes = _read_pickle(prev_gen / "chunk_hashes.pkl")
+            prev_tokens = _read_pickle(prev_gen / "tokens.pkl")
+
+        # 3. vectors: reuse what is unchanged, embed the rest
+        _build_vectors(settings, gen, manifest, chunks, hashes, prev_gen, prev, prev_hashes, report, progress)
+
+        # 4. lexical index (tokens reused by text hash)
+        token_lists: list[list[str]] = []
+        tokens_by_hash: dict[str, list[str]] = {}
+        for i, c in enumerate(chunks):
+            h = hashes[c.id]
+            toks = prev_tokens.get(h)
+            if toks is None:
+                toks = tokenize(c.text)
+            tokens_by_hash[h] = toks
+            token_lists.append(toks)
+            if i % 2000 == 0:
+                progress("tokenize", i, len(chunks))
+        progress("tokenize", len(chunks), len(chunks))
+        LexicalIndex.build(token_lists).save(gen / "bm25")
+
+        # 5. records, chunks, manifest; then switch
+        write_jsonl(gen / "records.jsonl", [r.model_dump(mode="json", exclude_none=True) for r in records.values()])
+        write_jsonl(gen / "chunks.jsonl", [c.model_dump(mode="json", exclude_none=True) for c in chunks])
+        _write_pickle(gen / "chunk_hashes.pkl", hashes)
+        _write_pickle(gen / "tokens.pkl", tokens_by_hash)
+        manifest.update(
+            {
+                "records": report.records,
+                "chunks": report.chunks,
+                "records_by_type": report.records_by_type,
+                "records_by_source": _by_source(records),
+                "sources": report.sources,
+                "issues": [str(i) for i in report.issues][:500],
+                "embedded": report.embedded,
+                "reused": report.reused,
+            }
+        )
+        (gen / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        final = root / "generations" / name
+        gen.rename(final)
+        set_current(settings, final)
+        report.generation = final.name
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    prune_generations(settings)
+    report.seconds = time.perf_counter() - started
+    _finish_memory(report, measure_memory)
+    return report
+
+
+def _build_vectors(
+    settings: Settings,
+    gen: Path,
+    manifest: dict[str, Any],
+    chunks: list[Chunk],
+    hashes: dict[str, str],
+    prev_gen: Path | None,
+    prev: dict[str, Any] | None,
+    prev_hashes: dict[str, str],
+    report: IngestReport,
+    progress: Progress,
+) -> None:
+    reusable = {cid for cid, h in hashes.items() if prev_hashes.get(cid) == h}
+    if prev_gen is not None and prev is not None and not settings.chroma_url and reusable:
+        # Embedded Chroma: copy the previous store and apply the difference.
+        shutil.copytree(prev_gen / "chroma", gen / "chroma")
+        vindex = vector_index_for(settings, gen, manifest)
+        stale = [cid for cid in prev_hashes if cid not in reusable]
+        if stale:
+            vindex.delete(stale)
+        carried: dict[str, np.ndarray] = {}
+    else:
+        vindex = vector_index_for(settings, gen, manifest)
+        carried = {}
+        if prev_gen is not None and prev is not None and reusable:
+            old = vector_index_for(settings, prev_gen, prev)
+            carried = old.get_vectors(sorted(reusable))
+            reusable = set(carried)
+    todo = [c for c in chunks if c.id not in reusable]
+    report.reused = len(chunks) - len(todo)
+    if carried:
+        ids = list(carried)
+        by_id = {c.id: c for c in chunks}
+        vindex.add(ids, np.stack([carried[i] for i in ids]), [_chunk_meta(by_id[i]) for i in ids])
+    if not todo:
+        return
+    embedder = get_embedder(settings)
+    for start in range(0, len(todo), EMBED_BATCH * 8):
+        block = todo[start : start + EMBED_BATCH * 8]
+        vecs = [embedder.embed_documents([c.text for c in block[i : i + EMBED_BATCH]]) for i in range(0, len(block), EMBED_BATCH)]
+        vindex.add([c.id for c in block], np.concatenate(vecs), [_chunk_meta(c) for c in block])
+        report.embedded += len(block)
+        progress("embed", report.embedded, len(todo))
+
+
+def _by_source(records: dict[str, BaseRecord]) -> dict[str, int]:
+    return dict(Counter(_source_label(r.source) for r in records.values()))
+
+
+def _source_label(source: str) -> str:
+    return source.split(";")[0].split(" (")[0].strip()[:80]
+
+
+def _display_path(path: Path, settings: Settings) -> str:
+    try:
+        return str(path.resolve().relative_to(settings.corpus_dir.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_pickle(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+        return data if isinstance(data, dict) else {}
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
+
+
+def _write_pickle(path: Path, data: dict[str, Any]) -> None:
+    with path.open("wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _finish_memory(report: IngestReport, measure: bool) -> None:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+    if measure:
+        report.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -1,0 +1,1 @@
+"""Tests of the answer layer: LLM composer, prompt, citation verifier."""

@@ -1,0 +1,1 @@
+"""Tests of the HTTP layer: JSON API, web chat, docs."""

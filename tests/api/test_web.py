@@ -1,0 +1,101 @@
+"""The web chat: renders, escapes, works without JavaScript (post/redirect/get) and with it."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from assistant.api.i18n import EXAMPLES
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_empty_page_without_index(empty_client: TestClient) -> None:
+    r = empty_client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9"})
+    assert r.status_code == 200
+    assert "text/html" in r.headers["content-type"]
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert "tbt ingest" in r.text and "索引未建立" in r.text
+    for q in EXAMPLES["zh"] + EXAMPLES["en"]:
+        assert f'value="{escape(q)}"' in r.text  # example questions to click, both languages
+    assert 'action="/chat"' in r.text and 'name="text"' in r.text
+    assert not re.search(r"""(?:src|href)=["']https?://""", r.text)  # nothing from other hosts
+
+
+def test_language_toggle_sets_a_cookie(empty_client: TestClient) -> None:
+    r = empty_client.get("/?lang=en")
+    assert "New chat" in r.text and "The index is not built yet" in r.text
+    assert r.cookies.get("tbt_lang") == "en" or "tbt_lang=en" in r.headers.get("set-cookie", "")
+    assert "New chat" in empty_client.get("/").text  # remembered
+    assert "新对话" in empty_client.get("/?lang=zh").text
+
+
+def test_question_without_index_keeps_the_draft(empty_client: TestClient) -> None:
+    r = empty_client.post("/chat", data={"text": "出口玩具到美国"})
+    assert r.status_code == 503
+    assert "tbt ingest" in r.text
+    assert "出口玩具到美国</textarea>" in r.text
+
+
+def test_empty_and_too_long_questions(client: TestClient) -> None:
+    r = client.post("/chat", data={"text": "   "}, headers={"accept-language": "en"})
+    assert r.status_code == 422 and "Please type a question." in r.text
+    r = client.post("/chat", data={"text": "x" * 10_001}, headers={"accept-language": "en"})
+    assert r.status_code == 422 and "at most 10,000 characters" in r.text
+    r = client.post("/chat", data={"text": ""}, headers={"accept": "application/json"})
+    assert r.status_code == 422 and r.json()["code"] == "empty"
+
+
+def test_question_html_is_shown_as_text(client: TestClient) -> None:
+    r = client.post("/chat", data={"text": SCRIPT})
+    assert r.status_code == 200  # followed the redirect back to /
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert SCRIPT not in r.text
+
+
+def test_no_js_flow_keeps_the_session(client: TestClient) -> None:
+    r1 = client.post("/chat", data={"text": "What does G/TBT/N/USA/867/Add.1 change?"},
+                     follow_redirects=False)
+    assert r1.status_code == 303
+    assert r1.headers["location"] == "/#turn-0"
+    sid = client.cookies.get("tbt_session")
+    assert sid
+    r2 = client.post("/chat", data={"text": "我们的枸杞在欧盟被通报了怎么办?"}, follow_redirects=False)
+    assert r2.headers["location"] == "/#turn-1"
+    assert client.cookies.get("tbt_session") == sid
+    page = client.get("/").text
+    first = page.index("What does G/TBT/N/USA/867/Add.1 change?")
+    second = page.index("我们的枸杞在欧盟被通报了怎么办?")
+    assert first < second
+    # the answer's [n] markers link to its sources, which link to the record pages
+    assert re.search(r'<a class="cite" href="#src-0-1"', page)
+    assert 'id="src-0-1"' in page
+    assert 'href="/records/G/TBT/N/USA/867/Add.1"' in page
+    # a new chat forgets the conversation
+    client.post("/chat/new")
+    assert "tbt_session" not in client.cookies
+    fresh = client.get("/").text
+    assert 'id="welcome"' in fresh and 'id="turn-0"' not in fresh
+
+
+def test_js_flow_returns_the_answer_and_the_rendered_turn(client: TestClient) -> None:
+    r = client.post("/chat", data={"text": "What does G/TBT/N/USA/867/Add.1 change?"},
+                    headers={"accept": "application/json"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["answer"]["session_id"] == client.cookies.get("tbt_session")
+    assert body["answer"]["citations"]
+    assert body["html"].lstrip().startswith(f'<article class="turn" id="turn-{body["turn"]}"')
+    assert f'href="#src-{body["turn"]}-1"' in body["html"]
+    # the page rendered later shows the same turn (reload keeps the conversation)
+    assert f'id="turn-{body["turn"]}"' in client.get("/").text
+
+
+def test_quick_replies_are_buttons_of_a_form(client: TestClient) -> None:
+    body = client.post("/chat", data={"text": "出口到欧盟需要什么?"},
+                       headers={"accept": "application/json"}).json()
+    replies = body["answer"]["choices"] + body["answer"]["followups"]
+    for reply in replies:
+        assert f'name="text" value="{escape(reply)}"' in body["html"]

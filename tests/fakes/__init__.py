@@ -1,0 +1,1 @@
+"""Fakes of remote services, spoken at the protocol level (never mocks of our own code)."""

@@ -1,0 +1,219 @@
+"""Query analysis on the questions exporters actually ask, in both languages."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant import refs as refgrammar
+from assistant.retrieve.analyze import QueryAnalysis, analyze
+from assistant.retrieve.products import ProductVocabulary, hs_matches
+
+# (question, markets named, top HS code (prefix) or None, intent, refs)
+CASES: list[tuple[str, list[str], str | None, str, list[str]]] = [
+    ("蓝牙耳机出口德国要啥认证", ["DEU"], "851830", "requirements", []),
+    ("我们的干辣椒在欧盟被通报了", ["EU"], "0904", "alerts", []),
+    ("藍牙耳機出口美國", ["USA"], "851830", "requirements", []),
+    ("what does G/TBT/N/USA/867/Add.1 say", ["USA"], None, "notification", ["G/TBT/N/USA/867/Add.1"]),
+    ("can you tell us about toys", [], "95", "requirements", []),
+    ("earphnes to canada", ["CAN"], "851830", "requirements", []),
+    ("怎么报告贸易壁垒", [], None, "report", []),
+    ("今天天气怎么样", [], None, "out_of_domain", []),
+    ("出口蓝牙耳机到欧盟需要什么认证?", ["EU"], "851830", "requirements", []),
+    ("美国FCC新规对我们有什么影响?", ["USA"], None, "notification", []),
+    ("欧盟最近有没有关于玩具的新通报?", ["EU"], "95", "notification", []),
+    ("我们的枸杞在欧盟被通报了怎么办?", ["EU"], "081340", "alerts", []),
+    ("What are the certification requirements for power banks in the EU?", ["EU"], "850760", "requirements", []),
+    ("Our dried chillies were rejected in the Netherlands", ["NLD"], "0904", "alerts", []),
+    ("RASFF 2024.2707", ["EU"], None, "alerts", ["RASFF 2024.2707"]),
+    ("DS381 是什么案子", [], None, "cases", ["DS381"]),
+    ("海关总署公告〔2024〕151号说了什么", ["CHN"], None, "rules", ["海关总署公告〔2024〕151号"]),
+    ("Regulation (EU) 2017/745 Article 52", ["EU"], None, "rules", ["Regulation (EU) 2017/745"]),
+    ("2019/1020对跨境电商卖家是什么意思", ["EU"], None, "rules", ["(EU) 2019/1020"]),
+    ("MDR对我们的医疗器械有什么要求", ["EU"], "90", "requirements", ["Regulation (EU) 2017/745"]),
+    ("47 CFR Part 15 requirements for wifi routers", ["USA"], "851762", "requirements", ["47 CFR Part 15"]),
+    ("订阅欧盟玩具通报", ["EU"], "95", "subscribe", []),
+    ("notify me when the EU notifies new rules on e-bikes", ["EU"], "871160", "subscribe", []),
+    ("以前有没有类似的案例", [], None, "cases", []),
+    ("Were there any WTO disputes about tuna?", [], "03", "cases", []),
+    ("你好", [], None, "smalltalk", []),
+    ("hello", [], None, "smalltalk", []),
+    ("你能做什么", [], None, "help", []),
+    ("what can you do?", [], None, "help", []),
+    ("who won the football match yesterday", [], None, "out_of_domain", []),
+    ("给我推荐一个红烧肉的菜谱", [], None, "out_of_domain", []),
+    ("冷冻虾出口美国被扣货了怎么办", ["USA"], "030617", "alerts", []),
+    ("化妆品出口日本需要注册吗", ["JPN"], "3304", "requirements", []),
+    ("锂电池出口沙特需要SASO认证吗", ["SAU"], "850760", "requirements", []),
+    ("电动自行车出口欧洲的标准", ["EU"], "871160", "requirements", []),
+    ("口罩出口 越南 要啥资质", ["VNM"], "630790", "requirements", []),
+    ("儿童餐具 密胺 出口美国 FDA", ["USA"], "3924", "requirements", []),
+    ("手機出口台灣", ["TWN"], "851713", "requirements", []),
+    ("Our LED lamps were detained by customs in Turkey", ["TUR"], "8539", "alerts", []),
+    ("我要举报一个贸易壁垒", [], None, "report", []),
+    ("How do I report a trade barrier in Indonesia?", ["IDN"], None, "report", []),
+    ("我们的茶叶在欧盟农残超标", ["EU"], "0902", "alerts", []),
+    ("我们是做 earbuds 的, 出口 Germany 需要什么 certification", ["DEU"], "851830", "requirements", []),
+    ("Does Japan require labelling for honey?", ["JPN"], "0409", "requirements", []),
+    ("g/tbt/n/eu/86 的评议截止日期", ["EU"], None, "notification", ["G/TBT/N/EU/86"]),
+    ("出口欧美的玩具要注意什么", ["EU", "USA"], "95", "requirements", []),
+    ("remind me of comment deadlines for EU notifications on cosmetics", ["EU"], "3304", "subscribe", []),
+    ("What's the weather in Shanghai?", [], None, "out_of_domain", []),
+    ("沙特对空调能效有新规吗", ["SAU"], "8415", "notification", []),
+]
+
+
+@pytest.mark.parametrize(("text", "markets", "hs", "intent", "refs"), CASES, ids=[c[0][:40] for c in CASES])
+def test_realistic_questions(
+    vocab: ProductVocabulary, text: str, markets: list[str], hs: str | None, intent: str, refs: list[str]
+) -> None:
+    a = analyze(text, vocab)
+    assert a.markets == markets
+    if hs is None:
+        assert not [c for c in a.hs if c["confidence"] >= 0.5], a.hs
+    else:
+        assert a.hs, text
+        assert hs_matches(a.hs[0]["code"], hs), (a.hs[0], hs)
+    assert a.intent == intent, a.intent_scores
+    assert 0 < a.intent_confidence <= 1
+    assert a.refs == refs
+
+
+def test_the_briefs_examples_in_detail(vocab: ProductVocabulary) -> None:
+    a = analyze("蓝牙耳机出口德国要啥认证", vocab)
+    assert a.language == "zh-Hans" and a.answer_language == "zh"
+    assert a.markets_expanded == ["DEU", "EU"]
+    assert a.products == ["蓝牙耳机"]
+    assert a.hs[0] == {
+        "code": "851830",
+        "label_en": a.hs[0]["label_en"],
+        "label_zh": "耳机及耳塞机",
+        "confidence": 0.95,
+        "matched": "蓝牙耳机",
+    }
+    assert "B83" in a.ntm_hints
+    assert a.intent_confidence >= 0.6
+
+    b = analyze("藍牙耳機出口美國", vocab)
+    assert b.language == "zh-Hant" and b.answer_language == "zh"
+    assert b.normalized == "蓝牙耳机出口美国"
+
+    c = analyze("can you tell us about toys", vocab)
+    assert "USA" not in c.markets and c.language == "en" and c.answer_language == "en"
+
+    d = analyze("what does G/TBT/N/USA/867/Add.1 say", vocab)
+    assert d.ref_details[0].kind == "symbol"
+    assert d.ref_details[0].core == "G/TBT/N/USA/867"
+
+
+def test_language_and_normalisation(vocab: ProductVocabulary) -> None:
+    a = analyze("  藍牙耳機\u3000出口ＵＳＡ，要什麼認證？  ", vocab)
+    assert a.normalized == "蓝牙耳机 出口USA,要什么认证?"
+    assert a.language == "zh-Hant"
+    m = analyze("我们是做 earbuds 的, 出口 Germany 需要什么 certification", vocab)
+    assert m.language == "mixed" and m.answer_language == "zh"
+    assert analyze("LED灯出口欧盟需要CE认证吗", vocab).language == "zh-Hans"  # acronyms do not make it mixed
+    assert analyze("Do LED lamps need CE marking?", vocab).language == "en"
+    assert analyze("G/TBT/N/USA/867", vocab).answer_language == "en"
+
+
+def test_references(vocab: ProductVocabulary) -> None:
+    a = analyze("see g/tbt/n/usa/867/add1, (EC) No 1907/2006, 2009/48/EC, RoHS 2011/65 and 10/2011 in the EU", vocab)
+    assert a.refs == [
+        "G/TBT/N/USA/867/Add.1",
+        "(EC) No 1907/2006",
+        "2009/48/EC",
+        "2011/65/EU",
+        "(EU) No 10/2011",
+    ]
+    # every EU act we emit is read back to the same key by the shared identifier grammar
+    for ref in a.ref_details:
+        if ref.kind == "eu_act":
+            assert refgrammar.find_eu_acts(ref.value), ref.value
+    assert refgrammar.find_eu_acts("(EC) No 1907/2006") == ["1907/2006"]
+    assert analyze("deadline 2024/10/30", vocab).refs == []  # a date, not an act
+    assert analyze("47 CFR 15.247 limits", vocab).refs == ["47 CFR Part 15", "47 CFR 15.247"]
+    assert analyze("FCC Part 15 认证", vocab).refs == ["47 CFR Part 15"]
+    assert analyze("IVDR 过渡期", vocab).refs == ["Regulation (EU) 2017/746"]
+    assert analyze("HS 851830 的要求", vocab).refs == ["HS 851830"]
+    taipei = analyze("G/TBT/N/TPKM/500 是什么", vocab)
+    assert taipei.refs == ["G/TBT/N/TPKM/500"] and taipei.markets == ["TWN"]
+
+
+def test_ntm_hints(vocab: ProductVocabulary) -> None:
+    assert analyze("玩具需要什么认证", vocab).ntm_hints == ["B83"]
+    assert analyze("化妆品标签要求", vocab).ntm_hints == ["B31"]
+    assert analyze("茶叶检测报告", vocab).ntm_hints == ["B82"]
+    assert analyze("医疗器械注册", vocab).ntm_hints == ["B81"]
+    assert analyze("枸杞农残超标", vocab).ntm_hints == ["A2"]
+    assert analyze("你好", vocab).ntm_hints == []
+
+
+def test_json_round_trip(vocab: ProductVocabulary) -> None:
+    a = analyze("我们的干辣椒在欧盟被通报了 RASFF 2024.2707", vocab)
+    payload = json.loads(json.dumps(a.model_dump()))
+    assert payload["markets"] == ["EU"]
+    assert payload["hs"][0]["code"] == "090421"
+    assert QueryAnalysis.model_validate_json(a.model_dump_json()) == a
+
+
+def test_empty_and_odd_input(vocab: ProductVocabulary) -> None:
+    for text in ["", "   ", "？？？", "\x00", "🙂🙂", "1234567890"]:
+        a = analyze(text, vocab)
+        assert a.markets == [] and a.refs == []
+    assert analyze("", vocab).intent == "smalltalk"
+
+
+def test_fast_enough(vocab: ProductVocabulary) -> None:
+    texts = [c[0] for c in CASES]
+    for t in texts:
+        analyze(t, vocab)  # warm caches
+    runs = []
+    for t in texts:
+        t0 = time.perf_counter()
+        analyze(t, vocab)
+        runs.append((time.perf_counter() - t0) * 1000)
+    assert statistics.median(runs) < 5.0, runs
+    assert max(runs) < 50.0, runs
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_never_crashes_on_arbitrary_text(vocab: ProductVocabulary, text: str) -> None:
+    a = analyze(text, vocab)
+    json.dumps(a.model_dump())
+    assert a.intent in {
+        "requirements", "notification", "alerts", "cases", "report", "rules", "subscribe", "help",
+        "smalltalk", "out_of_domain",
+    }
+
+
+def _ten_thousand(seed: str) -> str:
+    return (seed * (10_000 // len(seed) + 1))[:10_000]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.text(min_size=1, max_size=200),
+        st.text(alphabet=st.sampled_from(list("蓝牙耳机出口德国要啥认证被通报藍牙 abcUS./G/TBT/N/867欧盟")), min_size=1),
+    ).map(_ten_thousand)
+)
+def test_long_inputs(vocab: ProductVocabulary, text: str) -> None:
+    assert len(text) == 10_000
+    t0 = time.perf_counter()
+    a = analyze(text, vocab)
+    assert a.text == text
+    json.dumps(a.model_dump())
+    assert time.perf_counter() - t0 < 2.0
+
+
+def test_default_vocabulary_is_the_shipped_corpus() -> None:
+    a = analyze("充电宝出口日本")
+    assert a.markets == ["JPN"]
+    assert a.hs and a.hs[0]["code"] == "850760"
