@@ -13,10 +13,10 @@ from typing import Annotated, Any
 import typer
 
 from assistant.config import Settings, get_settings
+from assistant.evals.cli import eval_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="tbt-assistant: TBT/SPS market-access assistant.")
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks that print figures.")
-eval_app = typer.Typer(no_args_is_help=True, help="Evaluation harnesses (retrieval, answers, intake).")
 app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
 
@@ -75,7 +75,13 @@ def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
                 bar.stop()
             return
         if tty:
-            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             bar = state.get("bar")
             if bar is None:

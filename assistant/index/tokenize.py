@@ -14,13 +14,7 @@ _lock = threading.Lock()
 _ready = False
 
 _STOP = frozenset(
-    """
-    a an and are as at be by for from has have in is it its of on or that the this to was were will
-    with what which who how do does did can could should would my our we you your i me us they them
-    need needs about into than then there these those any all not no yes please
-    的 了 和 是 在 有 我 我们 你 你们 他 她 它 这 那 就 也 都 要 吗 呢 吧 啊 与 及 或 对 把 被 让 从 到 为 以
-    上 下 中 其 之 等 个 些 什么 怎么 如何 哪些 需要 一个 没有 可以 还 会 能 请问 请 一下
-    """.split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "what", "which", "who", "how", "do", "does", "did", "can", "could", "should", "would", "my", "our", "we", "you", "your", "i", "me", "us", "they", "them", "need", "needs", "about", "into", "than", "then", "there", "these", "those", "any", "all", "not", "no", "yes", "please", "的", "了", "和", "是", "在", "有", "我", "我们", "你", "你们", "他", "她", "它", "这", "那", "就", "也", "都", "要", "吗", "呢", "吧", "啊", "与", "及", "或", "对", "把", "被", "让", "从", "到", "为", "以", "上", "下", "中", "其", "之", "等", "个", "些", "什么", "怎么", "如何", "哪些", "需要", "一个", "没有", "可以", "还", "会", "能", "请问", "请", "一下"]
 )
 _KEEP_SHORT = re.compile(r"^[a-z]{1,2}\d*$|^\d+$")
 _WORDISH = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)

@@ -12,10 +12,10 @@ import datetime as dt
 import hashlib
 import json
 import pickle
+import resource
 import secrets
 import shutil
 import time
-import resource
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -297,7 +297,7 @@ def run_ingest(
                 "records": report.records,
                 "chunks": report.chunks,
                 "records_by_type": report.records_by_type,
-                "records_by_source": _by_source(records),
+                "records_by_source": {src["path"]: src["records"] for src in report.sources},
                 "sources": report.sources,
                 "issues": [str(i) for i in report.issues][:500],
                 "embedded": report.embedded,
@@ -361,14 +361,6 @@ def _build_vectors(
         vindex.add([c.id for c in block], np.concatenate(vecs), [_chunk_meta(c) for c in block])
         report.embedded += len(block)
         progress("embed", report.embedded, len(todo))
-
-
-def _by_source(records: dict[str, BaseRecord]) -> dict[str, int]:
-    return dict(Counter(_source_label(r.source) for r in records.values()))
-
-
-def _source_label(source: str) -> str:
-    return source.split(";")[0].split(" (")[0].strip()[:80]
 
 
 def _display_path(path: Path, settings: Settings) -> str:

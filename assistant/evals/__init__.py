@@ -1,0 +1,1 @@
+"""Evaluation harnesses: retrieval, answers and barrier-report intake (`tbt eval ...`)."""
