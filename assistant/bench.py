@@ -82,7 +82,7 @@ def bench_ingest(settings: Settings) -> dict[str, Any]:
         data = Path(tmp) / "var"
         cold, cold_s, cold_peak = _ingest_child(data, settings)
         warm, warm_s, _ = _ingest_child(data, settings)
-    out = {
+    out: dict[str, Any] = {
         "cold": {
             "seconds": round(cold_s, 1),
             "records": cold["records"],

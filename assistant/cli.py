@@ -183,7 +183,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(1)
     m = read_manifest(gen)
     size = sum(p.stat().st_size for p in gen.rglob("*") if p.is_file())
-    out = {
+    out: dict[str, Any] = {
         "generation": gen.name,
         "last_ingest": m.get("created"),
         "records": m.get("records"),

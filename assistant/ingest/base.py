@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -49,3 +51,28 @@ class Loader(Protocol):
 
 class IngestError(Exception):
     """A whole file could not be read at all (reported as an issue by the pipeline)."""
+
+
+def csv_rows(reader: Iterator[list[str]], width: int, where: str, issues: list[IngestIssue]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, row) for each well-formed CSV row after the header.
+
+    Unreadable rows and rows with the wrong number of columns become issues naming their line;
+    blank lines are skipped. `reader` is a csv.reader whose header was already read.
+    """
+    last = reader.line_num  # type: ignore[attr-defined]
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            issues.append(IngestIssue(where, f"unreadable CSV row: {exc}", line=last + 1))
+            last = reader.line_num  # type: ignore[attr-defined]
+            continue
+        line, last = last + 1, reader.line_num  # type: ignore[attr-defined]
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != width:
+            issues.append(IngestIssue(where, f"expected {width} columns, found {len(row)}; row skipped", line))
+            continue
+        yield line, row

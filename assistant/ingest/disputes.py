@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.ingest.base import IngestIssue, LoadResult
+from assistant.ingest.base import IngestIssue, LoadResult, csv_rows
 from assistant.ingest.wto_members import iso3, member_name
 from assistant.records import Dispute
 
@@ -124,24 +124,7 @@ def load(path: Path) -> LoadResult:
         return result
     col = {name: i for i, name in enumerate(header)}
     seen: set[str] = set()
-    last = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.issues.append(IngestIssue(where, f"unreadable CSV row: {exc}", last + 1))
-            last = reader.line_num
-            continue
-        line, last = last + 1, reader.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) != len(header):
-            result.issues.append(
-                IngestIssue(where, f"expected {len(header)} columns, found {len(row)}; row skipped", line)
-            )
-            continue
+    for line, row in csv_rows(reader, len(header), where, result.issues):
         record = _dispute({k: row[i].strip() for k, i in col.items()}, where, line, result.issues)
         if record is None:
             continue

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.ingest.base import IngestIssue, LoadResult
+from assistant.ingest.base import IngestIssue, LoadResult, csv_rows
 from assistant.ingest.wto_members import NAMES_ZH, iso3
 from assistant.records import Alert, BaseRecord
 
@@ -414,24 +414,7 @@ def _read_rows(
     issues: list[IngestIssue],
     seen: set[str],
 ) -> None:
-    last = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            issues.append(IngestIssue(where, f"unreadable CSV row: {exc}", line=last + 1))
-            last = reader.line_num
-            continue
-        line, last = last + 1, reader.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        if len(row) != width:
-            issues.append(
-                IngestIssue(where, f"expected {width} columns, found {len(row)}; row skipped", line)
-            )
-            continue
+    for line, row in csv_rows(reader, width, where, issues):
         alert = _alert(row, col, where, line, issues)
         if alert is None:
             continue
