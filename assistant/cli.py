@@ -255,6 +255,53 @@ def bench_ask(
     _echo_json(out) if as_json else typer.echo(out["text"])
 
 
+# -- ask ---------------------------------------------------------------------------------------
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question, in Chinese or English.")] = None,
+    session: Annotated[str | None, typer.Option("--session", help="Continue this conversation (id from an earlier answer).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Answer language: zh or en (default: the question's).")] = None,
+    batch: Annotated[Path | None, typer.Option(help="File with one question per line; each in a fresh session.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer JSON (one line per question).")] = False,
+) -> None:
+    """Answer a question with cited sources (or every line of --batch FILE, one Answer JSON per line)."""
+    from assistant.dialogue.assistant import Assistant
+    from assistant.dialogue.sessions import check_session_id
+    from assistant.index.store import IndexNotReady
+
+    if question is None and batch is None:
+        typer.echo("Give a QUESTION or --batch FILE.", err=True)
+        raise typer.Exit(2)
+    if lang is not None and lang not in ("zh", "en"):
+        typer.echo(f"--lang must be zh or en, not {lang!r}.", err=True)
+        raise typer.Exit(2)
+    if session is not None:
+        try:
+            check_session_id(session)
+        except ValueError as exc:
+            typer.echo(f"--session: {exc}", err=True)
+            raise typer.Exit(2) from exc
+    questions = [question or ""] if batch is None else _read_lines(batch)
+    assistant = Assistant(_settings())
+    for q in questions:
+        try:
+            answer = assistant.ask(q, session_id=session if batch is None else None, lang=lang, channel="cli")
+        except IndexNotReady as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from exc
+        if as_json or batch is not None:
+            sys.stdout.write(answer.model_dump_json() + "\n")
+            continue
+        typer.echo(answer.text)
+        if answer.choices:
+            typer.echo("\n" + " | ".join(answer.choices))
+        if answer.citations:
+            typer.echo("\n" + ("来源：" if answer.language == "zh" else "Sources:"))
+            for c in answer.citations:
+                typer.echo(f"[{c.n}] {c.cite or c.ref} - {c.title[:100]}" + (f" <{c.url}>" if c.url else ""))
+        typer.echo(f"\n(session {answer.session_id})")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -1,16 +1,32 @@
 """Turn search hits into numbered Evidence: the only facts a composer may state.
 
-`record_text` renders every typed field of a record (dates in ISO form) so that the citation
-verifier can check each symbol, date and figure of an answer against what was cited.
+`select_hits` keeps only the hits that are on the question's topic (the market asked about, the
+product's HS codes, the records linked to a quoted reference), so that an answer never cites a
+record merely because it ranked well. `record_text` renders every typed field of a record (dates
+in ISO form) so that the citation verifier can check each symbol, date and figure of an answer
+against what was cited; `citation_evidence` rebuilds that evidence from an answer's citations.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from assistant.answer.models import Evidence
+from assistant.answer.models import Citation, Evidence
 from assistant.index.store import LoadedIndex
+from assistant.retrieve.products import hs_matches
 from assistant.retrieve.search import Hit
+
+PRODUCT_CONFIDENCE = 0.5  # HS candidates at least this sure name the product asked about
+NAME_SHARED_BY = 3  # a short name carried by more records than this (FCC, AEO) names none of them
+STRONG_SCORE = 0.6  # a match this good is kept when the product filter would leave nothing
+MIN_SCORE = 0.36  # below this a hit is too weak to cite (the orchestrator refuses below it)
+RELATIVE_SCORE = 0.9  # general questions: unlinked hits must score this share of the best one
+_TEXT_FIELDS = ("title", "title_en", "title_zh", "products", "summary_en", "summary_zh", "scope_en",
+                "scope_zh", "product", "keywords")
 
 _SKIP = {"type", "source", "licence", "language"}
 
@@ -61,4 +77,219 @@ def build_evidence(index: LoadedIndex, hits: list[Hit], start: int = 1) -> list[
                 text=text, url=hit.url, page=hit.page, score=hit.score, record=row,
             )
         )
+    return out
+
+
+# --- which hits are on topic ---------------------------------------------------------------------
+
+
+def question_markets(a: dict[str, Any]) -> set[str]:
+    """Markets the question is about; China only when it asks about China's own import rules."""
+    markets = set(a.get("markets") or []) | set(a.get("markets_expanded") or [])
+    if not any(str(r).startswith(("海关总署", "公告")) for r in a.get("refs") or []):
+        markets.discard("CHN")  # "from China" names the exporter, not the market
+    return markets
+
+
+def question_hs(a: dict[str, Any]) -> list[str]:
+    return [str(c.get("code")) for c in a.get("hs") or [] if float(c.get("confidence") or 0) >= PRODUCT_CONFIDENCE]
+
+
+def product_words(a: dict[str, Any], vocab: Any = None) -> list[str]:
+    """The product as named, with its synonyms in both languages when a vocabulary knows them
+    (枸杞 -> goji berries), so a Chinese question can recognise an English rejection record."""
+    words = [str(p) for p in a.get("products") or []]
+    if vocab is not None and hasattr(vocab, "related_words"):
+        for p in list(words):
+            words += [w for w in vocab.related_words(p) if w not in words]
+    return [w.lower() for w in words if len(w) >= 2]
+
+
+def is_china_origin(row: dict[str, Any]) -> bool:
+    return row.get("origin_code") == "CHN" or "china" in str(row.get("origin") or "").lower()
+
+
+def _mentions(row: dict[str, Any], words: list[str]) -> bool:
+    if not words:
+        return False
+    parts: list[str] = []
+    for key in _TEXT_FIELDS:
+        v = row.get(key)
+        if isinstance(v, list):
+            parts.extend(str(x) for x in v)
+        elif v:
+            parts.append(str(v))
+    blob = " ".join(parts).lower()
+    for w in words:
+        if w.isascii():  # whole words, plurals allowed: "tea" is not in "steak"
+            if re.search(rf"(?<![a-z0-9]){re.escape(w)}", blob):
+                return True
+        elif w in blob:
+            return True
+    return False
+
+
+_NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-\d+)?(?![A-Za-z0-9])")
+_GENERIC_NAMES = {"WTO", "TBT", "SPS", "EU", "EC", "EEC", "USA", "US", "UK", "GB", "GCC", "ASEAN", "EEE", "ISO",
+                  "IEC", "EN", "AS", "NZS", "CFR", "OJ", "No", "HS", "SI", "CE"}
+
+
+def _names(row: dict[str, Any], ref: str) -> set[str]:
+    """The distinctive short names of a record: RoHS, PSTI, CBAM, TACP, RSS-247 ..."""
+    names: set[str] = set()
+    for text in (ref, row.get("title_en"), row.get("title_zh"), row.get("title")):
+        for m in _NAME_TOKEN.finditer(str(text or "")):
+            tok = m.group(0)
+            if len(tok) >= 3 and tok not in _GENERIC_NAMES and not tok[0].isdigit():
+                names.add(tok)
+    return names
+
+
+_name_counts: dict[tuple[int, int], Counter[str]] = {}
+
+
+def _distinctive(rows: dict[str, dict[str, Any]] | None) -> Counter[str]:
+    """How many records carry each short name (a name shared by many, like EMC, names none)."""
+    if rows is None:
+        return Counter()
+    key = (id(rows), len(rows))  # one index generation at a time
+    counts = _name_counts.get(key)
+    if counts is None:
+        counts = Counter()
+        for ref, row in rows.items():
+            if row.get("type") != "alert":
+                counts.update(_names(row, ref))
+        _name_counts.clear()
+        _name_counts[key] = counts
+    return counts
+
+
+def named_in(question: str, ref: str, row: dict[str, Any], rows: dict[str, dict[str, Any]] | None = None) -> bool:
+    """The question names this record: its ref, its title, or a short name few others share."""
+    if not question:
+        return False
+    q = question.casefold()
+    if ref.casefold() in q:
+        return True
+    for title in (row.get("title_zh"), row.get("title_en")):
+        if title and len(str(title)) >= 4 and str(title).casefold() in q:
+            return True
+    counts = _distinctive(rows)
+    return any(counts[n] <= NAME_SHARED_BY and re.search(rf"(?<![A-Za-z0-9]){re.escape(n)}(?![A-Za-z0-9])", question)
+               for n in _names(row, ref))
+
+
+def linked(a_ref: str, a_row: dict[str, Any], b_ref: str, b_row: dict[str, Any]) -> bool:
+    """Two records point at each other (related, notifications, same notification family)."""
+    if a_ref == b_ref:
+        return True
+    core_a, core_b = a_row.get("core_symbol"), b_row.get("core_symbol")
+    if core_a and core_a in (core_b, b_ref):
+        return True
+    if core_b and core_b == a_ref:
+        return True
+    for y, row in ((b_ref, a_row), (a_ref, b_row)):
+        if y in (row.get("related") or []) or y in (row.get("notifications") or []):
+            return True
+    return False
+
+
+def _on_market(row: dict[str, Any], markets: set[str]) -> bool:
+    r_markets = set(row.get("markets") or [])
+    return not markets or not r_markets or bool(r_markets & markets)
+
+
+def _on_product(hit: Hit, row: dict[str, Any], hs: list[str], words: list[str]) -> bool:
+    if not hs and not words:
+        return True
+    r_hs = row.get("hs") or []
+    if r_hs and hs:
+        return any(hs_matches(q, r) for q in hs for r in r_hs)
+    if hit.type in ("notification", "case", "dispute"):  # a specific measure: it must name the product
+        return _mentions(row, words) or not words
+    return True  # horizontal rules (GPSR, REACH...) carry no HS codes on purpose
+
+
+def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, Any]], intent: str,
+                question: str = "", words: list[str] | None = None) -> list[Hit]:
+    """The hits an answer to this question may cite.
+
+    - A quoted reference found in the index: that record, its notification family and the records
+      linked to it; nothing else.
+    - The best hit, when the question names it (RoHS, PSTI, TACP...): kept whatever the market or
+      product the analysis found.
+    - Otherwise: records of the market asked about (or of no market), covering the product's HS
+      codes (or none: horizontal rules); rejections only of goods from China, and only those
+      naming the product when some do. When that leaves nothing, a strong best match of the
+      market stays (the product guess may be wrong: "农药残留" is a hazard, not a product).
+    - A general question or a case: the best hit, the hits linked to it, and hits scoring nearly
+      as well. How to report: the forms and what they link to.
+    """
+    if not hits:
+        return []
+    exact = [h for h in hits if "exact" in h.matched_by]
+    if exact and a.get("refs"):
+        return [h for h in hits
+                if any(linked(e.ref, rows.get(e.ref, {}), h.ref, rows.get(h.ref, {})) for e in exact)]
+    markets = question_markets(a)
+    hs = question_hs(a)
+    words = product_words(a) if words is None else words
+    out: list[Hit] = []
+    best = max(hits, key=lambda h: h.score)
+    for h in hits:
+        row = rows.get(h.ref, {})
+        if h is best and named_in(question, h.ref, row, rows):
+            out.append(h)  # the best match, named by the user: its market or product is not in doubt
+            continue
+        if not _on_market(row, markets):
+            continue
+        if h.type == "alert" and not is_china_origin(row):
+            continue
+        if h.score < MIN_SCORE and "market" not in h.matched_by and not (h.type == "alert" and _mentions(row, words)):
+            continue  # a weak match is cited only when it names the product or is the market's own rule
+        if not _on_product(h, row, hs, words):
+            continue
+        out.append(h)
+    if not out and best.score >= STRONG_SCORE and best.type != "alert" and _on_market(rows.get(best.ref, {}), markets):
+        # the product guess ruled out everything, but a strong match of the market remains
+        out = [dataclasses.replace(best, matched_by=[*best.matched_by, "strong"])]
+    alerts = [h for h in out if h.type == "alert"]
+    named = [h for h in alerts if _mentions(rows.get(h.ref, {}), words)]
+    if named:  # rejections that name the product beat those of the same HS chapter
+        out = [h for h in out if h.type != "alert" or h in named]
+    elif alerts and (hs or words):  # named in another language: those matching nearly as well as the best
+        top_alert = max(h.score for h in alerts)
+        out = [h for h in out if h.type != "alert" or h.score >= RELATIVE_SCORE * top_alert]
+    if intent == "report":
+        forms = [h for h in out if h.type == "form"]
+        if forms:
+            out = [h for h in out if h.type == "form" or any(
+                linked(f.ref, rows.get(f.ref, {}), h.ref, rows.get(h.ref, {})) for f in forms)]
+    elif intent in ("rules", "cases") and out:
+        top = max(out, key=lambda h: h.score)
+        top_row = rows.get(top.ref, {})
+        out = [h for h in out if h.score >= RELATIVE_SCORE * top.score
+               or linked(top.ref, top_row, h.ref, rows.get(h.ref, {}))]
+    return out
+
+
+# --- evidence behind an answer's citations ----------------------------------------------------
+
+
+def citation_evidence(index: LoadedIndex, citations: Iterable[Citation]) -> list[Evidence]:
+    """The evidence an answer's citations stand for, numbered as cited (to verify a given answer)."""
+    citations = list(citations)
+    by_ref: dict[str, list[dict[str, Any]]] = {}
+    wanted = {c.ref for c in citations}
+    for row in index.chunk_rows:
+        if row.get("ref") in wanted:
+            by_ref.setdefault(row["ref"], []).append(row)
+    out: list[Evidence] = []
+    for c in citations:
+        row = index.record_rows.get(c.ref, {})
+        chunks = [ch.get("text", "") for ch in by_ref.get(c.ref, [])
+                  if ch.get("cite") == (c.cite or c.ref) and (c.page is None or ch.get("page") == c.page)]
+        text = "\n".join(chunks + [record_text(row)])
+        out.append(Evidence(n=c.n, ref=c.ref, type=c.type, title=c.title, cite=c.cite or c.ref,
+                            snippet=c.snippet, text=text, url=c.url, page=c.page, record=row))
     return out

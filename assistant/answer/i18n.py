@@ -175,9 +175,13 @@ def type_label(rtype: str, lang: str) -> str:
 
 
 def country(name: str | None, lang: str) -> str:
+    """'Austria; China' -> '奥地利、中国' in Chinese; unknown names stay as written."""
     if not name:
         return ""
-    return COUNTRY_ZH.get(name, name) if lang == "zh" else name
+    parts = _split_multi(name) or [name]
+    if lang == "zh":
+        return "、".join(COUNTRY_ZH.get(p, p) for p in parts)
+    return "; ".join(parts)
 
 
 # Fixed phrases of the offline composer, by key.
@@ -193,12 +197,15 @@ PHRASES: dict[str, dict[str, str]] = {
     "next_heading": {"en": "**What to do next**", "zh": "**下一步建议**"},
     "key_req": {"en": "Key requirements", "zh": "主要要求"},
     "conformity": {"en": "Conformity route", "zh": "合格评定途径"},
+    "ntm": {"en": "Type of measure", "zh": "措施类型"},
+    "original_title": {"en": "Original title", "zh": "原文标题"},
     "ask_whom": {"en": "Whom to ask", "zh": "咨询"},
     "in_force": {"en": "entry into force", "zh": "生效"},
     "applies_from": {"en": "applies from", "zh": "适用日期"},
     "published": {"en": "published", "zh": "发布"},
     "distributed": {"en": "distributed", "zh": "分发日期"},
     "comment_open": {"en": "comments open until {date} ({days} days left)", "zh": "评议截止日期 {date}（还剩 {days} 天）"},
+    "comment_open_1": {"en": "comments open until {date} (1 day left)", "zh": "评议截止日期 {date}（还剩 1 天）"},
     "comment_closed": {"en": "comment period closed on {date}", "zh": "评议期已于 {date} 截止"},
     "hazard": {"en": "hazard", "zh": "危害"},
     "origin": {"en": "origin", "zh": "原产地"},
@@ -234,13 +241,40 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "If you have met this barrier yourself, I can take your report now and fill China's national intake form for you: type \"start report\".",
         "zh": "如果您的企业已经遇到了这一壁垒，我可以现在就帮您填写《技术性贸易措施征集表》：请输入“开始报告”。",
     },
-    "detail_heading": {"en": "**[{n}] {ref}**", "zh": "**[{n}] {ref}**"},
+    "detail_heading": {"en": "**Source {n} of the last answer: {ref}**", "zh": "**上一条回答的第{n}条来源：{ref}**"},
     "no_such_citation": {
         "en": "There is no source [{n}] in my last answer (it had {count}).",
         "zh": "上一条回答中没有第 {n} 条来源（共 {count} 条）。",
     },
+    "no_previous": {
+        "en": "There is no earlier answer in this conversation to open a source from. Ask a question first, for example: \"What certification do Bluetooth earphones need for the EU?\"",
+        "zh": "本次对话中还没有可以展开的回答来源。请先提问，例如：“出口蓝牙耳机到欧盟需要什么认证？”",
+    },
     "symbol_heading": {"en": "**{ref}**", "zh": "**{ref}**"},
-    "family": {"en": "Documents of this notification", "zh": "该通报的系列文件"},
+    "family": {"en": "{core} and its follow-up documents ({count} in my sources):", "zh": "{core}及其后续文件（资料中共{count}份）："},
+    "no_regs": {
+        "en": "I found no regulation specific to {topic} in my sources.",
+        "zh": "我的资料中没有找到专门针对{topic}的法规。",
+    },
+    "general_rules": {
+        "en": "I found no rule that names {topic} specifically; these are the market's general product rules:",
+        "zh": "没有找到专门针对{topic}的规定；以下是该市场的通用产品规则：",
+    },
+    "no_notifs": {
+        "en": "I found no WTO notification on {topic} in my sources.",
+        "zh": "我的资料中没有找到与{topic}相关的WTO通报。",
+    },
+    "no_alerts": {
+        "en": "I found no rejection or alert record on {topic} from China in my sources.",
+        "zh": "我的资料中没有找到{topic}原产中国的通报／出口受阻记录。",
+    },
+    "comment_today": {"en": "comments close today ({date})", "zh": "评议今天（{date}）截止"},
+    "adopted": {"en": "adopted", "zh": "通过"},
+    "outcome": {"en": "Outcome", "zh": "结果"},
+    "how_to": {"en": "How to file", "zh": "填报方式"},
+    "scope": {"en": "Scope", "zh": "适用范围"},
+    "figures": {"en": "Figures", "zh": "相关数据"},
+    "fields": {"en": "Fields", "zh": "填写项"},
 }
 
 

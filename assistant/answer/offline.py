@@ -3,12 +3,14 @@
 No key, no network. Every line that states a fact about a measure is built from one record's
 fields and carries that record's marker [n]; generic advice lines state no facts. Chinese answers
 use the records' Chinese fields, keep titles and symbols in their original language and translate
-only closed vocabularies (assistant/answer/i18n.py).
+only closed vocabularies (assistant/answer/i18n.py). Quoted text is only ever cut at a sentence
+or word end, so a shortened line never shows half a number the verifier could not find.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,14 @@ MAX_REGS = 4
 MAX_NOTIFS = 4
 MAX_ALERTS = 5
 MAX_CASES = 3
+SUMMARY_CHARS = 240  # a record's summary inside a list of several
+CASE_CHARS = 200  # a past case mentioned beside the main answer
+QUOTE_CHARS = 400  # a passage of a long document (an article of a regulation)
+
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_SPACES = re.compile(r"[ \t]{2,}")
+_END_PUNCT = "。；;.，,、 "
 
 
 @dataclass
@@ -44,6 +54,20 @@ def _d(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def tidy(text: str) -> str:
+    """One line of record text: folded YAML spaces between Chinese characters removed."""
+    text = " ".join(str(text).split())
+    return _SPACES.sub(" ", _CJK_GAP.sub("", text)).strip()
+
+
+def join_items(items: list[str], lang: str) -> str:
+    """A list of requirement sentences as one line, without doubled punctuation."""
+    parts = [tidy(x).rstrip(_END_PUNCT) for x in items if tidy(x)]
+    if not parts:
+        return ""
+    return ("；".join(parts) + "。") if lang == "zh" else ("; ".join(parts) + ".")
 
 
 class Lines:
@@ -67,6 +91,8 @@ class Lines:
     def text(self) -> str:
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
+        while self.lines and self.lines[0] == "":
+            self.lines.pop(0)
         return "\n".join(self.lines)
 
 
@@ -76,7 +102,8 @@ class OfflineComposer:
 
     # -- public -----------------------------------------------------------------------------
     def compose(self, intent: str, evidence: list[Evidence], lang: str, ctx: dict[str, Any]) -> Composed:
-        """`ctx` carries the display names of the product and market the question was about."""
+        """`ctx` carries the display names of the product and market the question was about,
+        and for a notification its family (`family`, `core`, `asked`)."""
         handler = {
             "requirements": self._requirements,
             "notification": self._notification,
@@ -88,11 +115,15 @@ class OfflineComposer:
         handler(out, evidence, lang, ctx)
         return Composed(out.text(), out.used, self._followups(intent, lang, ctx))
 
-    def detail(self, ev: Evidence, lang: str) -> Composed:
+    def detail(self, ev: Evidence, lang: str, shown_as: int | None = None) -> Composed:
         """Everything one record says (for "tell me more about [2]")."""
         out = Lines()
-        out.add(phrase("detail_heading", lang, n=ev.n, ref=ev.ref))
-        self._record_block(out, ev, lang, full=True)
+        out.add(phrase("detail_heading", lang, n=shown_as or ev.n, ref=ev.ref), ev.n)
+        if ev.type == "notification":
+            self._notification_line(out, ev, lang, full=True)
+            self._key_dates(out, ev, lang)
+        else:
+            self._record_block(out, ev, lang, full=True)
         return Composed(out.text(), out.used, [])
 
     # -- intents ----------------------------------------------------------------------------
@@ -105,48 +136,62 @@ class OfflineComposer:
         elif product:
             out.add(phrase("req_heading_nomarket", lang, product=product))
         groups = _group(ev)
-        regs = groups.get("regulation", []) + groups.get("document", [])
+        docs = [e for e in groups.get("document", []) if e.record.get("markets")]  # guides are not rules
+        regs = (groups.get("regulation", []) + docs)[:MAX_REGS]
         if regs:
             out.blank()
             out.add(phrase("regs_heading", lang))
-            for e in regs[:MAX_REGS]:
+            if set(ctx.get("general_rules") or []) >= {e.ref for e in regs}:
+                out.add(phrase("general_rules", lang, topic=self._topic(ctx, lang)))
+            for e in regs:
                 self._record_block(out, e, lang)
+        else:
+            out.blank()
+            out.add(phrase("no_regs", lang, topic=self._topic(ctx, lang)))
         self._section(out, "notif_heading", groups.get("notification", [])[:MAX_NOTIFS], lang)
         alerts = _china_first(groups.get("alert", []))
         self._section(out, "alerts_heading", alerts[:3], lang)
         self._section(out, "cases_heading", (groups.get("case", []) + groups.get("dispute", []))[:2], lang)
         self._section(out, "other_heading", groups.get("announcement", [])[:2], lang)
-        self._next_steps(out, lang, regs[:MAX_REGS], kind="requirements")
+        self._next_steps(out, lang, regs, kind="requirements")
 
     def _notification(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
         groups = _group(ev)
         notes = groups.get("notification", [])
         family = ctx.get("family") or []
-        if family:
-            fam = [e for e in notes if e.ref in family]
+        fam = [e for e in notes if e.ref in family]
+        if fam:
             fam.sort(key=lambda e: (_d((e.record.get("dates") or {}).get("distributed")) or dt.date.max, e.ref))
-            core = ctx.get("core") or fam[0].ref
-            out.add(phrase("symbol_heading", lang, ref=core))
-            out.add(phrase("family", lang) + ":")
+            by_ref = {e.ref: e for e in fam}
+            core = str(ctx["core"]) if ctx.get("core") in by_ref else fam[0].ref
+            asked = str(ctx["asked"]) if ctx.get("asked") in by_ref else core
+            out.add(phrase("symbol_heading", lang, ref=asked), by_ref[asked].n)
+            if len(fam) > 1:
+                out.add(phrase("family", lang, core=core, count=len(fam)), by_ref[core].n)
             for e in fam:
                 self._notification_line(out, e, lang, full=True)
             rest = [e for e in notes if e.ref not in family]
         else:
             out.add(phrase("notif_heading", lang))
             rest = notes
+            if not notes:
+                out.add(phrase("no_notifs", lang, topic=self._topic(ctx, lang)))
         for e in rest[:MAX_NOTIFS]:
             self._notification_line(out, e, lang)
         self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:3], lang)
+        self._section(out, "alerts_heading", _china_first(groups.get("alert", []))[:3], lang)
         self._section(out, "cases_heading", groups.get("case", [])[:2], lang)
         self._next_steps(out, lang, [], kind="notification")
 
     def _alerts(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
         groups = _group(ev)
         alerts = _china_first(groups.get("alert", []))
+        out.add(phrase("alerts_heading", lang))
         if alerts:
-            out.add(phrase("alerts_heading", lang))
             for e in alerts[:MAX_ALERTS]:
                 self._alert_line(out, e, lang)
+        else:
+            out.add(phrase("no_alerts", lang, topic=self._topic(ctx, lang)))
         self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:3], lang)
         self._section(out, "other_heading", (groups.get("announcement", []) + groups.get("notification", []))[:2], lang)
         self._section(out, "cases_heading", groups.get("case", [])[:2], lang)
@@ -154,31 +199,48 @@ class OfflineComposer:
 
     def _cases(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
         groups = _group(ev)
-        cases = groups.get("case", []) + groups.get("dispute", [])
+        cases = (groups.get("case", []) + groups.get("dispute", []))[:MAX_CASES]
         if cases:
             out.add(phrase("cases_heading", lang))
-            for e in cases[:MAX_CASES + 1]:
-                self._record_block(out, e, lang)
+            for i, e in enumerate(cases):
+                self._record_block(out, e, lang, full=(i == 0), brief=(i > 0))
         self._section(out, "notif_heading", groups.get("notification", [])[:2], lang)
         self._section(out, "regs_heading", groups.get("regulation", [])[:2], lang)
+        if not cases:
+            for e in (groups.get("announcement", []) + groups.get("document", []))[:2]:
+                self._record_block(out, e, lang)
         self._next_steps(out, lang, [], kind="cases")
 
     def _report(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
         groups = _group(ev)
         forms = groups.get("form", [])
-        forms.sort(key=lambda e: 0 if "征集表" in e.ref else 1)
-        for e in forms[:3]:
-            self._record_block(out, e, lang, full=True)
+        if not ctx.get("market"):  # the form this assistant fills comes first
+            forms.sort(key=lambda e: 0 if "征集表" in e.ref else 1)
+        for i, e in enumerate(forms[:3]):
+            self._record_block(out, e, lang, full=(i == 0), brief=(i > 0))
         self._section(out, "other_heading", (groups.get("document", []) + groups.get("case", []))[:2], lang)
         out.blank()
         out.add(phrase("report_offer", lang))
 
     def _general(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
-        for e in ev[:5]:
-            self._record_block(out, e, lang)
+        for i, e in enumerate(ev[:4]):
+            if i == 0 and e.type not in ("alert",):
+                self._record_block(out, e, lang, full=e.type in ("regulation", "form", "document", "notification"))
+            else:
+                self._record_block(out, e, lang)
         self._next_steps(out, lang, [], kind="general")
 
     # -- building blocks --------------------------------------------------------------------
+    def _topic(self, ctx: dict[str, Any], lang: str) -> str:
+        product, market = ctx.get("product"), ctx.get("market")
+        if lang == "zh":
+            if product and market:
+                return f"{product}出口{market}"
+            return product or market or "该问题"
+        if product and market:
+            return f"{product} in {market}"
+        return product or market or "this question"
+
     def _section(self, out: Lines, heading: str, items: list[Evidence], lang: str) -> None:
         if not items:
             return
@@ -190,22 +252,22 @@ class OfflineComposer:
             elif e.type == "notification":
                 self._notification_line(out, e, lang)
             else:
-                self._record_block(out, e, lang)
+                self._record_block(out, e, lang, brief=e.type == "case")
 
     def _title(self, e: Evidence, lang: str) -> str:
         r = e.record
-        original = r.get("title") or e.title
+        original = tidy(r.get("title") or e.title)
         if lang == "zh":
-            zh = r.get("title_zh")
+            zh = tidy(r.get("title_zh") or "")
             if zh and zh != original:
                 return f"{zh}（{e.ref}）" if e.ref not in zh else zh
             return f"{e.ref}：{original}" if e.ref not in original else original
-        en = r.get("title_en")
+        en = tidy(r.get("title_en") or "")
         if en and en != original and e.ref not in en:
             return f"{en} ({e.ref})"
         return original if e.ref in original else f"{e.ref}: {original}"
 
-    def _record_block(self, out: Lines, e: Evidence, lang: str, full: bool = False) -> None:
+    def _record_block(self, out: Lines, e: Evidence, lang: str, full: bool = False, brief: bool = False) -> None:
         r = e.record
         sep = "：" if lang == "zh" else ": "
         summary = _pick(r, "summary", lang)
@@ -219,10 +281,15 @@ class OfflineComposer:
             bits = [self._title(e, lang)]
             if r.get("complainant"):
                 bits.append(("申诉方：" if lang == "zh" else "complainant: ") + str(r["complainant"]))
+            if r.get("respondent"):
+                bits.append(("被诉方：" if lang == "zh" else "respondent: ") + str(r["respondent"]))
+            date = _d((r.get("dates") or {}).get("event") or (r.get("dates") or {}).get("published"))
+            if date:
+                bits.append(("请求磋商：" if lang == "zh" else "consultations requested: ") + date.isoformat())
             if r.get("status"):
                 bits.append(("状态：" if lang == "zh" else "status: ") + str(r["status"]).lower())
             if r.get("agreements"):
-                bits.append(("援引：" if lang == "zh" else "cites: ") + "; ".join(r["agreements"][:3]))
+                bits.append(("援引：" if lang == "zh" else "cites: ") + "; ".join(r["agreements"][:4]))
             out.add("- " + ("；".join(bits) if lang == "zh" else "; ".join(bits)), e.n)
             return
         if e.type == "announcement":
@@ -230,55 +297,78 @@ class OfflineComposer:
             date = _d((r.get("dates") or {}).get("published"))
             if date:
                 line += f"（{date.isoformat()}）" if lang == "zh" else f" ({date.isoformat()})"
-            text = summary or _first_sentences(r.get("text") or r.get("answer") or "", 160)
+            text = summary or _first_sentences(r.get("answer") or r.get("text") or "", 2 * SUMMARY_CHARS if full else SUMMARY_CHARS)
             if text:
                 line += sep + text
             out.add(line, e.n)
+            eif = _d((r.get("dates") or {}).get("entry_into_force"))
+            if full and eif:
+                out.add(f"  - {phrase('in_force', lang)} {eif.isoformat()}", e.n)
             return
         line = f"- **{self._title(e, lang)}**"
+        if brief and e.type == "case":
+            outcome = _pick(r, "outcome", lang)
+            text = _first_sentences(outcome or summary or "", CASE_CHARS)
+            out.add(line + (sep + text if text else ""), e.n)
+            return
         if summary:
-            line += sep + summary
+            line += sep + (summary if full else _first_sentences(summary, SUMMARY_CHARS if not brief else CASE_CHARS))
         elif e.type == "document":
             line += sep + _first_sentences(e.text.split("\n", 1)[0] if e.cite == e.ref else e.snippet, 200)
-            if e.cite and e.cite != e.ref:
-                line += f"（{e.cite}）" if lang == "zh" else f" ({e.cite})"
         out.add(line, e.n)
+        if e.cite and e.cite != e.ref and e.type in ("regulation", "document"):
+            passage = _passage(e)
+            if passage:
+                out.add(f"  - {e.cite}{sep}{passage}", e.n)
+        if brief:
+            return
         reqs = _pick_list(r, "requirements", lang)
         if reqs:
-            take = reqs if full else reqs[:3]
-            out.add(f"  - {phrase('key_req', lang)}{sep}" + ("；".join(take) if lang == "zh" else "; ".join(take)), e.n)
+            out.add(f"  - {phrase('key_req', lang)}{sep}" + join_items(reqs if full else reqs[:3], lang), e.n)
         conf = _pick(r, "conformity", lang)
         if conf:
             out.add(f"  - {phrase('conformity', lang)}{sep}{conf}", e.n)
+        kinds = [ntm_label(code, lang) for code in r.get("ntm") or []]
+        if kinds and e.type == "regulation":
+            out.add(f"  - {phrase('ntm', lang)}{sep}" + ("；".join(kinds) if lang == "zh" else "; ".join(kinds)), e.n)
         dates = self._dates_text(r, lang)
         if dates:
             out.add(f"  - {dates}", e.n)
         if full:
-            for key in ("outcome", "how_to", "enquiry", "scope"):
+            original = tidy(str(r.get("title") or ""))
+            if lang == "zh" and r.get("language") != "zh" and original and original not in line:
+                out.add(f"  - {phrase('original_title', lang)}{sep}{original}", e.n)
+            for key, label in (("outcome", "outcome"), ("how_to", "how_to"), ("scope", "scope"), ("enquiry", "ask_whom")):
                 val = _pick(r, key, lang)
                 if val:
-                    out.add(f"  - {val}", e.n)
-            for kd in r.get("key_dates") or []:
-                what = kd.get("what_zh") if lang == "zh" and kd.get("what_zh") else kd.get("what_en")
-                out.add(f"  - {kd.get('date')}{sep}{what}", e.n)
+                    out.add(f"  - {phrase(label, lang)}{sep}{val}", e.n)
+            self._key_dates(out, e, lang)
             figures = _pick_list(r, "figures", lang)
-            for f in figures:
-                out.add(f"  - {f}", e.n)
+            if figures:
+                out.add(f"  - {phrase('figures', lang)}{sep}" + join_items(figures, lang), e.n)
             fields = r.get("fields") or []
             if fields:
                 labels = [(f.get("label_zh") if lang == "zh" and f.get("label_zh") else f.get("label_en")) for f in fields]
-                out.add(f"  - {'填写项' if lang == 'zh' else 'Fields'}{sep}" + ("、".join(labels) if lang == "zh" else ", ".join(labels)), e.n)
+                out.add(f"  - {phrase('fields', lang)}{sep}" + ("、".join(labels) if lang == "zh" else ", ".join(labels)), e.n)
             if e.url:
                 out.add(f"  - {e.url}", e.n)
         elif e.type == "case":
             outcome = _pick(r, "outcome", lang)
             if outcome:
-                out.add(f"  - {'结果' if lang == 'zh' else 'Outcome'}{sep}{outcome}", e.n)
+                out.add(f"  - {phrase('outcome', lang)}{sep}{outcome}", e.n)
+
+    def _key_dates(self, out: Lines, e: Evidence, lang: str) -> None:
+        sep = "：" if lang == "zh" else ": "
+        for kd in e.record.get("key_dates") or []:
+            what = kd.get("what_zh") if lang == "zh" and kd.get("what_zh") else kd.get("what_en")
+            if kd.get("date") and what:
+                out.add(f"  - {kd.get('date')}{sep}{tidy(what)}", e.n)
 
     def _dates_text(self, r: dict[str, Any], lang: str) -> str:
         d = r.get("dates") or {}
         parts = []
-        for key, label in (("published", "published"), ("entry_into_force", "in_force"), ("applies_from", "applies_from")):
+        for key, label in (("published", "published"), ("adopted", "adopted"), ("entry_into_force", "in_force"),
+                           ("applies_from", "applies_from")):
             v = _d(d.get(key))
             if v:
                 parts.append(f"{phrase(label, lang)} {v.isoformat()}")
@@ -288,12 +378,15 @@ class OfflineComposer:
         r = e.record
         d = r.get("dates") or {}
         sep = "：" if lang == "zh" else ": "
-        title = r.get("title_zh") if lang == "zh" and r.get("title_zh") else r.get("title") or e.title
+        title = r.get("title_zh") if lang == "zh" and r.get("title_zh") else r.get("title_en") or r.get("title") or e.title
         line = f"- **{e.ref}**"
         dist = _d(d.get("distributed"))
         if dist:
             line += f"（{phrase('distributed', lang)} {dist.isoformat()}）" if lang == "zh" else f" ({phrase('distributed', lang)} {dist.isoformat()})"
-        line += sep + str(title)
+        line += sep + tidy(str(title))
+        original = tidy(str(r.get("title") or ""))
+        if lang == "zh" and original and original != tidy(str(title)):  # notifications circulate in English
+            line += f"（{phrase('original_title', lang)}：{original}）"
         out.add(line, e.n)
         summary = _pick(r, "summary", lang)
         if summary and full:
@@ -302,11 +395,17 @@ class OfflineComposer:
         deadline = _d(d.get("comment_deadline"))
         if deadline:
             days = (deadline - self.today).days
-            status.append(
-                phrase("comment_open", lang, date=deadline.isoformat(), days=days)
-                if days >= 0
-                else phrase("comment_closed", lang, date=deadline.isoformat())
-            )
+            if days > 1:
+                status.append(phrase("comment_open", lang, date=deadline.isoformat(), days=days))
+            elif days == 1:
+                status.append(phrase("comment_open_1", lang, date=deadline.isoformat()))
+            elif days == 0:
+                status.append(phrase("comment_today", lang, date=deadline.isoformat()))
+            else:
+                status.append(phrase("comment_closed", lang, date=deadline.isoformat()))
+        adopt = _d(d.get("adopted"))
+        if adopt and full:
+            status.append(f"{phrase('adopted', lang)} {adopt.isoformat()}")
         eif = _d(d.get("entry_into_force"))
         if eif:
             status.append(f"{phrase('in_force', lang)} {eif.isoformat()}")
@@ -320,7 +419,7 @@ class OfflineComposer:
         head = f"- **{e.ref}**"
         if d:
             head += f"（{d.isoformat()}）" if lang == "zh" else f" ({d.isoformat()})"
-        parts = [str(r.get("product") or e.title)]
+        parts = [tidy(str(r.get("product") or e.title))]
         if r.get("product_category"):
             parts.append(rasff_category(r["product_category"], lang))
         if r.get("origin"):
@@ -402,10 +501,11 @@ def _group(ev: list[Evidence]) -> dict[str, list[Evidence]]:
 
 
 def _china_first(alerts: list[Evidence]) -> list[Evidence]:
+    """Alerts on goods from China first, the most recent first."""
     return sorted(
         alerts,
         key=lambda e: (
-            0 if (e.record.get("origin_code") == "CHN" or str(e.record.get("origin", "")).lower() == "china") else 1,
+            0 if (e.record.get("origin_code") == "CHN" or "china" in str(e.record.get("origin", "")).lower()) else 1,
             -(_d((e.record.get("dates") or {}).get("event")) or dt.date.min).toordinal(),
         ),
     )
@@ -414,16 +514,28 @@ def _china_first(alerts: list[Evidence]) -> list[Evidence]:
 def _pick(r: dict[str, Any], key: str, lang: str) -> str | None:
     first, second = ("zh", "en") if lang == "zh" else ("en", "zh")
     val = r.get(f"{key}_{first}") or r.get(f"{key}_{second}")
-    return str(val).strip() if val else None
+    return tidy(str(val)) if val else None
 
 
 def _pick_list(r: dict[str, Any], key: str, lang: str) -> list[str]:
     first, second = ("zh", "en") if lang == "zh" else ("en", "zh")
-    return [str(x) for x in (r.get(f"{key}_{first}") or r.get(f"{key}_{second}") or [])]
+    return [tidy(str(x)) for x in (r.get(f"{key}_{first}") or r.get(f"{key}_{second}") or [])]
+
+
+def _passage(e: Evidence) -> str:
+    """The retrieved passage of a long document (e.g. one article of a regulation)."""
+    first = e.text.split("\n", 1)[0] if e.text else ""
+    body = first if len(first) > 80 else e.snippet
+    return _first_sentences(tidy(body.lstrip("…")), QUOTE_CHARS)
+
+
+_WORDISH = re.compile(r"[0-9A-Za-z/.\-,(年月日号%]")
 
 
 def _first_sentences(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    """At most `limit` characters, cut at a sentence end, else at a word end, never inside a
+    number, symbol or act reference."""
+    text = tidy(text)
     if len(text) <= limit:
         return text
     cut = text[:limit]
@@ -431,7 +543,10 @@ def _first_sentences(text: str, limit: int) -> str:
         pos = cut.rfind(mark)
         if pos > limit // 2:
             return cut[: pos + 1].strip()
-    return cut.rstrip() + "…"
+    end = len(cut)
+    while end > limit // 2 and _WORDISH.match(cut[end - 1]) and _WORDISH.match(text[end]):
+        end -= 1  # inside a word, number or reference: step back to its start
+    return cut[:end].rstrip(" ，,、；;：:（(") + "…"
 
 
-__all__ = ["OfflineComposer", "Composed", "ntm_label", "type_label"]
+__all__ = ["OfflineComposer", "Composed", "ntm_label", "type_label", "tidy", "join_items"]

@@ -16,12 +16,27 @@ import secrets
 import threading
 from typing import Any
 
-from assistant.answer.evidence import build_evidence, record_text
+from assistant.answer.evidence import (
+    build_evidence,
+    is_china_origin,
+    named_in,
+    product_words,
+    question_hs,
+    question_markets,
+    record_text,
+    select_hits,
+)
 from assistant.answer.i18n import phrase
-from assistant.answer.models import Answer, Citation, Evidence
+from assistant.answer.models import Answer, Evidence
 from assistant.answer.offline import Composed, OfflineComposer
 from assistant.config import Settings
-from assistant.dialogue.followup import citation_request, is_yes, merge_topic, wants_report
+from assistant.dialogue.followup import (
+    citation_request,
+    is_yes,
+    merge_topic,
+    text_language,
+    wants_report,
+)
 from assistant.refs import find_symbols
 
 log = logging.getLogger("assistant.dialogue")
@@ -29,6 +44,9 @@ log = logging.getLogger("assistant.dialogue")
 MAX_INPUT = 10_000
 ANALYSIS_CHARS = 2_000
 REFUSE_BELOW = 0.36
+SEARCH_K = 14
+MARKET_FALLBACK = 2  # regulations of the market asked about, when the main search found none
+ALERT_MIN_SCORE = 0.2  # lexical-only scores: a rejection that names the product scores 0.25-0.35
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 MARKET_CHOICES = {"zh": ["欧盟", "美国", "英国", "日本", "韩国", "东盟"], "en": ["EU", "USA", "UK", "Japan", "Korea", "ASEAN"]}
 PRODUCT_CHOICES = {"zh": ["蓝牙耳机", "玩具", "LED灯", "化妆品", "茶叶", "医疗器械"], "en": ["Bluetooth earphones", "toys", "LED lamps", "cosmetics", "tea", "medical devices"]}
@@ -129,10 +147,10 @@ class Assistant:
         if not text:
             lang = lang or state.get("lang") or "zh"
             return Answer(text=phrase("empty", lang), language=lang, refused=True, intent="help",
-                          followups=[phrase("start_report", lang)])
+                          followups=[phrase("start_report", lang)], composer="dialogue")
         n = citation_request(text)
-        if n is not None and state.get("last_citations"):
-            return self._open_citation(n, state, lang or state.get("lang") or "zh")
+        if n is not None:
+            return self._open_citation(n, state, lang or text_language(text) or state.get("lang") or "zh")
         if wants_report(text) or (state.get("offered_report") and is_yes(text)):
             return self._start_intake(text, state, lang, channel)
 
@@ -163,27 +181,31 @@ class Assistant:
             return self._refuse(lang, a, phrase("out_of_domain", lang))
         if intent in ("help", "smalltalk") and not a.get("refs"):
             return Answer(text=phrase("help", lang), language=lang, intent=intent, analysis=a,
-                          followups=self._starter_questions(lang))
+                          followups=self._starter_questions(lang), composer="dialogue")
 
-        # one short clarifying question when product or market is missing (never twice in a row)
-        clarify = self._clarify(a, state, lang)
-        if clarify is not None:
-            return clarify
+        query = a.get("normalized") or text
+        resp = searcher.search(query, SEARCH_K, analysis=analysis)
+        hits = resp.hits
+        rows = searcher.index.record_rows
+        # one short clarifying question when product or market is missing (never twice in a row),
+        # unless the question names a specific document that answers it (RoHS, a case, a form)
+        if self._needs_clarifying(a, state) and not self._names_a_document(text, hits, rows):
+            return self._clarify(a, state, lang)
         state["clarified"] = False
 
-        resp = searcher.search(a.get("normalized") or text, 14, analysis=analysis)
-        hits = resp.hits
         unknown = self._unknown_symbols(a, hits)
         if unknown and not any("exact" in h.matched_by for h in hits):
             return self._refuse(lang, a, phrase("unknown_ref", lang, ref=unknown[0]))
-        if intent == "requirements" and (a.get("hs") or a.get("products")) and not any(h.type == "alert" for h in hits):
-            extra = searcher.search(a.get("normalized") or text, 3, analysis=analysis, type="alert")
-            hits = hits + [h for h in extra.hits if h.score >= 0.45]
-        if not hits or hits[0].score < REFUSE_BELOW:
+        intent, hits, best = self._gather(searcher, text, query, analysis, a, intent, hits)
+        fallback = any("market" in h.matched_by for h in hits)
+        if not hits or (best < REFUSE_BELOW and not fallback):
             return self._refuse(lang, a, phrase("refused", lang))
 
         evidence = build_evidence(searcher.index, hits)
-        ctx = self._context(a, lang, evidence)
+        ctx = self._context(a, lang, evidence, intent)
+        ctx["general_rules"] = [h.ref for h in hits if "market" in h.matched_by]
+        if any("strong" in h.matched_by for h in hits):
+            ctx["product"] = None  # what the analysis took for the product matched nothing cited
         composed = OfflineComposer(self.today()).compose(intent, evidence, lang, ctx)
         answer = self._finish(composed, evidence, lang, a, intent)
         if self.llm is not None and intent != "report":
@@ -195,18 +217,82 @@ class Assistant:
         return answer
 
     # -- pieces ----------------------------------------------------------------------------
-    def _context(self, a: dict[str, Any], lang: str, evidence: list[Evidence]) -> dict[str, Any]:
+    def _gather(self, searcher: Any, text: str, query: str, analysis: Any, a: dict[str, Any], intent: str,
+                hits: list[Any]) -> tuple[str, list[Any], float]:
+        """(intent to compose, the hits the answer may cite, the best raw score).
+
+        The evidence has the last word on the kind of answer: a notification question that finds no
+        notification is answered as a rules question, a question whose best match is a past case
+        as a case, a how-to-report question that finds no form as a rules question.
+        """
+        rows = searcher.index.record_rows
+        intent = self._compose_intent(intent, a)
+        words = product_words(a, searcher.vocab)
+        hits = hits + self._supplement(searcher, query, analysis, a, intent, hits)
+        best = max((h.score for h in hits), default=0.0)
+        selected = select_hits(hits, a, rows, intent, text, words)
+        if intent == "notification" and not a.get("refs") and not any(h.type == "notification" for h in selected):
+            intent = "requirements" if (question_hs(a) or a.get("products")) and question_markets(a) else "rules"
+            selected = select_hits(hits, a, rows, intent, text, words)
+        top = max(selected, key=lambda h: h.score, default=None)
+        no_form = intent == "report" and not any(h.type == "form" for h in selected)
+        if top is not None and top.type in ("case", "dispute") and (intent in ("requirements", "rules") or no_form):
+            intent = "cases"
+            selected = select_hits(hits, a, rows, intent, text, words)
+        elif no_form:
+            intent = "rules"
+        return intent, selected, best
+
+    def _compose_intent(self, intent: str, a: dict[str, Any]) -> str:
+        """A general question naming both a product and a market is a requirements question."""
+        has_product = bool(question_hs(a) or a.get("products"))
+        if intent == "rules" and has_product and question_markets(a) and not a.get("refs"):
+            return "requirements"
+        return intent
+
+    def _supplement(self, searcher: Any, query: str, analysis: Any, a: dict[str, Any], intent: str,
+                    hits: list[Any]) -> list[Any]:
+        """Cheap lexical look-ups (no second embedding) for what the main search may rank out:
+        rejections of the product, and the rules of the market asked about."""
+        if a.get("refs"):
+            return []
+        extra: list[Any] = []
+        rows = searcher.index.record_rows
+        has_product = bool(question_hs(a) or a.get("products"))
+        china = any(h.type == "alert" and is_china_origin(rows.get(h.ref, {})) for h in hits)
+        if has_product and intent in ("requirements", "alerts", "notification") and not china:
+                found = searcher.search(query, 8, analysis=analysis, type="alert", mode="lexical",
+                                        min_score=ALERT_MIN_SCORE).hits
+                extra += [h for h in found if is_china_origin(rows.get(h.ref, {}))]
+        markets = question_markets(a)
+        if intent == "requirements" and markets:
+            on_market = [h for h in hits if h.type == "regulation" and set(rows.get(h.ref, {}).get("markets") or []) & markets]
+            if not on_market:  # the market's own rules, however weakly the words matched
+                found = searcher.search(query, 6, analysis=analysis, type="regulation", market=sorted(markets),
+                                        min_score=0.0, mode="lexical").hits
+                found = [dataclasses.replace(h, matched_by=[*h.matched_by, "market"]) for h in found]
+                extra += select_hits(found, a, rows, intent, "", product_words(a, searcher.vocab))[:MARKET_FALLBACK]
+        seen = {h.ref for h in hits}
+        out = []
+        for h in extra:
+            if h.ref not in seen:
+                seen.add(h.ref)
+                out.append(h)
+        return out
+
+    def _context(self, a: dict[str, Any], lang: str, evidence: list[Evidence], intent: str = "rules") -> dict[str, Any]:
         from assistant.retrieve.markets import market_name
 
-        markets = a.get("markets") or []
+        markets = [m for m in a.get("markets") or [] if m in question_markets(a)]
         product = None
         if a.get("products"):
             product = str(a["products"][0])
-        elif a.get("hs"):
+        elif question_hs(a):
             cand = a["hs"][0]
             product = (cand.get("label_zh") if lang == "zh" else cand.get("label_en")) or cand.get("code")
-        if product and a.get("hs"):
-            product = f"{product} (HS {a['hs'][0].get('code')})" if lang == "en" else f"{product}（HS {a['hs'][0].get('code')}）"
+        if product and question_hs(a):
+            code = question_hs(a)[0]
+            product = f"{product} (HS {code})" if lang == "en" else f"{product}（HS {code}）"
         market = None
         if markets:
             names = [market_name(m, lang) for m in markets[:2]]
@@ -217,12 +303,16 @@ class Assistant:
                 market = f"{market}（{bloc}）" if lang == "zh" else f"{market} ({bloc})"
         ctx: dict[str, Any] = {"product": product, "product_raw": (a.get("products") or [None])[0], "market": market}
         symbols = find_symbols(" ".join(a.get("refs") or []))
-        if symbols:
-            core = symbols[0].core
+        core = symbols[0].core if symbols else None
+        if core is None and intent == "notification":  # "FCC新规": the notification found first
+            top = next((e for e in evidence if e.type == "notification"), None)
+            core = (top.record.get("core_symbol") or top.ref) if top else None
+        if core:
             fam = [e.ref for e in evidence if e.record.get("core_symbol") == core or e.ref == core]
             if fam:
                 ctx["family"] = fam
                 ctx["core"] = core
+                ctx["asked"] = str(symbols[0]) if symbols and str(symbols[0]) in fam else core
         return ctx
 
     def _finish(self, composed: Composed, evidence: list[Evidence], lang: str, a: dict[str, Any], intent: str) -> Answer:
@@ -268,16 +358,24 @@ class Assistant:
             "notes": [f"removed: {r}" for r in getattr(result, "removed", [])][:10],
         })
 
-    def _clarify(self, a: dict[str, Any], state: dict[str, Any], lang: str) -> Answer | None:
+    def _needs_clarifying(self, a: dict[str, Any], state: dict[str, Any]) -> bool:
         if a.get("intent") != "requirements" or a.get("refs") or state.get("clarified"):
-            return None
-        has_market = bool(a.get("markets"))
-        has_product = bool(a.get("hs") or a.get("products"))
-        if has_market and has_product:
-            return None
+            return False
+        return not (question_markets(a) and (question_hs(a) or a.get("products")))
+
+    def _names_a_document(self, text: str, hits: list[Any], rows: dict[str, dict[str, Any]]) -> bool:
+        """The best hit is a specific document (a case, a notification, a form) or one the question names."""
+        if not hits:
+            return False
+        top = hits[0]
+        if top.score < REFUSE_BELOW:
+            return False
+        return top.type in ("case", "dispute", "notification", "form") or named_in(text, top.ref, rows.get(top.ref, {}), rows)
+
+    def _clarify(self, a: dict[str, Any], state: dict[str, Any], lang: str) -> Answer:
         state["clarified"] = True
         state["topic"] = {k: a.get(k) for k in ("intent", "hs", "products", "markets", "markets_expanded")}
-        if has_product:
+        if question_hs(a) or a.get("products"):
             product = str((a.get("products") or [a["hs"][0].get("label_zh" if lang == "zh" else "label_en")])[0])
             q, choices = phrase("clarify_market", lang, product=product), MARKET_CHOICES[lang]
         else:
@@ -305,23 +403,24 @@ class Assistant:
                 "Recent EU rejections of goji berries from China?", "How do I report a trade barrier?"]
 
     def _open_citation(self, n: int, state: dict[str, Any], lang: str) -> Answer:
+        """Everything source [n] of the last answer says; the list stays so [m] can follow."""
         cites = state.get("last_citations") or []
+        if not cites:
+            return Answer(text=phrase("no_previous", lang), language=lang, intent="help", refused=True,
+                          composer="dialogue", followups=self._starter_questions(lang))
         if n < 1 or n > len(cites):
             return Answer(text=phrase("no_such_citation", lang, n=n, count=len(cites)), language=lang,
-                          intent="rules", refused=True)
+                          intent="rules", refused=True, composer="dialogue")
         c = cites[n - 1]
-        idx = self.searcher.index
-        row = idx.record_rows.get(c["ref"])
+        row = self.searcher.index.record_rows.get(c["ref"])
         if row is None:
             return self._refuse(lang, {}, phrase("refused", lang))
         ev = Evidence(n=1, ref=c["ref"], type=c["type"], title=c["title"], cite=c.get("cite") or c["ref"],
                       snippet=c.get("snippet", ""), text=record_text(row), url=c.get("url"), page=c.get("page"),
                       record=row)
-        composed = OfflineComposer(self.today()).detail(ev, lang)
-        answer = Answer(text=composed.text, language=lang, citations=[ev.citation()], intent="rules",
-                        markets=list(row.get("markets") or []), hs=list(row.get("hs") or []), composer="offline")
-        state["last_citations"] = [answer.citations[0].model_dump()]
-        return answer
+        composed = OfflineComposer(self.today()).detail(ev, lang, shown_as=n)
+        return Answer(text=composed.text, language=lang, citations=[ev.citation()], intent="rules",
+                      markets=list(row.get("markets") or []), hs=list(row.get("hs") or []), composer="offline")
 
     # -- barrier reports -------------------------------------------------------------------
     def _start_intake(self, text: str, state: dict[str, Any], lang: str | None, channel: str) -> Answer:

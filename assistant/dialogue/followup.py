@@ -26,17 +26,42 @@ _START_REPORT = re.compile(
 _YES = re.compile(r"^\s*(好|好的|是|是的|可以|行|嗯|ok|okay|yes|yep|sure|please do|go ahead)\s*[。.!！]?\s*$", re.I)
 
 
+# words that may surround "第二条" / "[2]" in a request to open a source ("详细说说", "tell me more")
+_REQUEST_FILLER = re.compile(
+    r"详细|说说|说一下|讲讲|讲一下|展开|具体|介绍|一下|内容|来源|呢|吗|吧|的|看看|打开|请|再|多|告诉我|是什么"
+    r"|\b(?:tell|me|more|about|please|details?|expand|open|explain|elaborate|on|the|source|item|number|no"
+    r"|show|what|does|say|says|of|in|it|to)\b|[\s\W\d_]",
+    re.I,
+)
+
+
 def citation_request(text: str) -> int | None:
-    """The citation number the user asks to open, or None."""
+    """The citation number the user asks to open, or None.
+
+    "第二条详细说说", "[2]", "tell me more about [2]" open source 2; "MDR第52条" or "玩具指令第2条是什么"
+    name an article of a law, so anything beyond request words makes it a question, not a request.
+    """
     t = text.strip()
     if len(t) > 60:
         return None
     for pat in _CITATION_PATTERNS:
         m = pat.search(t)
         if m:
+            rest = _REQUEST_FILLER.sub("", t[: m.start()] + " " + t[m.end():])
+            if len(rest) > 2:
+                return None
             raw = m.group(1)
             n = _CN_NUM.get(raw) if raw in _CN_NUM else int(raw)
             return n
+    return None
+
+
+def text_language(text: str) -> str | None:
+    """zh when the message has Chinese characters, en when it has only Latin words, else None."""
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return "zh"
+    if re.search(r"[A-Za-z]{2,}", text):
+        return "en"
     return None
 
 
@@ -71,12 +96,17 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
     if not has_market and not has_product and not looks_like_followup(text):
         return analysis, False
     merged = dict(analysis)
+    filled = False
     if not has_product and topic.get("hs"):
         merged["hs"] = topic.get("hs", [])
         merged["products"] = topic.get("products", [])
+        filled = True
     if not has_market and topic.get("markets"):
         merged["markets"] = topic.get("markets", [])
         merged["markets_expanded"] = topic.get("markets_expanded", [])
+        filled = True
+    if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up
+        return analysis, False
     weak = analysis.get("intent") in (None, "rules", "smalltalk", "help", "out_of_domain") or float(
         analysis.get("intent_confidence") or 0
     ) < 0.6

@@ -96,9 +96,32 @@ _CFR_RE = re.compile(
 # The market a reference belongs to, whatever the message names: an EU act or a RASFF alert is about
 # the EU, a CFR part about the USA, a GACC announcement about China's own import rules.
 _REF_MARKETS = {"eu_act": "EU", "rasff": "EU", "cfr": "USA", "gacc": "CHN"}
+# Schemes, marks and agencies that belong to one market: "FDA 注册" is about the USA even when the
+# country is not named. Used only when the message names no market itself.
+_SCHEME_MARKETS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<![A-Za-z])(?:FDA|FCC|CPSC|CPSIA|OSHA|NRTL|USDA|UL认证|ETL|Prop\s*65|TSCA|CARB|DOE)(?![A-Za-z])"
+                r"|加州65|美国海关", re.I), "USA"),
+    (re.compile(r"(?<![A-Za-z])(?:CE|RoHS|REACH|WEEE|GPSR|CPNP|EUDR|CBAM|RASFF|EUDAMED)(?![A-Za-z])|CE认证|CE标志", re.I), "EU"),
+    (re.compile(r"(?<![A-Za-z])(?:UKCA|PSTI)(?![A-Za-z])", re.I), "GBR"),
+    (re.compile(r"(?<![A-Za-z])(?:PSE|TELEC|giteki)(?![A-Za-z])|技适|菱形PSE|圆形PSE", re.I), "JPN"),
+    (re.compile(r"(?<![A-Za-z])(?:KC|KATS|RRA)(?![A-Za-z])|KC认证", re.I), "KOR"),
+    (re.compile(r"(?<![A-Za-z])(?:BIS)(?![A-Za-z])", re.I), "IND"),
+    (re.compile(r"(?<![A-Za-z])(?:SASO|SABER|SALEEM)(?![A-Za-z])", re.I), "SAU"),
+    (re.compile(r"(?<![A-Za-z])(?:RCM|ACMA|EESS|SAA)(?![A-Za-z])", re.I), "AUS"),
+    (re.compile(r"(?<![A-Za-z])(?:ISED|IC\s*ID|ICES-?003|RSS-?\d+)(?![A-Za-z])|IC认证", re.I), "CAN"),
+    (re.compile(r"(?<![A-Za-z])(?:GSO|G-?Mark)(?![A-Za-z])|G标", re.I), "GCC"),
+]
 # Member codes of WTO symbols that are not the market's ISO code.
 _SYMBOL_MEMBERS = {"TPKM": "TWN"}
+_LOOSE_SUFFIX = r"\s*[,，]?\s*(?:第)?\s*(?P<k>add|rev|corr|补遗|修订|更正)\s*[.。]?\s*(?:第)?\s*(?P<n>\d{1,3})"
 _FCC_PART_RE = re.compile(r"FCC\s*(?:Part|第)\s*(?P<p>\d{1,3})", re.IGNORECASE)
+# China Customs numbers as people write them: 海关总署2024年第72号公告, 公告2024年第72号, 署令第271号
+_GACC_LOOSE_RE = re.compile(
+    r"(?:海关总署|总署)\s*(?:公告)?\s*(?P<y>20\d{2})\s*年\s*(?:第\s*)?(?P<n>\d{1,4})\s*号"
+    r"|公告\s*(?P<y2>20\d{2})\s*年\s*(?:第\s*)?(?P<n2>\d{1,4})\s*号"
+    r"|(?P<y3>20\d{2})\s*年\s*第\s*(?P<n3>\d{1,4})\s*号\s*公告"
+)
+_GACC_ORDER_RE = re.compile(r"(?:海关总署|总署|署)令\s*(?:〔\s*20\d{2}\s*〕)?\s*第?\s*(?P<n>\d{1,4})\s*号")
 
 
 def _year_first_ref(year: int, number: int) -> str:
@@ -150,7 +173,14 @@ def _find_refs(folded: str, hs: list[dict[str, Any]]) -> list[RefMatch]:
     found: list[tuple[int, RefMatch]] = []
     for s in refgrammar.find_symbols(folded):
         pos = folded.upper().find(s.core.split("/")[0])
-        found.append((max(pos, 0), RefMatch(kind="symbol", value=str(s), text=str(s), core=s.core)))
+        value = str(s)
+        if not s.suffix:
+            # "G/TBT/N/USA/867 Add 2", "G/TBT/N/USA/867 补遗2": a suffix written without the slash
+            m = re.search(re.escape(str(s.number)) + r"(?![\d])" + _LOOSE_SUFFIX, folded[max(pos, 0):], re.I)
+            if m:
+                kind = {"补遗": "Add", "修订": "Rev", "更正": "Corr"}.get(m.group("k"), m.group("k").capitalize())
+                value = f"{s.core}/{kind}.{int(m.group('n'))}"
+        found.append((max(pos, 0), RefMatch(kind="symbol", value=value, text=value, core=s.core)))
     found.extend(_eu_acts(folded))
     for r in refgrammar.find_rasff(folded):
         found.append((folded.find(r.split()[-1]), RefMatch(kind="rasff", value=r, text=r)))
@@ -158,6 +188,12 @@ def _find_refs(folded: str, hs: list[dict[str, Any]]) -> list[RefMatch]:
         found.append((folded.upper().find("DS"), RefMatch(kind="dispute", value=r, text=r)))
     for r in refgrammar.find_gacc(folded):
         found.append((folded.find("公告"), RefMatch(kind="gacc", value=r, text=r)))
+    for m in _GACC_LOOSE_RE.finditer(folded):
+        year = m.group("y") or m.group("y2") or m.group("y3")
+        num = int(m.group("n") or m.group("n2") or m.group("n3"))
+        found.append((m.start(), RefMatch(kind="gacc", value=f"海关总署公告〔{year}〕{num}号", text=m.group(0))))
+    for m in _GACC_ORDER_RE.finditer(folded):
+        found.append((m.start(), RefMatch(kind="gacc", value=f"海关总署令第{int(m.group('n'))}号", text=m.group(0))))
     for m in _CFR_RE.finditer(folded):
         t, p, sec = int(m.group("t")), int(m.group("p")), m.group("s")
         found.append((m.start(), RefMatch(kind="cfr", value=f"{t} CFR Part {p}", text=m.group(0))))
@@ -278,6 +314,15 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("music", 2.5), ("lottery", 4), ("stock price*", 3.5), ("bitcoin", 3.5), ("crypto", 3), ("joke*", 4),
         ("horoscope", 4), ("poem", 3.5), ("homework", 3), ("girlfriend", 3), ("boyfriend", 3),
         ("vacation", 3), ("celebrity", 3), ("who won", 3), ("capital of", 3), ("what time is it", 4),
+        ("比特币", 4), ("加密货币", 4), ("数字货币", 3.5), ("炒股", 4), ("基金", 2), ("理财", 3.5), ("高铁", 3.5),
+        ("火车票", 4), ("机票", 4), ("车票", 3.5), ("订票", 3.5), ("酒店", 3), ("餐厅", 3.5), ("饭店", 3), ("美食", 3),
+        ("个税", 4), ("个人所得税", 4), ("房贷", 4), ("买房", 3.5), ("租房", 3.5), ("考研", 4), ("高考", 4),
+        ("相亲", 4), ("健身", 3.5), ("感冒", 3.5), ("挂号", 3.5), ("看病", 3.5), ("电视剧", 3.5), ("追剧", 4),
+        ("小说", 3), ("写一首", 3.5), ("忘记密码", 4), ("重置密码", 4), ("找回密码", 4),
+        ("hotel*", 3.5), ("flight*", 3), ("train ticket*", 4), ("restaurant*", 3.5), ("stock market", 3.5),
+        ("netflix", 4), ("haiku", 4), ("poetry", 3.5), ("write me a", 2.5), ("champions league", 4),
+        ("world cup", 3.5), ("reset my", 3), ("forgot my password", 4), ("forgot password", 4),
+        ("lose weight", 4), ("dating", 3),
     ],
 }
 _DOMAIN_INTENTS = ("requirements", "notification", "alerts", "cases", "report", "rules", "subscribe")
@@ -378,6 +423,29 @@ class _CueMatcher:
 
 
 _CUE_MATCHER = _CueMatcher(_CUES)
+
+
+def intent_words() -> frozenset[str]:
+    """The one-word cues of the domain intents (认证, 被通报, dispute, certification...): words that
+    say what kind of answer is wanted rather than what it is about. Search gives them little weight
+    when judging how much of a question a record covers."""
+    out: set[str] = set()
+    for intent in ("requirements", "notification", "alerts", "cases", "report", "subscribe", "rules"):
+        for cue, _ in _CUES[intent]:
+            word = cue.rstrip("*").lower()
+            if " " not in word and word not in _TOPIC_CUES:
+                out.add(word)
+    return frozenset(out)
+
+
+# Cues that also name a topic (a scheme, a kind of requirement): they keep their full weight.
+_TOPIC_CUES = frozenset(
+    str.split(
+    """rohs ukca ce mrl mrls tacp stc eping epng rasff wto tbt sps label labels labelling labeling
+    marking registration recall recalls testing lab labs laboratory 标签 标识 注册 备案 残留 召回 检测 测试
+    实验室 检测机构 认证机构 许可证 限量 限值 征集表 特别贸易关注 咨询点 超标 不合格 检出"""
+    )
+)
 
 # UNCTAD/MAST non-tariff-measure hints.
 _NTM_CUES: list[tuple[re.Pattern[str], str]] = [
@@ -507,6 +575,10 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
         implied = _REF_MARKETS.get(r.kind)
         if implied and implied not in codes:
             codes.append(implied)
+    if not codes:
+        for rx, code in _SCHEME_MARKETS:
+            if rx.search(folded) and code not in codes:
+                codes.append(code)
 
     has_product = any(c.confidence >= _PRODUCT_SIGNAL for c in candidates)
     scores: dict[str, float] = {}

@@ -91,6 +91,7 @@ _EN_STOP = _wordset(
     kind kinds type types part parts kind whether n e c nec heading headings subheading chapter
     item containing contain weight kg including excluding excl incl put up retail sale form forms
     thereof therefor etc such similar like same general specified elsewhere included articles article
+    announcement announcements notice notices gacc anti dumping duty duties tariff tariffs tax rebate
     material materials made mainly wholly principally whatever europe european america american"""
 )
 
@@ -157,6 +158,7 @@ class _Entry:
 
     primary: tuple[str, ...]
     also: tuple[str, ...]
+    words: tuple[str, ...] = ()  # every word of the entry, both languages (for cross-lingual search)
 
 
 @dataclass(frozen=True)
@@ -379,6 +381,7 @@ class ProductVocabulary:
             entry = _Entry(
                 tuple(_digits(c) for c in item.get("hs") or []),
                 tuple(_digits(c) for c in item.get("also") or []),
+                tuple(str(w).lstrip("=") for w in [*(item.get("zh") or []), *(item.get("en") or [])]),
             )
             if item.get("label_zh") and entry.primary:
                 self.labels_zh.setdefault(entry.primary[0], str(item["label_zh"]))
@@ -603,6 +606,24 @@ class ProductVocabulary:
             if len(hits) == 1:
                 return hits[0]
         return None
+
+    def related_words(self, matched: str) -> list[str]:
+        """All words (Chinese and English) of the synonym entry a matched product text belongs to.
+
+        Search uses them to reach records written in the other language: 干辣椒 -> dried chilli,
+        earbuds -> 蓝牙耳机. A typo is corrected the way `lookup` corrects it. [] when the text
+        is not a synonym (a tariff-name or HS-description match).
+        """
+        key = fold(matched or "").strip().lower()
+        if not key:
+            return []
+        entry = self.syn_zh.get(key)
+        if entry is None:
+            tokens = _EN_TOKEN_RE.findall(key)
+            lemmas = tuple(self._correct(t, lemma(t)) or lemma(t) for t in tokens)
+            syns = self.syn_en.get(lemmas)
+            entry = syns[0].entry if syns else None
+        return list(entry.words) if entry is not None else []
 
     def warm(self) -> None:
         """Build the fallback indexes and initialise jieba now (together about 1 s on a cold

@@ -1,0 +1,85 @@
+"""Conversations: follow-ups reuse the context, citations open, one clarifying question at most."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.dialogue.assistant import MARKET_CHOICES, PRODUCT_CHOICES, Assistant
+from tests.dialogue.conftest import checked, refs
+
+
+def test_what_about_the_us_keeps_the_product_and_switches_the_market(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("出口蓝牙耳机到欧盟需要什么认证?"), index)
+    assert first.markets == ["EU"] and "Directive 2014/53/EU" in refs(first)
+    second = checked(assistant.ask("那美国呢?", session_id=first.session_id), index)
+    assert second.session_id == first.session_id
+    assert (second.intent, second.markets, second.refused) == ("requirements", ["USA"], False)
+    assert "851830" in second.hs  # the product came from the first question
+    assert "蓝牙耳机（HS 851830）出口美国" in second.text
+    assert "47 CFR Part 15" in refs(second)
+    assert not any(r.startswith(("Directive", "Regulation (EU)")) for r in refs(second))
+
+
+def test_second_one_in_detail_opens_citation_2_and_the_list_stays(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("G/TBT/N/USA/867"), index)
+    assert len(first.citations) >= 3
+    detail = checked(assistant.ask("第二条详细说说", session_id=first.session_id), index)
+    assert refs(detail) == [first.citations[1].ref]
+    assert detail.text.startswith(f"**上一条回答的第2条来源：{first.citations[1].ref}**")
+    assert "分发日期" in detail.text
+    third = checked(assistant.ask("第3条呢", session_id=first.session_id), index)
+    assert refs(third) == [first.citations[2].ref]  # still numbered as in the answer the user read
+    english = checked(assistant.ask("Tell me more about [1]", session_id=first.session_id), index)
+    assert refs(english) == [first.citations[0].ref]
+
+
+def test_opening_a_citation_that_does_not_exist_says_so(assistant: Assistant) -> None:
+    first = assistant.ask("What is CBAM?")
+    reply = assistant.ask("第九条详细说说", session_id=first.session_id)
+    assert reply.refused and reply.citations == []
+    assert "第 9 条来源" in reply.text and f"共 {len(first.citations)} 条" in reply.text
+
+
+def test_missing_market_gets_one_question_with_choices_then_the_answer(assistant: Assistant, index: Any) -> None:
+    ask = assistant.ask("出口蓝牙耳机需要什么认证?")
+    assert (ask.composer, ask.refused, ask.citations) == ("dialogue", False, [])
+    assert ask.text == "您的蓝牙耳机要出口到哪个市场？"
+    assert ask.choices == MARKET_CHOICES["zh"]
+    answer = checked(assistant.ask("欧盟", session_id=ask.session_id), index)
+    assert answer.composer == "offline" and answer.markets == ["EU"]
+    assert "Directive 2014/53/EU" in refs(answer)
+
+
+def test_missing_product_gets_one_question_in_english(assistant: Assistant) -> None:
+    ask = assistant.ask("What certification do I need for the US?")
+    assert ask.composer == "dialogue" and ask.choices == PRODUCT_CHOICES["en"]
+    assert ask.text.startswith("Which product")
+
+
+def test_never_two_clarifying_questions_in_a_row(assistant: Assistant) -> None:
+    ask = assistant.ask("出口需要什么认证?")
+    assert ask.composer == "dialogue" and ask.choices == PRODUCT_CHOICES["zh"]
+    again = assistant.ask("出口需要什么认证?", session_id=ask.session_id)
+    assert again.composer != "dialogue" and not again.choices
+    assert again.text  # an answer or a plain refusal, not a second question
+
+
+def test_a_question_naming_a_document_is_not_asked_back(assistant: Assistant, index: Any) -> None:
+    a = checked(assistant.ask("欧盟RoHS指令限制哪些物质？"), index)  # no product named, RoHS named
+    assert a.composer == "offline" and refs(a)[0] == "Directive 2011/65/EU"
+    assert "0.1%" in a.text and "0.01%" in a.text
+
+
+def test_yes_after_an_offer_starts_the_report_with_the_question_as_narrative(assistant: Assistant) -> None:
+    first = assistant.ask("我们的枸杞在欧盟被通报了怎么办？")
+    assert first.intent == "alerts"
+    reply = assistant.ask("好的", session_id=first.session_id)
+    assert (reply.mode, reply.composer, reply.intent) == ("report", "intake", "report")
+    cancel = assistant.ask("取消", session_id=first.session_id)
+    assert cancel.mode == "ask"
+
+
+def test_a_new_question_in_the_same_session_is_not_taken_for_a_follow_up(assistant: Assistant, index: Any) -> None:
+    first = assistant.ask("G/TBT/N/EU/542 讲了什么？")
+    second = checked(assistant.ask("欧盟零毁林法规什么时候适用？", session_id=first.session_id), index)
+    assert refs(second) == ["Regulation (EU) 2023/1115"] and second.intent == "rules"

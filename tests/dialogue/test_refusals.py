@@ -1,0 +1,81 @@
+"""Questions the assistant must not answer from its sources: a clear reply, nothing irrelevant
+cited, next steps offered, never a crash."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.assistant import Assistant
+from tests.dialogue.conftest import checked
+
+OUT_OF_DOMAIN = {"zh": ("我只能回答与出口相关的", "没有找到能可靠回答"), "en": ("I can only help with", "I could not find anything")}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("今天天气怎么样？", "zh"),
+        ("What is the capital of France?", "en"),
+        ("帮我写一首关于大海的诗", "zh"),
+        ("Who won the football World Cup in 2018?", "en"),
+        ("推荐一部好看的电影", "zh"),
+        ("What is the best pizza recipe?", "en"),
+    ],
+)
+def test_out_of_domain_is_refused_with_next_steps(assistant: Assistant, text: str, lang: str) -> None:
+    a = assistant.ask(text)
+    assert (a.refused, a.language, a.citations) == (True, lang, [])
+    assert a.text.startswith(OUT_OF_DOMAIN[lang])  # says plainly it will not answer, guesses nothing
+    assert ("报告壁垒" in a.text) if lang == "zh" else ("report a barrier" in a.text)
+    assert a.followups  # offer to start a barrier report
+
+
+@pytest.mark.parametrize(
+    ("text", "symbol"),
+    [
+        ("G/TBT/N/EU/99999", "G/TBT/N/EU/99999"),
+        ("G/TBT/N/EU/99999 是什么通报？", "G/TBT/N/EU/99999"),
+        ("Tell me about notification G/TBT/N/USA/99998/Add.3", "G/TBT/N/USA/99998/Add.3"),
+    ],
+)
+def test_unknown_symbol_is_named_and_nothing_is_cited(assistant: Assistant, text: str, symbol: str) -> None:
+    a = assistant.ask(text)
+    assert a.refused and a.citations == []
+    assert symbol in a.text and "ePing" in a.text
+    assert "G/TBT/N/EU/86" not in a.text and "G/TBT/N/USA/867" not in a.text
+
+
+@pytest.mark.parametrize("text", ["asdkjh qwe zzz", "啊啊啊哦哦哦嗯嗯嗯", "????", "12345 67890"])
+def test_nonsense_is_refused(assistant: Assistant, text: str) -> None:
+    a = assistant.ask(text)
+    assert a.refused and a.citations == [] and a.text
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", None])
+def test_empty_input_asks_for_a_question(assistant: Assistant, text: str | None) -> None:
+    a = assistant.ask(text)
+    assert a.refused and a.citations == [] and a.intent == "help"
+    assert "请输入您的问题" in a.text
+    assert assistant.ask("", lang="en").text.startswith("Please type a question")
+
+
+def test_ten_thousand_characters_are_answered_quickly(assistant: Assistant, index: Any) -> None:
+    text = ("出口蓝牙耳机到欧盟需要什么认证？" * 700)[:10_000]
+    start = time.perf_counter()
+    a = checked(assistant.ask(text), index)
+    assert time.perf_counter() - start < 5
+    assert not a.refused and "Directive 2014/53/EU" in [c.ref for c in a.citations]
+
+
+def test_longer_input_is_cut_not_rejected(assistant: Assistant, index: Any) -> None:
+    text = "What certification do Bluetooth earphones need for the EU? " + "x" * 60_000
+    a = checked(assistant.ask(text), index)
+    assert a.language == "en" and a.text
+
+
+def test_a_bad_session_id_is_a_clear_error(assistant: Assistant) -> None:
+    with pytest.raises(ValueError, match="session id must be 1-128 printable ASCII"):
+        assistant.ask("What is CBAM?", session_id="has a space")
