@@ -110,7 +110,12 @@ class Assistant:
                         vocab = self.searcher.vocab
                     except Exception:  # no index yet: the intake still works without links
                         vocab = None
-                    self._intake = IntakeConversation(ReportStore(self._engine), linker=self._link, vocab=vocab)
+                    from assistant.reports.llm_extract import LLMFieldExtractor
+
+                    self._intake = IntakeConversation(
+                        ReportStore(self._engine), linker=self._link, vocab=vocab,
+                        llm_extract=LLMFieldExtractor.maybe(self.settings),
+                    )
         return self._intake
 
     @property
@@ -132,6 +137,7 @@ class Assistant:
         state = self.sessions.load(session_id) or {}
         text = (text or "").strip()[:MAX_INPUT]
         lang = lang if lang in ("zh", "en") else None
+        state["session_id"] = session_id  # report drafts are keyed by it (resume after expiry)
         try:
             answer = self._route(text, state, lang, channel)
         finally:
@@ -426,12 +432,15 @@ class Assistant:
     def _start_intake(self, text: str, state: dict[str, Any], lang: str | None, channel: str) -> Answer:
         lang = lang or state.get("lang") or ("zh" if re.search(r"[\u4e00-\u9fff]", text) else "en")
         narrative = state.get("last_question") if state.get("offered_report") else None
-        turn = self.intake.start(narrative or "", lang, channel)
+        sid = state.get("session_id")
+        turn = self.intake.resume(sid) if sid else None  # an unfinished draft is picked up again
+        if turn is None:
+            turn = self.intake.start(narrative or "", lang, channel, session_id=sid)
         return self._from_turn(turn, state, lang)
 
     def _intake_turn(self, text: str, state: dict[str, Any], lang: str | None, channel: str) -> Answer:
         lang = lang or state.get("lang") or "zh"
-        turn = self.intake.handle(state["intake"], text)
+        turn = self.intake.handle(state["intake"], text, session_id=state.get("session_id"))
         return self._from_turn(turn, state, lang)
 
     def _from_turn(self, turn: Any, state: dict[str, Any], lang: str) -> Answer:

@@ -907,6 +907,11 @@ def _hs_level(query_hs: list[tuple[str, float]], record_hs: list[str]) -> float:
     """How surely a record's HS codes cover the products asked about, 0..1 (hierarchical match,
     weighted by the product's confidence and discounted when the record only names a whole
     chapter or heading: 'HS 85' says less about earphones than 'HS 851830')."""
+    return _hs_level_cached(tuple(query_hs), tuple(record_hs)) if query_hs and record_hs else 0.0
+
+
+@lru_cache(maxsize=65536)
+def _hs_level_cached(query_hs: tuple[tuple[str, float], ...], record_hs: tuple[str, ...]) -> float:
     best = 0.0
     for code, conf in query_hs:
         for rc in record_hs:

@@ -31,3 +31,21 @@ def test_report_mode_in_english(small_index: Settings) -> None:
     start = assistant.ask("report a barrier", session_id="fixture-report-en")
     assert (start.mode, start.language) == ("report", "en") and "cancel" in start.text
     assert assistant.ask("cancel", session_id="fixture-report-en").mode == "ask"
+
+
+def test_report_draft_survives_an_expired_session(small_index: Settings) -> None:
+    """The chat session may expire (or the server restart): the draft is kept in the database and
+    "报告壁垒" in the same conversation picks it up where it stopped."""
+    sid = "fixture-report-resume"
+    first = Assistant(small_index)
+    first.ask("报告壁垒", session_id=sid)
+    first.ask("德国海关说我们的儿童餐具三聚氰胺迁移超标，扣了两柜货，损失大概8万美元", session_id=sid)
+    first.sessions.delete(sid)  # what expiry does
+
+    later = Assistant(small_index)
+    back = later.ask("报告壁垒", session_id=sid)
+    assert back.mode == "report" and "继续" in back.text
+    assert later.ask("取消", session_id=sid).mode == "ask"
+    # once cancelled, a new report starts from scratch
+    fresh = later.ask("报告壁垒", session_id=sid)
+    assert fresh.mode == "report" and "继续" not in fresh.text
