@@ -38,12 +38,12 @@ from assistant.dialogue.followup import (
     wants_report,
 )
 from assistant.refs import find_symbols
+from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
 log = logging.getLogger("assistant.dialogue")
 
 MAX_INPUT = 10_000
 ANALYSIS_CHARS = 2_000
-REFUSE_BELOW = 0.36
 SEARCH_K = 14
 MARKET_FALLBACK = 2  # regulations of the market asked about, when the main search found none
 ALERT_MIN_SCORE = 0.2  # lexical-only scores: a rejection that names the product scores 0.25-0.35

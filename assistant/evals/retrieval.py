@@ -261,7 +261,7 @@ def _fmt(value: Any) -> str:
 def format_tables(result: dict[str, Any], max_misses: int = 40) -> str:
     """The metrics tables and the misses, as plain text."""
     width = max([7] + [len(k) for k in result["by_intent"]]) + 2
-    head = "".ljust(width) + "".join(c.rjust(12) for c in _COLS)
+    head = "".ljust(width) + "".join(c.rjust(14) for c in _COLS)
     lines = [f"retrieval eval: {result['set']} ({result['questions']} questions, threshold "
              f"{result['threshold']})", ""]
     for title, rows in (
@@ -272,7 +272,7 @@ def format_tables(result: dict[str, Any], max_misses: int = 40) -> str:
         lines.append(title)
         lines.append(head)
         for name, agg in rows.items():
-            lines.append(name.ljust(width) + "".join(_fmt(agg.get(c)).rjust(12) for c in _COLS))
+            lines.append(name.ljust(width) + "".join(_fmt(agg.get(c)).rjust(14) for c in _COLS))
         lines.append("")
     lat = result.get("latency_ms") or {}
     if lat:

@@ -35,6 +35,11 @@ class LexicalIndex:
 
         return cls(bm25s.BM25.load(str(path)), size)
 
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every token the index knows (query-side typo correction uses it)."""
+        return self._vocab
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         known = [t for t in tokens if t in self._vocab]
         if not known or self.size == 0:

@@ -46,6 +46,7 @@ class VectorIndex:
         self.collection = client.get_or_create_collection(
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
+        self._count: int | None = None  # a generation is immutable once built: count once
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -87,7 +88,9 @@ class VectorIndex:
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
-        total = self.count()
+        if self._count is None:
+            self._count = self.count()
+        total = self._count
         if total == 0:
             return []
         res = self.collection.query(

@@ -9,14 +9,15 @@ How a query is ranked (tuned on evals/retrieval, see its README):
 1. exact references quoted in the query (a symbol with its addenda, an EU act, RASFF, DS, 公告)
    come first with score 1;
 2. lexical: BM25 over the words the user wrote, plus their translations at a lower weight (product
-   synonyms and the bilingual glossary), so a Chinese question reaches English records;
+   synonyms, the bilingual glossary, market names, a typo's correction), so a Chinese question
+   reaches English records and the other way round;
 3. dense: cosine similarity of multilingual sentence embeddings (USE-m3), top DENSE_DEPTH chunks;
-4. both lists are fused by reciprocal rank (lexical tempered by its score), per record;
-5. each record then gets a relevance from evidence that means the same for every query: how much
-   of the question's weighted words the record covers (a word only the question knows counts
-   against it), the cosine, and structured agreement: market (a member state brings in its blocs),
-   HS code (hierarchical: 851830 matches 8518 and 85), the record type the intent asks for, and for
-   alerts the origin (a Chinese exporter's "our chilli" means alerts on Chinese chilli).
+4. both lists are fused by reciprocal rank (lexical tempered by its score), per record; the few
+   curated records are always scored as well;
+5. each record then gets a relevance (relevance.py) from evidence that means the same for every
+   query: how much of the question's weighted words its best chunk covers (a word the corpus has
+   never seen counts against every record), the cosine, and structured agreement on market, HS
+   code, record type and alert origin. Filters (type, market, HS) narrow the candidates first.
 """
 
 from __future__ import annotations
@@ -26,12 +27,9 @@ import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from assistant.config import Settings
 from assistant.index.embedder import get_embedder
@@ -39,68 +37,34 @@ from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import normalise, tokenize
 from assistant.records import RecordType
 from assistant.refs import act_number, find_eu_acts
-from assistant.retrieve.analyze import QueryAnalysis, analyze, intent_words
-from assistant.retrieve.markets import bloc_members, expand_markets, find_markets, market_name
+from assistant.retrieve.analyze import QueryAnalysis, analyze
+from assistant.retrieve.concepts import (
+    CUE_WEIGHT,
+    FILLER,
+    INTENT_WORDS,
+    WORD_RE,
+    Concept,
+    contentful,
+    inflections,
+    is_acronym,
+    is_single_han,
+)
+from assistant.retrieve.glossary import Glossary
+from assistant.retrieve.markets import expand_markets, find_markets, market_name
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
+from assistant.retrieve.relevance import INTENT_PRIOR, Candidate, QueryContext, hs_level, relevance
 
 RRF_K = 40
 LEXICAL_DEPTH = 300
 DENSE_DEPTH = 200
 EXPANSION_WEIGHT = 0.5  # BM25 weight of translated words relative to the words the user wrote
-UNKNOWN_NAME = 0.6  # relevance left when the question names something the corpus never mentions
-CANDIDATES = 200  # records scored per query (the best by fused rank, plus exact refs)
+CANDIDATES = 200  # records scored per query: the best by fused rank, plus exact refs and ALWAYS_SCORED
+ALWAYS_SCORED = {"regulation", "notification", "case", "form", "document"}  # the few curated types
 COSINE_TOP = 40  # candidates whose cosine is computed when the dense list missed them
-NO_ANSWER_THRESHOLD = 0.35
+NO_ANSWER_THRESHOLD = 0.35  # the one place that decides "nothing relevant" (see evals/retrieval)
 
-# How much each record type suits each intent (multiplier on the relevance).
-INTENT_PRIOR: dict[str, dict[str, float]] = {
-    "requirements": {"regulation": 1.0, "notification": 0.9, "form": 0.6, "alert": 0.75,
-                     "announcement": 0.8, "document": 0.9, "case": 0.85, "dispute": 0.7},
-    "notification": {"notification": 1.0, "regulation": 0.9, "case": 0.9, "alert": 0.7, "dispute": 0.75,
-                     "announcement": 0.8},
-    "alerts": {"alert": 1.0, "case": 0.85, "regulation": 0.8, "announcement": 0.85, "dispute": 0.75},
-    "cases": {"case": 1.0, "dispute": 1.0, "notification": 0.9, "alert": 0.8, "regulation": 0.85,
-              "announcement": 0.8},
-    "report": {"form": 1.0, "case": 0.85, "document": 0.9, "alert": 0.7, "dispute": 0.75},
-    "rules": {"regulation": 1.0, "document": 1.0, "notification": 0.95, "dispute": 0.9, "announcement": 1.0},
-    "subscribe": {"notification": 1.0},
-}
 SILENT_INTENTS = {"smalltalk", "help", "out_of_domain"}
-# A record for another market than the one asked about: how much of its relevance is left. Strict
-# when the user asks what applies in a market; milder for cases and disputes, where the market
-# named is often who complained rather than where the measure applies.
-MARKET_MISMATCH: dict[str, float] = {"requirements": 0.45, "notification": 0.5, "alerts": 0.5, "subscribe": 0.5}
-
-_DATA = Path(__file__).resolve().parent / "data"
-# the question is about goods going into China (China Customs' rules), not about exporting from it
-_IMPORT_RE = re.compile(
-    r"进口|输华|入境|进境|[到来进]中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|into china|to china",
-    re.I,
-)
-_EXPORT_RE = re.compile(r"出口|卖到|销往|发往|\bexport|\bsell|\bselling\b|\bship(?:ping)?\s+to\b", re.I)
-# question words and fillers that say nothing about the topic: never counted as "unknown words"
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_FILLER = _wordset(
-    """啥 咋 嘛 么 吗 呢 吧 呀 哦 噢 喔 哈 嗯 了 的 得 地 着 过 要 想 做 弄 搞 办 卖 买 去 来 给 让 跟 和 与 还
-    是不是 有没有 能不能 可不可以 怎么办 怎么样 为啥 干啥 要啥 啥子 多久 多少 哪里 哪儿 哪个 咋办 请教 麻烦
-    现在 最近 目前 今年 之前 之后 以后 已经 一下 一些 这个 那个 这种 那种 东西 情况 问题 事情 方面 相关 有关
-    我们 我司 咱们 你们 他们 公司 工厂 客户 老板 朋友 卖家 买家 产品 货物 商品 东西 需要 要求 必须 应该 可能
-    关于 对于 以及 还是 或者 如果 是否 可以 能否 一个 这些 那些 什么样 有啥 为什么 怎么 如何 哪些
-    没人 没有人 有人 别人 这种 那种 这样 那样 一样 东西 时候 以前 之前 以后 现在 怎样
-    any some really just also still please thanks hi hello ok okay yes no something anything thing things stuff
-    kind sort lot lots guys buyer customer customers client clients factory company our we us my me i
-    sell selling sold ship shipping shipped send sending want wants need needs know tell find get got getting
-    make makes made go going happen happened happens recent recently latest new really actually which what
-    there their them they still ever anything everything"""
-)
-_INTENT_WORDS = intent_words()
-_EU_CODES = frozenset(bloc_members("EU")) | {"EU"}
-CUE_WEIGHT = 0.3  # weight of an intent cue word (认证, rejected) relative to a topic word
-_WORD_RE = re.compile(r"[a-z0-9][a-z0-9.+\-/]*|[\u3400-\u9fff]+")
 
 
 @dataclass
@@ -139,45 +103,6 @@ class SearchResponse:
         return self.hits[0].score if self.hits else 0.0
 
 
-@dataclass
-class _Concept:
-    """One thing the query names (a word), with the index tokens that show a record covers it."""
-
-    text: str
-    tokens: set[str]  # the word itself as indexed, with its inflections
-    parts: set[str] = field(default_factory=set)  # its parts (蓝牙, 耳机 of 蓝牙耳机)
-    alt: list[frozenset[str]] = field(default_factory=list)  # translations / synonyms, as token sets
-    weight: float = 0.0
-    hs: list[tuple[str, float]] = field(default_factory=list)  # a product word: its HS codes
-    market: bool = False  # a market word: covered by the market match instead
-    acronym: bool = False  # written in capitals (PPWR, MoCRA): a name, and a strong one
-    cue: bool = False  # says what kind of answer is wanted (认证, dispute), not what it is about
-
-    def add_alt(self, phrase: frozenset[str]) -> None:
-        if phrase and phrase != frozenset(self.tokens) and phrase not in self.alt:
-            self.alt.append(phrase)
-
-    @property
-    def alt_tokens(self) -> set[str]:
-        out: set[str] = set()
-        for p in self.alt:
-            out |= p
-        return out
-
-
-@dataclass
-class _Candidate:
-    ref: str
-    pos: int  # best chunk
-    fused: float
-    cosine: float | None
-    coverage: float
-    features: dict[str, float]
-    score: float = 0.0
-    how: list[str] = field(default_factory=list)
-    intent: str = "rules"
-
-
 def _snippet(text: str, terms: list[str], width: int = 260) -> str:
     flat = re.sub(r"\s+", " ", text).strip()
     if len(flat) <= width:
@@ -195,84 +120,6 @@ def _snippet(text: str, terms: list[str], width: int = 260) -> str:
     start = max(0, pos - width // 3)
     end = min(len(flat), start + width)
     return ("…" if start else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
-
-
-# --- the bilingual glossary ---------------------------------------------------------------------
-
-
-class Glossary:
-    """Chinese <-> English words for the same thing (data/glossary.yaml), matched in a query."""
-
-    def __init__(self, entries: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
-        self.entries = entries
-        self.zh: dict[str, int] = {}
-        self.en: dict[tuple[str, ...], int] = {}
-        for i, (zh, en) in enumerate(entries):
-            for w in zh:
-                self.zh.setdefault(fold(w).lower(), i)
-            for w in en:
-                self.en.setdefault(tuple(_en_words(w)), i)
-        self.zh_max = max((len(k) for k in self.zh), default=1)
-        self.en_max = max((len(k) for k in self.en), default=1)
-
-    @classmethod
-    @lru_cache(maxsize=1)
-    def load(cls, path: Path = _DATA / "glossary.yaml") -> Glossary:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
-        entries = []
-        for item in data.get("terms") or []:
-            zh = tuple(str(w) for w in item.get("zh") or [])
-            en = tuple(str(w) for w in item.get("en") or [])
-            if zh or en:
-                entries.append((zh, en))
-        return cls(entries)
-
-    def find(self, low: str) -> list[tuple[int, int, list[str]]]:
-        """(start, end, all words of the entry) for every glossary word in folded, lower-cased text."""
-        out: list[tuple[int, int, list[str]]] = []
-        i, n = 0, len(low)
-        while i < n:
-            step = 1
-            if "\u3400" <= low[i] <= "\u9fff":
-                for size in range(min(self.zh_max, n - i), 0, -1):
-                    e = self.zh.get(low[i : i + size])
-                    if e is not None:
-                        out.append((i, i + size, self._words(e)))
-                        step = size
-                        break
-            i += step
-        words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*", low)]
-        j = 0
-        while j < len(words):
-            size = 0
-            for n_words in range(min(self.en_max, len(words) - j), 0, -1):
-                key = tuple(_lemma(w for w, _, _ in words[j : j + n_words]))
-                e = self.en.get(key)
-                if e is not None:
-                    out.append((words[j][1], words[j + n_words - 1][2], self._words(e)))
-                    size = n_words
-                    break
-            j += size or 1
-        return out
-
-    def _words(self, e: int) -> list[str]:
-        zh, en = self.entries[e]
-        return [*zh, *en]
-
-
-def _en_words(text: str) -> list[str]:
-    return _lemma(re.findall(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*", fold(text).lower()))
-
-
-def _lemma(words: Any) -> list[str]:
-    out = []
-    for w in words:
-        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        out.append(w)
-    return out
 
 
 # --- the searcher -------------------------------------------------------------------------------
@@ -299,8 +146,14 @@ class Searcher:
             by_ref.setdefault(row["ref"], []).append(pos)
         self._chunks_by_ref = {ref: np.asarray(p, dtype=np.int64) for ref, p in by_ref.items()}
         self._n = max(len(self.index.chunk_rows), 1)
+        self._always = [ref for ref, row in self.index.record_rows.items() if row.get("type") in ALWAYS_SCORED]
         self._df_cache: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._spell_lock = threading.Lock()
+        self._spell: dict[str, set[str]] | None = None
+        vocabulary = getattr(self.index.lexical, "vocabulary", None)
+        if vocabulary:  # the typo index takes a few hundred ms: build it before the first typo
+            threading.Thread(target=self._spell_index, args=(vocabulary,), daemon=True).start()
 
     # -- exact references ------------------------------------------------------------------
     def exact_refs(self, analysis: QueryAnalysis) -> list[str]:
@@ -390,7 +243,7 @@ class Searcher:
         filters: tuple[set[str], set[str], str | None],
         mode: str,
         timings: dict[str, float],
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         """Every candidate record, best first, with its relevance in `score`."""
         idx = self.index
         types, filter_markets, hs_filter = filters
@@ -449,20 +302,22 @@ class Searcher:
         if len(per_record) > CANDIDATES:
             keep = sorted(per_record, key=lambda r: -per_record[r][0])[:CANDIDATES]
             per_record = {r: per_record[r] for r in keep}
-        for ref in exact:
+        # the few curated records (regulations, notifications, cases, forms) are always scored: a
+        # product or market match can make one the answer even when no word of it matched
+        for ref in [*exact, *self._always]:
             if ref not in per_record and ref in idx.record_rows:
                 pos = self._best_chunk_for(ref, fused, token_scores)
                 if pos is not None:
                     per_record[ref] = (0.0, pos)
 
-        ctx = _QueryContext.build(analysis, query)
+        ctx = QueryContext.build(analysis, query)
         chunk_cover = self._chunk_coverage(concepts, token_scores)
         # a name the corpus has never seen (INMETRO, PPWR): whatever else matches is at best related
         unknown_name = any(c.acronym and c.weight > 0 and not c.alt and not (c.tokens | c.parts) & token_scores.keys()
                            for c in concepts) if token_scores else False
         prior = INTENT_PRIOR.get(analysis.intent, {})
         max_fused = 1.0 / RRF_K + 1.0 / RRF_K
-        out: list[_Candidate] = []
+        out: list[Candidate] = []
         exact_set = set(exact)
         for ref, (fscore, pos) in per_record.items():
             row = idx.record_rows.get(ref)
@@ -478,7 +333,7 @@ class Searcher:
             if hs_filter and not any(hs_matches(hs_filter, code) for code in r_hs):
                 continue
             if ref in exact_set:
-                cand = _Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), ["exact"])
+                cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), ["exact"])
                 out.append(cand)
                 continue
             positions = self._chunks_by_ref.get(ref)
@@ -492,8 +347,8 @@ class Searcher:
             if unknown_name:
                 feats["unknown_name"] = 1.0
             feats["rank"] = min(fscore / max_fused, 1.0)
-            cand = _Candidate(ref, pos, fscore, best_cos.get(ref), coverage, feats, how=["fused"], intent=analysis.intent)
-            cand.score = _relevance(cand)
+            cand = Candidate(ref, pos, fscore, best_cos.get(ref), coverage, feats, how=["fused"], intent=analysis.intent)
+            cand.score = relevance(cand)
             out.append(cand)
         out.sort(key=lambda c: (-c.score, -c.fused))
         if qvec is not None:
@@ -502,7 +357,7 @@ class Searcher:
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out
 
-    def _fill_cosines(self, cands: list[_Candidate], qvec: np.ndarray) -> None:
+    def _fill_cosines(self, cands: list[Candidate], qvec: np.ndarray) -> None:
         """Cosine of the best chunk for candidates the dense list did not reach, then rescore."""
         missing = [c for c in cands if c.cosine is None and "exact" not in c.how]
         if not missing:
@@ -517,7 +372,7 @@ class Searcher:
             v = vectors.get(cid)
             if v is not None:
                 c.cosine = float(np.dot(v, q) / ((np.linalg.norm(v) * np.linalg.norm(q)) or 1.0))
-                c.score = _relevance(c)
+                c.score = relevance(c)
 
     def _filter_mask(self, types: set[str], markets: set[str], hs: str | None) -> np.ndarray | None:
         """1 for the chunks whose record passes the caller's filters (None: no filter); cached."""
@@ -544,12 +399,12 @@ class Searcher:
         return mask
 
     # -- query words -------------------------------------------------------------------------
-    def _concepts(self, analysis: QueryAnalysis) -> list[_Concept]:
+    def _concepts(self, analysis: QueryAnalysis) -> list[Concept]:
         """The words of the query, each with its index tokens and its translations."""
         text = analysis.normalized
         low = normalise(fold(text))
-        concepts: list[_Concept] = []
-        spans: list[tuple[int, int, _Concept]] = []
+        concepts: list[Concept] = []
+        spans: list[tuple[int, int, Concept]] = []
         import jieba  # initialised by tokenize() already
 
         pos = 0
@@ -558,21 +413,21 @@ class Searcher:
             start = pos if start < 0 else start
             pos = start + len(word)
             w = word.strip()
-            if not w or not _WORD_RE.search(w) or w in _FILLER:
+            if not w or not WORD_RE.search(w) or w in FILLER:
                 continue
             toks = set(tokenize(w))
             if not toks:
                 continue
             whole = {t for t in toks if t == w} or set(toks)
             if w.isascii() and w.isalpha() and len(w) >= 3:
-                whole |= _inflections(w)
+                whole |= inflections(w)
             twin = next((c for c in concepts if c.text == w), None)
             if twin is not None:  # a word said twice counts once (包装和包装废弃物)
                 spans.append((start, start + len(word), twin))
                 continue
-            c = _Concept(w, whole, toks - whole)
-            c.acronym = _is_acronym(w, analysis.text)
-            c.cue = w in _INTENT_WORDS or any(t in _INTENT_WORDS for t in whole)
+            c = Concept(w, whole, toks - whole, length=max(len(word), 1))
+            c.acronym = is_acronym(w, analysis.text)
+            c.cue = w in INTENT_WORDS or any(t in INTENT_WORDS for t in whole)
             concepts.append(c)
             spans.append((start, start + len(word), c))
 
@@ -580,8 +435,12 @@ class Searcher:
             phrases = [frozenset(tokenize(w)) for w in words]
             for s, e, c in spans:
                 if s < end and start < e:
+                    whole = start <= s and end >= e
                     for p in phrases:
-                        c.add_alt(p)
+                        if whole:
+                            c.add_alt(p)
+                        else:  # the words translate only a part of this concept
+                            c.add_part_alt((max(s, start) - s, min(e, end) - s), p)
                     if hs:
                         c.hs.extend(hs)
 
@@ -629,10 +488,11 @@ class Searcher:
         return max(sorted(hits), key=lambda c: self._df(c, lexical.scores([c])))
 
     def _spell_index(self, vocabulary: set[str]) -> dict[str, set[str]]:
-        index = getattr(self, "_spell", None)
+        """Deletion index of the indexed English words (built once, in the background at start)."""
+        index = self._spell
         if index is None:
-            with self._lock:
-                index = getattr(self, "_spell", None)
+            with self._spell_lock:
+                index = self._spell
                 if index is None:
                     index = {}
                     for w in vocabulary:
@@ -656,11 +516,11 @@ class Searcher:
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
 
-    def _lexical(self, concepts: list[_Concept]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def _lexical(self, concepts: list[Concept]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """BM25 of the written words plus EXPANSION_WEIGHT x BM25 of their translations; also the
         per-token scores (for coverage) and each concept's weight (idf of its rarest known word)."""
         lexical = self.index.lexical
-        vocabulary: set[str] = getattr(lexical, "_vocab", None) or set()
+        vocabulary: set[str] = getattr(lexical, "vocabulary", None) or set()
         for c in concepts:
             if vocabulary and not c.alt and not c.acronym and not ((c.tokens | c.parts) & vocabulary):
                 fixed = self._spelling(c.text, vocabulary)
@@ -692,9 +552,9 @@ class Searcher:
                 c.weight *= CUE_WEIGHT
         return total, token_scores
 
-    def _weight(self, c: _Concept, token_scores: dict[str, np.ndarray], unknown_idf: float) -> float:
+    def _weight(self, c: Concept, token_scores: dict[str, np.ndarray], unknown_idf: float) -> float:
         """How much a word of the query matters: the idf of its rarest indexed form."""
-        if (_is_single_han(c.text) or (len(c.text) == 1 and c.text.isascii())) and not c.alt and not c.hs:
+        if (is_single_han(c.text) or (len(c.text) == 1 and c.text.isascii())) and not c.alt and not c.hs:
             return 0.0  # 狗, 拒, s: a lone character says little on its own
         known = [self._idf(self._df(t, token_scores.get(t))) for t in c.tokens | c.parts if t in token_scores]
         if known:
@@ -704,15 +564,15 @@ class Searcher:
             return max(alts)
         if c.hs:
             return 4.0
-        if _contentful(c.text):
+        if contentful(c.text):
             # a word the corpus has never seen is evidence of no answer; a name in capitals
             # (PPWR, INMETRO) that nothing in the corpus mentions, strong evidence
             return unknown_idf * (2.0 if c.acronym else 1.0)
         return 0.0
 
     def _chunk_coverage(
-        self, concepts: list[_Concept], token_scores: dict[str, np.ndarray]
-    ) -> tuple[np.ndarray, float, list[tuple[_Concept, np.ndarray]]]:
+        self, concepts: list[Concept], token_scores: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, float, list[tuple[Concept, np.ndarray]]]:
         """For every chunk, the weighted share of the query's words it covers (before HS credit).
 
         A word counts in full when the chunk has it (or an inflection), 0.9 through a translation,
@@ -723,24 +583,35 @@ class Searcher:
         n = self.index.lexical.size
         cover = np.zeros(n, dtype=np.float32)
         total = 0.0
-        with_hs: list[tuple[_Concept, np.ndarray]] = []
+        with_hs: list[tuple[Concept, np.ndarray]] = []
         for c in concepts:
             if c.weight <= 0 or c.market:
                 continue
             total += c.weight
             got = np.zeros(n, dtype=np.float32)
-            for t in c.parts:
-                sc = token_scores.get(t)
-                if sc is not None:
-                    np.maximum(got, (sc > 0) * np.float32(0.8), out=got)
-            for phrase in c.alt:
-                mask: np.ndarray | None = None
-                for t in phrase:
+            if c.part_alt:
+                share = np.zeros(n, dtype=np.float32)
+                for (a, b), phrases in c.part_alt.items():
+                    hit = np.zeros(n, dtype=bool)
+                    for phrase in phrases:
+                        m = self._phrase_mask(phrase, token_scores)
+                        if m is not None:
+                            hit |= m
+                    share += hit * np.float32((b - a) / c.length)
+                np.maximum(got, np.minimum(share, 1.0) * np.float32(0.8), out=got)
+            parts = [(t, self._idf(self._df(t, token_scores.get(t)))) for t in c.parts]
+            part_mass = sum(w for _, w in parts)
+            if part_mass > 0:
+                # 蓝牙 + 耳机 of 蓝牙耳机: credit in proportion to the parts present, weighted by idf
+                # (a record that only has the common 产品 of 电子产品 covers little of it)
+                share = np.zeros(n, dtype=np.float32)
+                for t, w in parts:
                     sc = token_scores.get(t)
-                    if sc is None:
-                        mask = None
-                        break
-                    mask = (sc > 0) if mask is None else (mask & (sc > 0))
+                    if sc is not None:
+                        share += (sc > 0) * np.float32(w / part_mass)
+                np.maximum(got, share * np.float32(0.8), out=got)
+            for phrase in c.alt:
+                mask = self._phrase_mask(phrase, token_scores)
                 if mask is not None:
                     np.maximum(got, mask * np.float32(0.9), out=got)
             for t in c.tokens:
@@ -752,9 +623,20 @@ class Searcher:
                 with_hs.append((c, got))
         return cover, total, with_hs
 
+    @staticmethod
+    def _phrase_mask(phrase: frozenset[str], token_scores: dict[str, np.ndarray]) -> np.ndarray | None:
+        """Chunks that have every token of a phrase (None when one is in no chunk at all)."""
+        mask: np.ndarray | None = None
+        for t in phrase:
+            sc = token_scores.get(t)
+            if sc is None:
+                return None
+            mask = (sc > 0) if mask is None else (mask & (sc > 0))
+        return mask
+
     def _coverage(
         self,
-        chunk_cover: tuple[np.ndarray, float, list[tuple[_Concept, np.ndarray]]],
+        chunk_cover: tuple[np.ndarray, float, list[tuple[Concept, np.ndarray]]],
         positions: np.ndarray,
         r_hs: list[str],
     ) -> tuple[float, float | None]:
@@ -766,7 +648,7 @@ class Searcher:
         product: float | None = None
         for c, got in with_hs:
             part = got[positions]
-            level = 0.8 * _hs_level(c.hs, r_hs)
+            level = 0.8 * hs_level(c.hs, r_hs)
             if level:
                 values += c.weight * (np.maximum(part, level) - part)
             if max(conf for _, conf in c.hs) >= 0.8:  # a product named surely, not a guess
@@ -790,173 +672,6 @@ class Searcher:
     def _chunks_of(self, ref: str) -> list[tuple[int, dict[str, Any]]]:
         found = self._chunks_by_ref.get(ref)
         return [] if found is None else [(int(p), self.index.chunk_rows[int(p)]) for p in found]
-
-
-@dataclass
-class _QueryContext:
-    """What the query says about market, products, origin and direction, for structured matching."""
-
-    markets: set[str]
-    hs: list[tuple[str, float]]
-    origins: set[str]
-    importing: bool
-    exporting: bool
-    intent: str
-
-    @classmethod
-    def build(cls, analysis: QueryAnalysis, query: str) -> _QueryContext:
-        found = find_markets(query)
-        folded = fold(query)
-        importing = bool(_IMPORT_RE.search(folded))
-        exporting = bool(_EXPORT_RE.search(folded)) and not importing
-        markets = set(analysis.markets_expanded)
-        if markets == {"CHN"} and not importing:
-            markets = set()  # China is where the exporter is, not where the goods go
-        # Where the goods come from: a country named as the origin ("figs from Turkey", "Iranian
-        # pistachios", "土耳其产"), or in an alert question any non-EU country named; otherwise
-        # China, the user's own exports.
-        eu = set(bloc_members("EU")) | {"EU", "GCC", "ASEAN", "EAEU", "MERCOSUR"}
-        origins = {m.market.code for m in found if m.market.code not in eu and _named_as_origin(query, m)}
-        if not origins and analysis.intent == "alerts" and not exporting:
-            origins = {m.market.code for m in found if m.market.code not in eu}
-        if not origins:
-            origins = {"CHN"}
-        hs = [(str(c["code"]), float(c.get("confidence", 0.5))) for c in analysis.hs]
-        return cls(markets, hs, origins, importing, exporting, analysis.intent)
-
-    def structure(self, row: dict[str, Any], r_markets: set[str], r_hs: list[str]) -> dict[str, float]:
-        f: dict[str, float] = {"market": 0.0, "hs": 0.0, "origin": 0.0}
-        rtype = row.get("type", "")
-        if rtype == "dispute" and row.get("complainant"):
-            r_markets = r_markets | _party_codes(str(row["complainant"]))  # either party counts
-        q = self.markets if self.importing else self.markets - {"CHN"}
-        if q and r_markets:
-            f["market"] = 1.0 if r_markets & q else -1.0
-        if rtype == "announcement" and self.exporting and q and "CHN" not in q:
-            title = str(row.get("title_zh") or row.get("title") or "")
-            if "出口" not in title:
-                f["market"] = -1.0  # China's own import rules do not answer "exporting to X"
-        if self.hs and r_hs:
-            best = _hs_level(self.hs, r_hs)
-            f["hs"] = best if best else -min(max(c for _, c in self.hs), 1.0)
-        if rtype == "alert" and self.importing and not self.markets & _EU_CODES:
-            f["elsewhere"] = 1.0
-        if rtype == "alert":
-            origin = set((row.get("origin_code") or "").split("; ")) - {""}
-            if origin:
-                f["origin"] = 1.0 if origin & self.origins else -1.0
-                if origin & self.origins and origin & self.markets:
-                    f["market"] = 1.0  # "figs from Turkey": the market named is the origin, not a mismatch
-        return f
-
-
-_ORIGIN_BEFORE_RE = re.compile(r"(?:\bfrom|\borigin(?:ating)?\s+(?:in|from)|来自|产自|原产于?|进口自)\s*(?:the\s+)?$", re.I)
-_DEMONYM_RE = re.compile(r"(?:an|ese|ish|i|ch)$", re.I)
-
-
-@lru_cache(maxsize=4096)
-def _party_codes(names: str) -> frozenset[str]:
-    """Market codes of a dispute's complainants ("Canada; Mexico")."""
-    codes: set[str] = set()
-    for name in names.split(";"):
-        codes.update(m.market.code for m in find_markets(name.strip().title()))
-    return frozenset(expand_markets(sorted(codes)))
-
-
-def _named_as_origin(query: str, m: Any) -> bool:
-    """True when a market is named as where goods come from, not where they go."""
-    before = query[: m.start]
-    after = query[m.end : m.end + 4]
-    if _ORIGIN_BEFORE_RE.search(before):
-        return True
-    if after.startswith(("产", "产的", "原产")):
-        return True
-    text = m.text.strip()
-    # an adjective before a product word: "Iranian pistachios", "Turkish figs" (not "Iran")
-    return bool(text.isascii() and text.lower() != m.market.name_en.lower() and _DEMONYM_RE.search(text)
-                and re.match(r"\s+[A-Za-z]", query[m.end :]))
-
-
-def _inflections(word: str) -> set[str]:
-    """Singular and plural forms of an English word (the index does not stem: toy != toys)."""
-    out = {word}
-    if word.endswith("ies") and len(word) > 4:
-        out.add(word[:-3] + "y")
-    elif word.endswith(("ches", "shes", "sses", "xes")):
-        out.add(word[:-2])
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        out.add(word[:-1])
-    else:
-        out.add(word[:-1] + "ies" if word.endswith("y") and word[-2] not in "aeiou" else word + "s")
-        if word.endswith(("ch", "sh", "x", "ss")):
-            out.add(word + "es")
-    return out
-
-
-def _contentful(text: str) -> bool:
-    """A word that names something (not a filler): 2+ Han characters or 3+ Latin letters/digits."""
-    if text in _FILLER:
-        return False
-    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
-    if han:
-        return han >= 2
-    return len(re.sub(r"[^a-z0-9]", "", text)) >= 3
-
-
-def _hs_level(query_hs: list[tuple[str, float]], record_hs: list[str]) -> float:
-    """How surely a record's HS codes cover the products asked about, 0..1 (hierarchical match,
-    weighted by the product's confidence and discounted when the record only names a whole
-    chapter or heading: 'HS 85' says less about earphones than 'HS 851830')."""
-    return _hs_level_cached(tuple(query_hs), tuple(record_hs)) if query_hs and record_hs else 0.0
-
-
-@lru_cache(maxsize=65536)
-def _hs_level_cached(query_hs: tuple[tuple[str, float], ...], record_hs: tuple[str, ...]) -> float:
-    best = 0.0
-    for code, conf in query_hs:
-        for rc in record_hs:
-            if hs_matches(code, rc):
-                broad = len(rc) < len(code)
-                spec = (0.6 if len(rc) <= 2 else 0.85 if len(rc) <= 4 else 1.0) if broad else 1.0
-                best = max(best, min(conf / 0.95, 1.0) * spec)
-    return best
-
-
-def _is_acronym(word: str, original: str) -> bool:
-    """A name written in capitals in the user's text (PPWR, MoCRA, SONCAP), 3+ letters."""
-    if not (word.isascii() and word.isalpha() and len(word) >= 3):
-        return False
-    for m in re.finditer(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", original, re.I):
-        if sum(1 for ch in m.group(0) if ch.isupper()) >= 2:
-            return True
-    return False
-
-
-def _is_single_han(text: str) -> bool:
-    return len(text) == 1 and "\u3400" <= text <= "\u9fff"
-
-
-def _relevance(c: _Candidate) -> float:
-    """Relevance in [0, 1] from evidence that means the same for every query."""
-    f = c.features
-    cos = max(c.cosine if c.cosine is not None else 0.25, 0.0)
-    sem = min(max((cos - 0.15) / 0.55, 0.0), 1.0)
-    base = 0.55 * c.coverage + 0.25 * sem + 0.2 * f.get("rank", 0.0)
-    mult = f.get("prior", 1.0)
-    m = f.get("market", 0.0)
-    mult *= 1.12 if m > 0 else (MARKET_MISMATCH.get(c.intent, 0.7) if m < 0 else 1.0)
-    h = f.get("hs", 0.0)
-    mult *= 1.0 + 0.15 * h if h > 0 else 1.0 + 0.25 * h
-    o = f.get("origin", 0.0)
-    mult *= 1.1 if o > 0 else (0.8 if o < 0 else 1.0)
-    if f.get("elsewhere"):
-        mult *= 0.6  # an EU border alert does not answer a question about imports into China
-    p = f.get("product")
-    if p is not None and p < 0.5:
-        mult *= 0.7 + 0.6 * p
-    if f.get("unknown_name"):
-        mult *= UNKNOWN_NAME
-    return float(min(max(base * mult, 0.0), 0.999))
 
 
 def _market_filter(market: str | list[str] | None) -> set[str]:

@@ -15,13 +15,14 @@ import pytest
 from assistant.config import Settings
 from assistant.evals.retrieval import SET_DIR, load_questions, run_retrieval_eval
 
-# Figures on 2026-11-21 (ci.jsonl, 65 questions): Recall@5 zh 1.000 / en 1.000; MRR zh 0.982 /
-# en 0.948; no-answer 8 of 9. One more miss in a language costs about 0.03 of Recall@5.
+# Figures when the floors were set (ci.jsonl, 65 questions): Recall@5 zh 1.000 / en 1.000; MRR
+# zh 1.000 / en 0.925; no-answer 8 of 9. One more miss in a language costs about 0.03 of Recall@5;
+# a right record slipping from first to second costs about 0.02 of MRR.
 FLOORS = {
     ("zh", "recall@5"): 0.96,
     ("en", "recall@5"): 0.96,
-    ("zh", "mrr"): 0.93,
-    ("en", "mrr"): 0.90,
+    ("zh", "mrr"): 0.95,
+    ("en", "mrr"): 0.89,
 }
 NO_ANSWER_FLOOR = 0.85
 
@@ -39,7 +40,7 @@ def test_ci_set_stays_above_the_floors(full_index: Settings, tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["questions", "ci"])
+@pytest.mark.parametrize("name", ["questions", "ci", "holdout"])
 def test_every_expected_ref_exists_in_the_corpus(full_index: Settings, name: str) -> None:
     from assistant.index.store import load_index
 

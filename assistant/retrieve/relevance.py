@@ -1,0 +1,229 @@
+"""How relevant a candidate record is, in [0, 1], from evidence that means the same for every query.
+
+Search finds candidates (BM25 + dense, fused by rank); this module judges each one: how much of the
+question the record covers, the cosine, the rank evidence, and structured agreement - the market
+(a member state brings in its blocs; a dispute's complainant counts as well as its respondent),
+the HS code (hierarchical, discounted when the record names only a chapter), the record type the
+intent asks for, and for alerts the origin (a Chinese exporter's "our chilli" means Chinese chilli).
+The weights were tuned on evals/retrieval; search.NO_ANSWER_THRESHOLD applies to the result.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from assistant.retrieve.analyze import QueryAnalysis
+from assistant.retrieve.markets import bloc_members, expand_markets, find_markets
+from assistant.retrieve.normalize import fold
+from assistant.retrieve.products import hs_matches
+
+# How much each record type suits each intent (multiplier on the relevance).
+INTENT_PRIOR: dict[str, dict[str, float]] = {
+    "requirements": {"regulation": 1.0, "notification": 0.9, "form": 0.6, "alert": 0.6,
+                     "announcement": 0.8, "document": 0.9, "case": 0.85, "dispute": 0.7},
+    "notification": {"notification": 1.0, "regulation": 0.9, "case": 0.9, "alert": 0.7, "dispute": 0.75,
+                     "announcement": 0.8},
+    "alerts": {"alert": 1.0, "case": 0.85, "regulation": 0.8, "announcement": 0.85, "dispute": 0.75},
+    "cases": {"case": 1.0, "dispute": 1.0, "notification": 0.9, "alert": 0.8, "regulation": 0.85,
+              "announcement": 0.8},
+    "report": {"form": 1.0, "case": 0.85, "document": 0.9, "alert": 0.7, "dispute": 0.75},
+    "rules": {"regulation": 1.0, "document": 1.0, "notification": 0.95, "dispute": 0.9, "announcement": 1.0},
+    "subscribe": {"notification": 1.0},
+}
+# A record for another market than the one asked about: how much of its relevance is left. Strict
+# when the user asks what applies in a market; milder for cases and disputes, where the market
+# named is often who complained rather than where the measure applies.
+MARKET_MISMATCH: dict[str, float] = {"requirements": 0.35, "notification": 0.5, "alerts": 0.5, "subscribe": 0.5}
+UNKNOWN_NAME = 0.6  # relevance left when the question names something the corpus never mentions
+
+# the question is about goods going into China (China Customs' rules), not about exporting from it
+_IMPORT_RE = re.compile(
+    r"进口|输华|入境|进境|[到来进]中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|into china|to china",
+    re.I,
+)
+_EXPORT_RE = re.compile(r"出口|卖到|销往|发往|\bexport|\bsell|\bselling\b|\bship(?:ping)?\s+to\b", re.I)
+_EU_CODES = frozenset(bloc_members("EU")) | {"EU"}
+# "US exporters", "欧盟企业": the market named is where the user's company is
+_HOME_RE = re.compile(
+    r"\s*(?:的)?(?:企业|公司|厂商|厂家|出口商|制造商|exporters?|companies|company|firms?|businesses|manufacturers?|sellers?)",
+    re.I,
+)
+
+
+@dataclass
+class Candidate:
+    """A record search found, with the evidence its relevance is judged on."""
+
+    ref: str
+    pos: int  # best chunk
+    fused: float
+    cosine: float | None
+    coverage: float
+    features: dict[str, float]
+    score: float = 0.0
+    how: list[str] = field(default_factory=list)
+    intent: str = "rules"
+
+
+@dataclass
+class QueryContext:
+    """What the query says about market, products, origin and direction, for structured matching."""
+
+    markets: set[str]
+    hs: list[tuple[str, float]]
+    origins: set[str]
+    importing: bool
+    exporting: bool
+    intent: str
+    home: frozenset[str] = frozenset({"CHN"})
+
+    @classmethod
+    def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
+        found = find_markets(query)
+        folded = fold(query)
+        importing = bool(_IMPORT_RE.search(folded))
+        exporting = bool(_EXPORT_RE.search(folded)) and not importing
+        markets = set(analysis.markets_expanded)
+        if markets == {"CHN"} and not importing:
+            markets = set()  # China is where the exporter is, not where the goods go
+        # Where the goods come from: a country named as the origin ("figs from Turkey", "Iranian
+        # pistachios", "土耳其产"), or in an alert question any non-EU country named; otherwise
+        # China, the user's own exports.
+        eu = set(bloc_members("EU")) | {"EU", "GCC", "ASEAN", "EAEU", "MERCOSUR"}
+        origins = {m.market.code for m in found if m.market.code not in eu and _named_as_origin(query, m)}
+        if not origins and analysis.intent == "alerts" and not exporting:
+            origins = {m.market.code for m in found if m.market.code not in eu}
+        if not origins:
+            origins = {"CHN"}
+        hs = [(str(c["code"]), float(c.get("confidence", 0.5))) for c in analysis.hs]
+        # whose barrier-report form fits: the user's own country (China unless another is named)
+        # ("US exporters", "美国TACP表"; but "出口美国" names where the goods go)
+        home = {m.market.code for m in found if _HOME_RE.match(query[m.end :]) or not exporting} or {"CHN"}
+        home_blocs = frozenset(expand_markets(sorted(home)))
+        if not home_blocs & _FORM_OWNERS:
+            home_blocs = frozenset({"CHN"})  # no form of theirs in the corpus: the user is an exporter from China
+        return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs)
+
+    def structure(self, row: dict[str, Any], r_markets: set[str], r_hs: list[str]) -> dict[str, float]:
+        f: dict[str, float] = {"market": 0.0, "hs": 0.0, "origin": 0.0}
+        rtype = row.get("type", "")
+        if rtype == "dispute" and row.get("complainant"):
+            r_markets = r_markets | _party_codes(str(row["complainant"]))  # either party counts
+        q = self.markets if self.importing else self.markets - {"CHN"}
+        if q and r_markets:
+            f["market"] = 1.0 if r_markets & q else -1.0
+        if rtype == "announcement" and self.exporting and q and "CHN" not in q:
+            title = str(row.get("title_zh") or row.get("title") or "")
+            if "出口" not in title:
+                f["market"] = -1.0  # China's own import rules do not answer "exporting to X"
+        if self.hs and r_hs:
+            best = hs_level(self.hs, r_hs)
+            f["hs"] = best if best else -min(max(c for _, c in self.hs), 1.0)
+        if rtype == "form":
+            owner = _form_owner(row)
+            if owner:
+                f["origin"] = 1.0 if owner in self.home else -0.5
+        if rtype == "alert" and self.importing and not self.markets & _EU_CODES:
+            f["elsewhere"] = 1.0
+        if rtype == "alert":
+            origin = set((row.get("origin_code") or "").split("; ")) - {""}
+            if origin:
+                f["origin"] = 1.0 if origin & self.origins else -1.0
+                if origin & self.origins and origin & self.markets:
+                    f["market"] = 1.0  # "figs from Turkey": the market named is the origin, not a mismatch
+        return f
+
+
+_ORIGIN_BEFORE_RE = re.compile(r"(?:\bfrom|\borigin(?:ating)?\s+(?:in|from)|来自|产自|原产于?|进口自)\s*(?:the\s+)?$", re.I)
+_DEMONYM_RE = re.compile(r"(?:an|ese|ish|i|ch)$", re.I)
+
+
+_FORM_OWNERS = frozenset({"CHN", "USA", "EU"})
+
+
+def _form_owner(row: dict[str, Any]) -> str | None:
+    """Whose reporting channel a form is: China's national form, the US TACP, the EU's SEP."""
+    text = f"{row.get('ref', '')} {row.get('title', '')} {row.get('title_en', '')}"
+    if "征集表" in text or re.search(r"\bChina\b", text):
+        return "CHN"
+    if re.search(r"\bUS\b|United States|\bITA\b", text):
+        return "USA"
+    if re.search(r"\bEU\b|European", text):
+        return "EU"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _party_codes(names: str) -> frozenset[str]:
+    """Market codes of a dispute's complainants ("Canada; Mexico")."""
+    codes: set[str] = set()
+    for name in names.split(";"):
+        codes.update(m.market.code for m in find_markets(name.strip().title()))
+    return frozenset(expand_markets(sorted(codes)))
+
+
+def _named_as_origin(query: str, m: Any) -> bool:
+    """True when a market is named as where goods come from, not where they go."""
+    before = query[: m.start]
+    after = query[m.end : m.end + 4]
+    if _ORIGIN_BEFORE_RE.search(before):
+        return True
+    if after.startswith(("产", "产的", "原产")):
+        return True
+    text = m.text.strip()
+    # an adjective before a product word: "Iranian pistachios", "Turkish figs" (not "Iran")
+    return bool(text.isascii() and text.lower() != m.market.name_en.lower() and _DEMONYM_RE.search(text)
+                and re.match(r"\s+[A-Za-z]", query[m.end :]))
+
+
+def hs_level(query_hs: list[tuple[str, float]], record_hs: list[str]) -> float:
+    """How surely a record's HS codes cover the products asked about, 0..1 (hierarchical match,
+    weighted by the product's confidence and discounted when the record only names a whole
+    chapter or heading: 'HS 85' says less about earphones than 'HS 851830')."""
+    return _hs_level_cached(tuple(query_hs), tuple(record_hs)) if query_hs and record_hs else 0.0
+
+
+@lru_cache(maxsize=65536)
+def _hs_level_cached(query_hs: tuple[tuple[str, float], ...], record_hs: tuple[str, ...]) -> float:
+    best = 0.0
+    for code, conf in query_hs:
+        for rc in record_hs:
+            if hs_matches(code, rc):
+                broad = len(rc) < len(code)
+                spec = (0.6 if len(rc) <= 2 else 0.85 if len(rc) <= 4 else 1.0) if broad else 1.0
+                best = max(best, min(conf / 0.95, 1.0) * spec)
+    return best
+
+
+def relevance(c: Candidate) -> float:
+    """Relevance in [0, 1] from evidence that means the same for every query."""
+    f = c.features
+    cos = max(c.cosine if c.cosine is not None else 0.25, 0.0)
+    sem = min(max((cos - 0.15) / 0.55, 0.0), 1.0)
+    base = 0.55 * c.coverage + 0.25 * sem + 0.2 * f.get("rank", 0.0)
+    mult = f.get("prior", 1.0)
+    m = f.get("market", 0.0)
+    mult *= 1.12 if m > 0 else (MARKET_MISMATCH.get(c.intent, 0.7) if m < 0 else 1.0)
+    h = f.get("hs", 0.0)
+    mult *= 1.0 + 0.15 * h if h > 0 else 1.0 + 0.25 * h
+    o = f.get("origin", 0.0)
+    mult *= (1.1 if c.intent in ("alerts", "report") else 1.0) if o > 0 else (1.0 + 0.2 * o if o < 0 else 1.0)
+    if f.get("elsewhere"):
+        mult *= 0.6  # an EU border alert does not answer a question about imports into China
+    p = f.get("product")
+    if p is not None and p < 0.5:
+        mult *= 0.7 + 0.6 * p
+    if f.get("unknown_name"):
+        mult *= UNKNOWN_NAME
+    return _squash(base * mult)
+
+
+def _squash(x: float) -> float:
+    """Clip to [0, 1) without flattening strong matches into ties: above 0.8 the scale bends."""
+    if x <= 0.8:
+        return max(x, 0.0)
+    return 0.8 + 0.2 * math.tanh((x - 0.8) / 0.2)
