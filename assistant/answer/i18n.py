@@ -107,6 +107,29 @@ NTM_EN: dict[str, str] = {
     "B85": "Traceability requirements", "C": "Pre-shipment inspection and other formalities",
 }
 
+
+NTM_ZH.update({
+    "A1": "出于SPS原因的禁止／限制进口", "A11": "临时地域性禁令", "A12": "特定地区的地理限制",
+    "A14": "出于SPS原因的特别授权要求", "A21": "残留或污染物限量", "A22": "物质使用限制",
+    "A31": "标签要求（SPS）", "A32": "标识要求（SPS）", "A33": "包装要求（SPS）",
+    "A41": "微生物标准", "A42": "卫生操作规范", "A51": "冷／热处理", "A53": "熏蒸",
+    "A81": "产品注册／审批（SPS）", "A82": "检测要求（SPS）", "A83": "认证要求（SPS）",
+    "A84": "检验要求（SPS）", "A85": "可追溯性要求（SPS）", "A86": "检疫要求",
+    "B11": "出于TBT原因的禁止进口", "B14": "出于TBT原因的授权要求", "B21": "物质限量",
+    "B22": "物质使用限制", "B41": "影响产品安全的生产过程要求",
+})
+NTM_EN.update({
+    "A11": "Temporary geographic prohibitions (SPS)", "A12": "Geographical restrictions on eligibility",
+    "A14": "Special authorisation for SPS reasons", "A21": "Tolerance limits for residues or contaminants",
+    "A22": "Restricted use of substances", "A31": "Labelling requirements (SPS)", "A32": "Marking requirements (SPS)",
+    "A33": "Packaging requirements (SPS)", "A41": "Microbiological criteria", "A42": "Hygienic practices",
+    "A51": "Cold/heat treatment", "A53": "Fumigation", "A81": "Product registration/approval (SPS)",
+    "A82": "Testing requirements (SPS)", "A83": "Certification requirements (SPS)", "A84": "Inspection requirements (SPS)",
+    "A85": "Traceability requirements (SPS)", "A86": "Quarantine requirements", "B11": "Prohibition for TBT reasons",
+    "B14": "Authorisation requirements for TBT reasons", "B21": "Tolerance limits for substances",
+    "B22": "Restricted use of substances", "B41": "Production process requirements affecting safety",
+})
+
 TYPE_LABEL: dict[str, dict[str, str]] = {
     "notification": {"en": "WTO notification", "zh": "WTO通报"},
     "regulation": {"en": "Regulation", "zh": "法规"},
