@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.evals.jsonl import read_set
 
 SET_DIR = PROJECT_ROOT / "evals" / "answers"
 RESULTS_DIR = PROJECT_ROOT / "evals" / "results"
@@ -139,18 +140,9 @@ def load_questions(path: Path) -> tuple[list[Question], list[str]]:
     questions: list[Question] = []
     problems: list[str] = []
     seen: set[str] = set()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        return [], [f"{path}: cannot read the question set ({exc.strerror or exc})"]
-    for no, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for no, obj in read_set(path, problems):
         try:
-            q = parse_question(json.loads(line))
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path.name}:{no}: not valid JSON ({exc.msg})")
-            continue
+            q = parse_question(obj)
         except ValueError as exc:
             problems.append(f"{path.name}:{no}: {exc}")
             continue

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.evals.jsonl import read_set
 
 SET_DIR = PROJECT_ROOT / "evals" / "retrieval"
 RESULTS_DIR = PROJECT_ROOT / "evals" / "results"
@@ -81,22 +82,8 @@ def load_questions(path: Path) -> tuple[list[Question], list[str]]:
     questions: list[Question] = []
     problems: list[str] = []
     seen: set[str] = set()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        return [], [f"{path}: cannot read the question set ({exc.strerror or exc})"]
-    for n, line in enumerate(lines, 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for n, row in read_set(path, problems):
         where = f"{path.name}:{n}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{where}: not JSON ({exc.msg}); skipped")
-            continue
-        if not isinstance(row, dict):
-            problems.append(f"{where}: not a JSON object; skipped")
-            continue
         q = row.get("q")
         refs = row.get("refs")
         if not isinstance(q, str) or not q.strip():

@@ -76,3 +76,12 @@ def csv_rows(reader: Iterator[list[str]], width: int, where: str, issues: list[I
             issues.append(IngestIssue(where, f"expected {width} columns, found {len(row)}; row skipped", line))
             continue
         yield line, row
+
+
+def read_source(path: Path, result: LoadResult) -> bytes | None:
+    """The file's bytes, or None with an issue in `result` when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        result.issues.append(IngestIssue(str(path), f"cannot read file: {exc.strerror or exc}"))
+        return None

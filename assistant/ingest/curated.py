@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from assistant.ingest.base import IngestIssue, LoadResult
+from assistant.ingest.base import IngestIssue, LoadResult, read_source
 from assistant.records import BaseRecord, RecordType, parse_record
 
 NAME = "curated"
@@ -109,10 +109,8 @@ def load(path: Path) -> LoadResult:
     """Read every record of one curated file; problems become issues, never exceptions."""
     result = LoadResult()
     where = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        result.issues.append(IngestIssue(where, f"cannot read file: {exc.strerror or exc}"))
+    raw = read_source(path, result)
+    if raw is None:
         return result
     text = _decode(raw)
     if text is None:

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.ingest.base import IngestIssue, LoadResult, csv_rows
+from assistant.ingest.base import IngestIssue, LoadResult, csv_rows, read_source
 from assistant.ingest.wto_members import NAMES_ZH, iso3
 from assistant.records import Alert, BaseRecord
 
@@ -367,10 +367,8 @@ def load(path: Path) -> LoadResult:
     """Every well-formed row becomes an Alert; every other row an IngestIssue with its line."""
     result = LoadResult()
     where = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        result.issues.append(IngestIssue(where, f"cannot read file: {exc}"))
+    raw = read_source(path, result)
+    if raw is None:
         return result
     text = raw.decode("utf-8-sig", errors="replace")
     if "\ufffd" in text:
