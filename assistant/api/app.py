@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -54,7 +57,16 @@ def _optional_router(module: str) -> APIRouter | None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app for `settings` (default: the environment's TBT_* settings)."""
     settings = settings or get_settings()
+    services = Services(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # load the model and index in the background: the server answers /healthz at once
+        threading.Thread(target=services.warm_up, name="tbt-warm-up", daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="tbt-assistant",
         version="0.1.0",
         description=DESCRIPTION,
@@ -68,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     app.state.settings = settings
-    app.state.services = Services(settings)
+    app.state.services = services
     errors.install(app)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     docs.install(app)
@@ -79,4 +91,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if optional is not None:
             app.include_router(optional)
     app.include_router(web.router)
+
     return app

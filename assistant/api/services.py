@@ -42,6 +42,21 @@ class Services:
         self._engine: Engine | None = None
 
     # -- the core ------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load the index, the embedder and the database before the first question arrives.
+
+        Run in a background thread at start-up, so the first user does not wait seconds for the
+        model to load; without an index it does nothing (pages say how to build one)."""
+        try:
+            assistant = self.assistant()
+            searcher = assistant.searcher
+            searcher.embedder.embed_query("warm up")
+            _ = assistant.sessions
+        except IndexNotReady:
+            return
+        except Exception:  # a warm-up must never take the server down
+            log.exception("warm-up failed; the core will be loaded on first use")
+
     def assistant(self) -> Assistant:
         """The app's Assistant; raises IndexNotReady (not cached) while there is no index."""
         if self._assistant is None:
