@@ -21,7 +21,7 @@ import orjson
 from assistant.config import Settings
 from assistant.index.lexical import LexicalIndex
 from assistant.index.vector import COLLECTION_PREFIX, VectorIndex, client_for
-from assistant.records import BaseRecord, Chunk, parse_record
+from assistant.records import BaseRecord, parse_record
 
 CURRENT = "CURRENT"
 KEEP_GENERATIONS = 2
@@ -119,12 +119,6 @@ class LoadedIndex:
             self._models[ref] = model
         return model
 
-    def chunk(self, pos: int) -> Chunk:
-        return Chunk.model_validate(self.chunk_rows[pos])
-
-    @property
-    def refs(self) -> list[str]:
-        return list(self.record_rows)
 
 
 _loaded: dict[str, LoadedIndex] = {}

@@ -54,6 +54,3 @@ def tokenize(text: str) -> list[str]:
         out.append(tok)
     return out
 
-
-def tokenize_many(texts: list[str]) -> list[list[str]]:
-    return [tokenize(t) for t in texts]

@@ -1,4 +1,9 @@
-"""What every loader returns: records, optional pre-cut chunks, and readable issues."""
+"""What every loader returns: records, optional pre-cut chunks, and readable issues.
+
+A loader is a module with `NAME`, `sniff(path, head) -> bool` (recognises its files by content)
+and `load(path) -> LoadResult`, which never raises on bad content; assistant/ingest/registry.py
+picks the loader for each file.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
 from assistant.records import BaseRecord, Chunk
 
@@ -41,16 +46,6 @@ class LoadResult:
         self.records.extend(other.records)
         self.chunks.extend(other.chunks)
         self.issues.extend(other.issues)
-
-
-class Loader(Protocol):
-    """A loader reads one file; it must not raise on bad content (it reports issues instead)."""
-
-    def __call__(self, path: Path) -> LoadResult: ...
-
-
-class IngestError(Exception):
-    """A whole file could not be read at all (reported as an issue by the pipeline)."""
 
 
 def csv_rows(reader: Iterator[list[str]], width: int, where: str, issues: list[IngestIssue]) -> Iterator[tuple[int, list[str]]]:

@@ -13,8 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assistant.retrieve.datafile import load_yaml
 from assistant.retrieve.normalize import fold
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -38,9 +37,7 @@ class Glossary:
     @classmethod
     @lru_cache(maxsize=1)
     def load(cls, path: Path = _DATA / "glossary.yaml") -> Glossary:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+        data = load_yaml(path)
         entries = []
         for item in data.get("terms") or []:
             zh = tuple(str(w) for w in item.get("zh") or [])

@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assistant.retrieve.datafile import load_yaml
 from assistant.retrieve.normalize import fold
 
 _DATA_FILE = Path(__file__).resolve().parent / "data" / "markets.yaml"
@@ -167,10 +166,7 @@ def _en_key(token: str) -> str:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with _DATA_FILE.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
-    return _Gazetteer(data)
+    return _Gazetteer(load_yaml(_DATA_FILE))
 
 
 def _rule_accepts(rule: _EnRule, raws: list[str]) -> bool:

@@ -26,8 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assistant.retrieve.datafile import load_yaml
 from assistant.retrieve.normalize import fold, is_han
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -372,9 +371,7 @@ class ProductVocabulary:
         self.tariff_bigrams = dict(bigrams)
 
     def _load_synonyms(self, path: Path) -> None:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+        data = load_yaml(path)
         for code, label in (data.get("chapters_zh") or {}).items():
             self.labels_zh[str(code).zfill(2)] = str(label)
         for item in data.get("products") or []:
