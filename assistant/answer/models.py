@@ -38,6 +38,19 @@ class Answer(BaseModel):
     report_number: str | None = None
     mode: str = "ask"  # ask | report (a barrier-report conversation is under way)
     notes: list[str] = Field(default_factory=list)  # e.g. verifier removals, for logs and staff
+    # the chat-length form (<= ~600 Chinese / 900 English characters, plain-text friendly) that
+    # Telegram and WeChat send; empty means `text` is already short enough to send as it is
+    chat_text: str = ""
+    # how the answer was reached, step by step (workshop "how it works" panel, staff, logs).
+    # Keys (each optional): "analysis" {language, markets, hs, intent, form}; "retrievers"
+    # {name: [{ref, score}]} per retriever; "decision" {score, threshold, answered, reasons};
+    # "passages" [{n, ref, cite, sentence}] the answer used; "direct" the opening sentence;
+    # "verifier" {checked, removed}; "timings_ms" {step: ms}.
+    trace: dict[str, Any] = Field(default_factory=dict)
+
+    def for_chat(self) -> str:
+        """The text a chat channel sends."""
+        return self.chat_text or self.text
 
 
 class Evidence(BaseModel):
