@@ -7,8 +7,8 @@ Create Date: 2026-12-04
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"
@@ -17,8 +17,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "channel_users",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("user_id", sa.String(128), nullable=False),
+        sa.Column("lang", sa.String(8)),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("last_seen", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("channel", "user_id", name="uq_channel_users_channel_user"),
+    )
+    # WeChat tables (message de-duplication, access-token cache) follow below.
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("channel_users")
