@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="TBT_", env_file=None, extra="ignore")
 
-    data_dir: Path = Field(default=Path("var"), description="All state: index, database, sessions.")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="All state: index, database, sessions. Relative paths are taken from the "
+        "project root, never the current directory.",
+    )
     corpus_dir: Path = Field(
         default=PROJECT_ROOT / "corpus", description="The shipped corpus ingested by default."
     )
@@ -42,11 +46,50 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=30.0, gt=0)
     host: str = "127.0.0.1"
     port: int = 8000
+    # Telegram bot (bots/telegram); see README "Telegram bot"
+    telegram_token: str | None = Field(default=None, description="Bot token from @BotFather.")
+    telegram_api_url: str | None = Field(
+        default=None, description="Bot API base URL; default https://api.telegram.org (tests: a fake)."
+    )
+    telegram_webhook_secret: str | None = Field(
+        default=None, description="X-Telegram-Bot-Api-Secret-Token that POST /telegram/webhook requires."
+    )
     session_ttl_hours: int = Field(default=72, ge=1)
     today: str | None = Field(
         default=None, description="ISO date treated as 'today' (demos and tests); default real date."
     )
     log_level: str = "INFO"
+    # WeChat Official Account (/wechat) and WeCom app (/wecom); see README "WeChat"
+    wechat_token: str | None = Field(default=None, description="Official Account callback Token.")
+    wechat_appid: str | None = Field(default=None, description="Official Account AppID.")
+    wechat_secret: str | None = Field(default=None, description="Official Account AppSecret.")
+    wechat_aes_key: str | None = Field(default=None, description="OA EncodingAESKey (safe mode).")
+    wecom_corpid: str | None = Field(default=None, description="WeCom CorpID.")
+    wecom_agentid: str | None = Field(default=None, description="WeCom app AgentId.")
+    wecom_secret: str | None = Field(default=None, description="WeCom app Secret.")
+    wecom_token: str | None = Field(default=None, description="WeCom app callback Token.")
+    wecom_aes_key: str | None = Field(default=None, description="WeCom app EncodingAESKey.")
+    wechat_api_url: str | None = Field(
+        default=None, description="Base URL of the WeChat/WeCom APIs (tests: a local fake)."
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Largest request body the HTTP API reads (413 above)."
+    )
+    docs: bool = Field(default=True, description="Serve /docs, /redoc and /openapi.json.")
+    max_file_mb: float = Field(
+        default=20.0, gt=0, description="Largest single text/Markdown/PDF file ingest accepts."
+    )
+    purge_every_minutes: int = Field(
+        default=60, ge=0, description="How often the server deletes expired sessions (0: never)."
+    )
+
+    @field_validator("data_dir", "corpus_dir")
+    @classmethod
+    def _anchor(cls, value: Path) -> Path:
+        """An explicit relative path is fixed against the directory the command started in, so a
+        later chdir cannot move the data; the defaults are anchored at the project root."""
+        value = value.expanduser()
+        return value if value.is_absolute() else Path.cwd() / value
 
     @property
     def index_dir(self) -> Path:

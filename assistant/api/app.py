@@ -25,6 +25,7 @@ from assistant.api import (
     routes_search,
     web,
 )
+from assistant.api.middleware import GuardMiddleware
 from assistant.api.services import Services
 from assistant.config import Settings, get_settings
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs else None,
         openapi_tags=[
             {"name": "ask", "description": "Questions and answers with citations."},
             {"name": "search", "description": "Retrieval only."},
@@ -82,8 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.services = services
     errors.install(app)
+    app.add_middleware(GuardMiddleware, max_body=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
-    docs.install(app)
+    if settings.docs:  # TBT_DOCS=0 serves no /docs, /redoc or /openapi.json
+        docs.install(app)
     for router in (routes_health.router, routes_ask.router, routes_search.router, routes_records.router):
         app.include_router(router)
     for module in OPTIONAL_ROUTERS:
