@@ -91,6 +91,20 @@ class Settings(BaseSettings):
         value = value.expanduser()
         return value if value.is_absolute() else Path.cwd() / value
 
+    # early warning (assistant/alerts); see README "Early warning"
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail alerts.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = Field(default="tbt-assistant@localhost", description="Sender of alerts.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP link with STARTTLS.")
+    alerts_interval_minutes: int = Field(
+        default=0, ge=0, description="`tbt serve` runs an alerts pass this often (0: off)."
+    )
+    alerts_reminder_days: str = Field(
+        default="10,3", description="Working days before a comment deadline that reminders go."
+    )
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
