@@ -298,6 +298,47 @@ PHRASES: dict[str, dict[str, str]] = {
     "scope": {"en": "Scope", "zh": "适用范围"},
     "figures": {"en": "Figures", "zh": "相关数据"},
     "fields": {"en": "Fields", "zh": "填写项"},
+    # the chat-length answer (assistant/answer/chat.py)
+    "chat_more": {
+        "en": "Reply \"more about source {n}\" to open a source in full.",
+        "zh": "回复“第{n}条详细说说”可查看对应来源的详细内容。",
+    },
+    "chat_also": {"en": "You can also ask: {q}", "zh": "也可以问：{q}"},
+    # the direct answer that opens every reply
+    "direct_apply": {"en": "The main rules for {topic}: {items}.", "zh": "{topic}主要适用：{items}。"},
+    "direct_apply_one": {"en": "The main rule for {topic}: {items}.", "zh": "{topic}主要适用：{items}。"},
+    "direct_none": {
+        "en": "My sources hold no sentence that answers this exactly; the closest records follow.",
+        "zh": "资料中没有能直接回答这个问题的原句；以下是最相关的记录。",
+    },
+    "alerts_count": {
+        "en": "I found {count} rejection/alert records on {topic} ({years}).",
+        "zh": "检索到{topic}的通报／出口受阻记录{count}条（{years}）。",
+    },
+    "alerts_count_one": {
+        "en": "I found 1 rejection/alert record on {topic} ({years}).",
+        "zh": "检索到{topic}的通报／出口受阻记录1条（{years}）。",
+    },
+    "alerts_by": {"en": "Notified by: {countries}.", "zh": "通报国：{countries}。"},
+    "alerts_hazards": {"en": "Main hazards: {hazards}.", "zh": "主要危害：{hazards}。"},
+    "alerts_latest": {"en": "**Latest records**", "zh": "**最近的记录**"},
+    "years_range": {"en": "{first}–{last}", "zh": "{first}–{last}年"},
+    "years_one": {"en": "{first}", "zh": "{first}年"},
+    # whether a rule applies today (assistant/answer/status.py)
+    "st_repealed": {"en": "repealed", "zh": "已废止"},
+    "st_repealed_from": {"en": "repealed from {date}", "zh": "自{date}起已废止"},
+    "st_no_longer": {"en": "it no longer applies", "zh": "不再适用"},
+    "st_replaced_by": {"en": "replaced by {by}", "zh": "由{by}取代"},
+    "st_not_yet": {"en": "not yet applicable: applies from {date}", "zh": "尚未适用：自{date}起适用"},
+    "st_to_be_repealed": {
+        "en": "applies until it is repealed on {date}",
+        "zh": "目前仍适用，将于{date}废止",
+    },
+    "no_longer_heading": {"en": "**No longer applicable**", "zh": "**已不再适用**"},
+    "status_note": {"en": "Note: {ref} — {status}.", "zh": "注意：{ref}{status}。"},
+    "st_label": {"en": "Status", "zh": "状态"},
+    "event_date": {"en": "date of the event", "zh": "事件日期"},
+    "more_alerts": {"en": "Also found: {refs}", "zh": "另有：{refs}"},
 }
 
 

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer import chat as chat_form
+from assistant.answer.direct import alerts_summary, direct_answer, passage_of, status_text
 from assistant.answer.i18n import (
     country,
     ntm_label,
@@ -23,11 +25,17 @@ from assistant.answer.i18n import (
     type_label,
 )
 from assistant.answer.models import Evidence
+from assistant.answer.question_form import Form, coerce_form
+from assistant.answer.sentences import ranked
+from assistant.answer.sentences import split as split_sentences
+from assistant.answer.status import RuleStatus, rule_status
 
-MAX_REGS = 4
-MAX_NOTIFS = 4
-MAX_ALERTS = 5
-MAX_CASES = 3
+MAX_REGS = 3
+MAX_NOTIFS = 3
+MAX_ALERTS = 3  # the latest few shown after the aggregate
+MAX_CASES = 2
+MAX_REQS = 2  # requirements of one rule shown: those that best answer the question
+REQS_CHARS = 300  # ... or only the best one when two would be longer than this
 SUMMARY_CHARS = 240  # a record's summary inside a list of several
 CASE_CHARS = 200  # a past case mentioned beside the main answer
 QUOTE_CHARS = 400  # a passage of a long document (an article of a regulation)
@@ -36,13 +44,22 @@ _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t]{2,}")
 _END_PUNCT = "。；;.，,、 "
+_MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 
 
 @dataclass
 class Composed:
+    """The composed answer. `text` is the full answer for the web; `chat` the chat-length form
+    (assistant/answer/chat.py); `direct` the opening sentence(s) that answer the question. All
+    three carry the same evidence markers [n], so one renumbering applies to each."""
+
     text: str
     used: list[int] = field(default_factory=list)  # evidence numbers cited, in order of use
     followups: list[str] = field(default_factory=list)
+    chat: str = ""
+    direct: str = ""
+    form: str = "what"  # the question's form (assistant/answer/question_form.py)
+    passages: list[dict[str, Any]] = field(default_factory=list)  # [{n, ref, cite, sentence}]
 
 
 def _d(value: Any) -> dt.date | None:
@@ -84,6 +101,14 @@ class Lines:
                 self.used.append(n)
         self.lines.append(text)
 
+    def raw(self, text: str) -> None:
+        """A line that carries its own markers (several sources cited inline)."""
+        for m in _MARKER_RE.finditer(text):
+            n = int(m.group(1))
+            if n not in self.used:
+                self.used.append(n)
+        self.lines.append(text)
+
     def blank(self) -> None:
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
@@ -99,11 +124,21 @@ class Lines:
 class OfflineComposer:
     def __init__(self, today: dt.date) -> None:
         self.today = today
+        self._question = ""  # the question being answered (picks the sentences that answer it)
+        self._form: Form = "what"
+        self._status: dict[str, RuleStatus] = {}  # ref -> whether the rule applies today
+        self._said: set[str] = set()  # sentences the direct answer already quotes
 
     # -- public -----------------------------------------------------------------------------
     def compose(self, intent: str, evidence: list[Evidence], lang: str, ctx: dict[str, Any]) -> Composed:
-        """`ctx` carries the display names of the product and market the question was about,
-        and for a notification its family (`family`, `core`, `asked`)."""
+        """`ctx` carries the display names of the product and market the question was about, the
+        question itself (`question`) and optionally its form (`form`), and for a notification its
+        family (`family`, `core`, `asked`)."""
+        question = str(ctx.get("question") or "")
+        form = coerce_form(ctx.get("form"), question)
+        self._question = question
+        self._form = form
+        self._status = {e.ref: rule_status(e.record, e.ref, self.today) for e in evidence}
         handler = {
             "requirements": self._requirements,
             "notification": self._notification,
@@ -111,12 +146,23 @@ class OfflineComposer:
             "cases": self._cases,
             "report": self._report,
         }.get(intent, self._general)
+        direct = direct_answer(intent, evidence, lang, ctx, question, form, self._status, self.today)
+        self._said = {p["sentence"] for p in direct.passages if p.get("sentence")}
         out = Lines()
+        if direct.text:
+            out.raw(direct.text)
+            out.blank()
+        body_start = len(out.lines)
         handler(out, evidence, lang, ctx)
-        return Composed(out.text(), out.used, self._followups(intent, lang, ctx))
+        body = "\n".join(out.lines[body_start:]).strip()
+        followups = self._followups(intent, lang, ctx)
+        chat = chat_form.render(direct.text, body, lang, len(out.used), followups)
+        return Composed(out.text(), out.used, followups, chat=chat, direct=direct.text, form=form,
+                        passages=direct.passages)
 
     def detail(self, ev: Evidence, lang: str, shown_as: int | None = None) -> Composed:
         """Everything one record says (for "tell me more about [2]")."""
+        self._status = {ev.ref: rule_status(ev.record, ev.ref, self.today)}
         out = Lines()
         out.add(phrase("detail_heading", lang, n=shown_as or ev.n, ref=ev.ref), ev.n)
         if ev.type == "notification":
@@ -124,35 +170,44 @@ class OfflineComposer:
             self._key_dates(out, ev, lang)
         else:
             self._record_block(out, ev, lang, full=True)
-        return Composed(out.text(), out.used, [])
+        text = out.text()
+        head, _, body = text.partition("\n")
+        chat = chat_form.render(head, body, lang, 0)
+        return Composed(text, out.used, [], chat=chat, direct=head)
 
     # -- intents ----------------------------------------------------------------------------
+    def _live(self, e: Evidence) -> bool:
+        st = self._status.get(e.ref)
+        return st is None or st.applicable
+
     def _requirements(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
-        product, market = ctx.get("product"), ctx.get("market")
-        if product and market:
-            out.add(phrase("req_heading", lang, product=product, market=market))
-        elif market:
-            out.add(phrase("req_heading_noproduct", lang, market=market))
-        elif product:
-            out.add(phrase("req_heading_nomarket", lang, product=product))
         groups = _group(ev)
         docs = [e for e in groups.get("document", []) if e.record.get("markets")]  # guides are not rules
-        regs = (groups.get("regulation", []) + docs)[:MAX_REGS]
+        rules = groups.get("regulation", []) + docs
+        regs = [e for e in rules if self._live(e)][:MAX_REGS]
+        gone = [e for e in rules if not self._live(e)][:2]
         if regs:
-            out.blank()
             out.add(phrase("regs_heading", lang))
             if set(ctx.get("general_rules") or []) >= {e.ref for e in regs}:
                 out.add(phrase("general_rules", lang, topic=self._topic(ctx, lang)))
             for e in regs:
                 self._record_block(out, e, lang)
         else:
-            out.blank()
             out.add(phrase("no_regs", lang, topic=self._topic(ctx, lang)))
-        self._section(out, "notif_heading", groups.get("notification", [])[:MAX_NOTIFS], lang)
+        if gone:
+            out.blank()
+            out.add(phrase("no_longer_heading", lang))
+            for e in gone:
+                self._gone_line(out, e, lang)
+        self._section(out, "notif_heading", groups.get("notification", [])[:2], lang)
         alerts = _china_first(groups.get("alert", []))
-        self._section(out, "alerts_heading", alerts[:3], lang)
-        self._section(out, "cases_heading", (groups.get("case", []) + groups.get("dispute", []))[:2], lang)
-        self._section(out, "other_heading", groups.get("announcement", [])[:2], lang)
+        if alerts:
+            out.blank()
+            out.add(phrase("alerts_heading", lang))
+            for sentence in alerts_summary(alerts, lang, ctx):
+                out.raw("- " + sentence)
+        self._section(out, "cases_heading", (groups.get("case", []) + groups.get("dispute", []))[:1], lang)
+        self._section(out, "other_heading", groups.get("announcement", [])[:1], lang)
         self._next_steps(out, lang, regs, kind="requirements")
 
     def _notification(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
@@ -186,15 +241,19 @@ class OfflineComposer:
     def _alerts(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
         groups = _group(ev)
         alerts = _china_first(groups.get("alert", []))
-        out.add(phrase("alerts_heading", lang))
         if alerts:
+            out.add(phrase("alerts_latest", lang))
             for e in alerts[:MAX_ALERTS]:
                 self._alert_line(out, e, lang)
+            rest = alerts[MAX_ALERTS:]
+            if rest:
+                refs = ("、" if lang == "zh" else ", ").join(f"{e.ref} [{e.n}]" for e in rest[:8])
+                out.raw(phrase("more_alerts", lang, refs=refs))
         else:
             out.add(phrase("no_alerts", lang, topic=self._topic(ctx, lang)))
-        self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:3], lang)
-        self._section(out, "other_heading", (groups.get("announcement", []) + groups.get("notification", []))[:2], lang)
-        self._section(out, "cases_heading", groups.get("case", [])[:2], lang)
+        self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:2], lang)
+        self._section(out, "other_heading", (groups.get("announcement", []) + groups.get("notification", []))[:1], lang)
+        self._section(out, "cases_heading", groups.get("case", [])[:1], lang)
         self._next_steps(out, lang, [], kind="alerts")
 
     def _cases(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
@@ -223,11 +282,16 @@ class OfflineComposer:
         out.add(phrase("report_offer", lang))
 
     def _general(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
-        for i, e in enumerate(ev[:4]):
-            if i == 0 and e.type not in ("alert",):
-                self._record_block(out, e, lang, full=e.type in ("regulation", "form", "document", "notification"))
-            else:
-                self._record_block(out, e, lang)
+        """The best records, each with what answers the question; a repealed rule is marked."""
+        shown = [e for e in ev if e.type != "alert"][:3] or ev[:3]
+        for e in shown:
+            self._record_block(out, e, lang, brief=e.type in ("case", "dispute"))
+        alerts = _china_first([e for e in ev if e.type == "alert"])
+        if alerts and shown[0].type != "alert":
+            out.blank()
+            out.add(phrase("alerts_heading", lang))
+            for sentence in alerts_summary(alerts, lang, ctx):
+                out.raw("- " + sentence)
         self._next_steps(out, lang, [], kind="general")
 
     # -- building blocks --------------------------------------------------------------------
@@ -312,27 +376,32 @@ class OfflineComposer:
             out.add(line + (sep + text if text else ""), e.n)
             return
         if summary:
-            line += sep + (summary if full else _first_sentences(summary, SUMMARY_CHARS if not brief else CASE_CHARS))
+            room = (SUMMARY_CHARS if lang == "en" else SUMMARY_CHARS * 2 // 3) if not brief else CASE_CHARS
+            line += sep + (summary if full else self._best_of(summary, room))
         elif e.type == "document":
             line += sep + _first_sentences(e.text.split("\n", 1)[0] if e.cite == e.ref else e.snippet, 200)
         out.add(line, e.n)
+        st = self._status.get(e.ref)
+        if st is not None and st.kind != "in_force":
+            out.add(f"  - {phrase('st_label', lang)}{sep}{status_text(st, lang)}", e.n)
         if e.cite and e.cite != e.ref and e.type in ("regulation", "document"):
-            passage = _passage(e)
+            passage = self._best_of(_passage_text(e), QUOTE_CHARS)
             if passage:
                 out.add(f"  - {e.cite}{sep}{passage}", e.n)
         if brief:
             return
         reqs = _pick_list(r, "requirements", lang)
         if reqs:
-            out.add(f"  - {phrase('key_req', lang)}{sep}" + join_items(reqs if full else reqs[:3], lang), e.n)
+            shown = reqs if full else self._best_items(reqs, MAX_REQS)
+            out.add(f"  - {phrase('key_req', lang)}{sep}" + join_items(shown, lang), e.n)
         conf = _pick(r, "conformity", lang)
         if conf:
-            out.add(f"  - {phrase('conformity', lang)}{sep}{conf}", e.n)
+            out.add(f"  - {phrase('conformity', lang)}{sep}{conf if full else _first_sentences(conf, CASE_CHARS)}", e.n)
         kinds = [ntm_label(code, lang) for code in r.get("ntm") or []]
-        if kinds and e.type == "regulation":
+        if kinds and e.type == "regulation" and full:
             out.add(f"  - {phrase('ntm', lang)}{sep}" + ("；".join(kinds) if lang == "zh" else "; ".join(kinds)), e.n)
         dates = self._dates_text(r, lang)
-        if dates:
+        if dates and (full or self._form == "when"):
             out.add(f"  - {dates}", e.n)
         if full:
             original = tidy(str(r.get("title") or ""))
@@ -355,7 +424,47 @@ class OfflineComposer:
         elif e.type == "case":
             outcome = _pick(r, "outcome", lang)
             if outcome:
-                out.add(f"  - {phrase('outcome', lang)}{sep}{outcome}", e.n)
+                out.add(f"  - {phrase('outcome', lang)}{sep}{_first_sentences(outcome, SUMMARY_CHARS)}", e.n)
+
+    def _best_of(self, text: str, limit: int) -> str:
+        """The sentences of `text` that best answer the question, in their order, within `limit`
+        characters (the text's opening when the question is not known)."""
+        text = tidy(text)
+        if len(text) <= limit or not self._question:
+            return _first_sentences(text, limit)
+        sents = split_sentences(text)
+        if len(sents) > 1:
+            sents = [x for x in sents if x not in self._said] or sents
+        order = ranked(sents, self._question, self._form)
+        chosen: list[int] = []
+        size = 0
+        for sc in order:
+            if size + len(sc.sentence) > limit:
+                continue
+            chosen.append(sc.index)
+            size += len(sc.sentence) + 1
+        if not chosen:
+            return _first_sentences(text, limit)
+        joiner = "" if _is_cjk(text) else " "
+        return joiner.join(sents[i] for i in sorted(chosen))
+
+    def _best_items(self, items: list[str], k: int) -> list[str]:
+        """The `k` requirements that best answer the question, in their order."""
+        if len(items) <= k or not self._question:
+            chosen = items[:k]
+        else:
+            order = ranked(items, self._question, self._form)
+            chosen = [items[i] for i in sorted(sc.index for sc in order[:k])]
+            if sum(len(x) for x in chosen) > REQS_CHARS:
+                chosen = [items[order[0].index]]
+        return chosen
+
+    def _gone_line(self, out: Lines, e: Evidence, lang: str) -> None:
+        """A rule that no longer applies: named with its status, never its requirements."""
+        st = self._status.get(e.ref)
+        sep = "：" if lang == "zh" else ": "
+        text = status_text(st, lang) if st is not None else ""
+        out.add(f"- {self._title(e, lang)}{sep}{text}", e.n)
 
     def _key_dates(self, out: Lines, e: Evidence, lang: str) -> None:
         sep = "：" if lang == "zh" else ": "
@@ -440,6 +549,7 @@ class OfflineComposer:
         for e in regs:
             enquiry = _pick(e.record, "enquiry", lang)
             if enquiry:
+                enquiry = _first_sentences(enquiry, CASE_CHARS // 2 if lang == "zh" else CASE_CHARS)
                 steps.append(((f"{phrase('ask_whom', lang)}（{e.ref}）：" if lang == "zh" else f"{phrase('ask_whom', lang)} ({e.ref}): ") + enquiry, e.n))
                 break
         generic = {
@@ -472,7 +582,7 @@ class OfflineComposer:
         out.add(phrase("next_heading", lang))
         for text, n in steps:
             out.add(f"- {text}", n)
-        for text in (generic or {}).get(lang, []):
+        for text in (generic or {}).get(lang, [])[-1:]:  # the offer to report; advice stays short
             out.add(f"- {text}")
 
     def _followups(self, intent: str, lang: str, ctx: dict[str, Any]) -> list[str]:
@@ -520,6 +630,19 @@ def _pick(r: dict[str, Any], key: str, lang: str) -> str | None:
 def _pick_list(r: dict[str, Any], key: str, lang: str) -> list[str]:
     first, second = ("zh", "en") if lang == "zh" else ("en", "zh")
     return [tidy(str(x)) for x in (r.get(f"{key}_{first}") or r.get(f"{key}_{second}") or [])]
+
+
+def _is_cjk(text: str) -> bool:
+    return sum(1 for ch in text[:200] if "\u4e00" <= ch <= "\u9fff") > 10
+
+
+def _passage_text(e: Evidence) -> str:
+    """The retrieved passage without its heading line."""
+    body = passage_of(e) or e.snippet
+    lines = body.split("\n")
+    if len(lines) > 1 and len(lines[0]) < 120:
+        body = " ".join(lines[1:])
+    return tidy(body.lstrip("…"))
 
 
 def _passage(e: Evidence) -> str:

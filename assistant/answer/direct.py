@@ -1,0 +1,350 @@
+"""The opening of every answer: one or two sentences that answer the question as asked.
+
+Built only from what the cited evidence holds: a sentence of the cited passage or of a record's
+own fields (summary, requirements, conformity route, outcome), a dated field rendered as
+"entry into force 2025-01-01", or, for rejections, an aggregate of the alerts found (how many,
+which years, notifying countries, main hazards). Candidates are scored against the question's
+words and its form (assistant/answer/sentences.py); a repealed rule is never offered as what
+applies, and a rule that is repealed or not yet applicable is said to be so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.answer.i18n import country, phrase, rasff_hazard_category
+from assistant.answer.models import Evidence
+from assistant.answer.question_form import Form
+from assistant.answer.sentences import Scored, idf_of, score, split, terms, tidy
+from assistant.answer.status import RuleStatus
+
+MAX_DIRECT = 420  # characters of one quoted sentence
+MAIN_RECORDS = 3  # records whose sentences compete for the opening
+RANK_PENALTY = 0.7  # per place below the best-ranked record
+PASSAGE_BONUS = 1.0  # the retrieved provision is where the answer usually is
+_RULE_TYPES = ("regulation", "document", "announcement")
+_DATE_FIELDS = (
+    ("comment_deadline", "comment_deadline"), ("applies_from", "applies_from"),
+    ("entry_into_force", "in_force"), ("adopted", "adopted"), ("published", "published"),
+    ("distributed", "distributed"), ("event", "event_date"),
+)
+
+
+@dataclass
+class DirectAnswer:
+    text: str  # the opening sentence(s), markers included
+    passages: list[dict[str, Any]] = field(default_factory=list)  # [{n, ref, cite, sentence}]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    ev: Evidence
+    sentence: str
+    kind: str  # passage, summary, requirement, date, ...
+    rank: int  # place of its record among the main records
+
+
+def pick(r: dict[str, Any], key: str, lang: str) -> str | None:
+    first, second = ("zh", "en") if lang == "zh" else ("en", "zh")
+    val = r.get(f"{key}_{first}") or r.get(f"{key}_{second}")
+    return tidy(str(val)) if val else None
+
+
+def pick_list(r: dict[str, Any], key: str, lang: str) -> list[str]:
+    first, second = ("zh", "en") if lang == "zh" else ("en", "zh")
+    return [tidy(str(x)) for x in (r.get(f"{key}_{first}") or r.get(f"{key}_{second}") or [])]
+
+
+def name(e: Evidence, lang: str) -> str:
+    """How a record is named in a sentence: its short title with its ref, or the cited place."""
+    r = e.record
+    if e.cite and e.cite != e.ref:
+        return e.cite
+    short = tidy(str(r.get("title_zh") if lang == "zh" else r.get("title_en") or "") or "")
+    if short and e.ref not in short and len(short) <= 60:
+        return f"{short}（{e.ref}）" if lang == "zh" else f"{short} ({e.ref})"
+    return e.ref
+
+
+def status_text(st: RuleStatus, lang: str) -> str:
+    """'repealed from 2025-05-09, replaced by Regulation (EU) 2023/826; it no longer applies'."""
+    sep = "，" if lang == "zh" else ", "
+    if st.kind == "repealed":
+        parts = [phrase("st_repealed_from", lang, date=st.date.isoformat()) if st.date
+                 else phrase("st_repealed", lang)]
+        if st.by:
+            parts.append(phrase("st_replaced_by", lang, by=st.by))
+        return sep.join(parts) + ("，" if lang == "zh" else "; ") + phrase("st_no_longer", lang)
+    if st.kind == "not_yet" and st.date:
+        return phrase("st_not_yet", lang, date=st.date.isoformat())
+    if st.kind == "to_be_repealed" and st.date:
+        text = phrase("st_to_be_repealed", lang, date=st.date.isoformat())
+        return text + (sep + phrase("st_replaced_by", lang, by=st.by) if st.by else "")
+    return ""
+
+
+def passage_of(e: Evidence) -> str:
+    """The retrieved chunk's text (Evidence.text starts with it, then the record's fields)."""
+    text = e.text or ""
+    cut = text.find("\nref: ")
+    return text[:cut] if cut > 0 else text
+
+
+def _d(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _date_sentences(e: Evidence, lang: str, today: dt.date) -> list[str]:
+    r = e.record
+    sep = "：" if lang == "zh" else ": "
+    out: list[str] = []
+    dates = r.get("dates") or {}
+    for key, label in _DATE_FIELDS:
+        d = _d(dates.get(key))
+        if d is None:
+            continue
+        if key == "comment_deadline":
+            days = (d - today).days
+            which = ("comment_open" if days > 1 else "comment_open_1" if days == 1
+                     else "comment_today" if days == 0 else "comment_closed")
+            out.append(f"{e.ref}{sep}" + phrase(which, lang, date=d.isoformat(), days=days))
+        else:
+            out.append(f"{e.ref}{sep}{phrase(label, lang)} {d.isoformat()}")
+    for kd in r.get("key_dates") or []:
+        what = kd.get("what_zh") if lang == "zh" and kd.get("what_zh") else kd.get("what_en")
+        if kd.get("date") and what:
+            out.append(f"{kd['date']}{sep}{tidy(str(what))}")
+    return out
+
+
+def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Candidate]:
+    r = e.record
+    out: list[_Candidate] = []
+
+    def add(text: str | None, kind: str) -> None:
+        for s in split(text or ""):
+            if len(s) >= 8:
+                out.append(_Candidate(e, s, kind, rank))
+
+    if (e.cite and e.cite != e.ref) or e.type == "document":
+        body = passage_of(e)
+        lines = body.split("\n")
+        if len(lines) > 1 and len(lines[0]) < 120:  # "Article 18 — Implant card ..." heading
+            body = "\n".join(lines[1:])
+        add(body[:4000], "passage")
+    add(pick(r, "summary", lang), "summary")
+    for item in pick_list(r, "requirements", lang):
+        add(item, "requirement")
+    add(pick(r, "conformity", lang), "conformity")
+    add(pick(r, "outcome", lang), "outcome")
+    add(pick(r, "scope", lang), "scope")
+    if e.type == "announcement":
+        add(str(r.get("answer") or r.get("text") or r.get("content") or "")[:2000], "passage")
+    if e.type == "notification":
+        add(str(r.get("products") or ""), "products")
+    if e.type == "dispute":
+        add(pick(r, "title", lang) or str(r.get("title") or ""), "title")
+    for s in _date_sentences(e, lang, today):
+        out.append(_Candidate(e, s, "date", rank))
+    return out
+
+
+def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float]) -> Scored:
+    base = score(c.sentence, q_terms, form, 0, idf)
+    bonus = -RANK_PENALTY * c.rank
+    if c.kind == "passage" and c.rank == 0:
+        bonus += PASSAGE_BONUS
+    if c.kind == "date" and form != "when":
+        bonus -= 2.0  # a bare date answers only "when"
+    if c.kind in ("summary", "requirement") and form in ("what", "must", "list"):
+        bonus += 0.3
+    return Scored(c.sentence, base.score + bonus, base.overlap, base.cue, base.index)
+
+
+SUBJECT_WEIGHT = 0.3  # a question word that names the record itself says little about which sentence answers
+
+
+def _subject_terms(e: Evidence) -> set[str]:
+    r = e.record
+    return terms(" ".join(str(x or "") for x in (e.ref, r.get("title"), r.get("title_en"), r.get("title_zh"))))
+
+
+def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidate, Scored] | None:
+    q_terms = terms(question)
+    idf = idf_of([c.sentence for c in cands], q_terms)
+    weights: dict[str, dict[str, float]] = {}
+    best: tuple[_Candidate, Scored] | None = None
+    for c in cands:
+        w = weights.get(c.ev.ref)
+        if w is None:
+            subject = _subject_terms(c.ev)
+            w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
+            weights[c.ev.ref] = w
+        sc = _score(c, q_terms, form, w)
+        if best is None or sc.score > best[1].score:
+            best = (c, sc)
+    return best
+
+
+def _quote(sentence: str) -> str:
+    s = sentence.strip()
+    if len(s) > MAX_DIRECT:
+        cut = s[:MAX_DIRECT]
+        pos = max(cut.rfind("，"), cut.rfind(", "), cut.rfind("；"), cut.rfind("; "))
+        s = (cut[:pos] if pos > MAX_DIRECT // 2 else cut.rsplit(" ", 1)[0]).rstrip(" ，,;；") + "…"
+    return s
+
+
+def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx: dict[str, Any]) -> list[Evidence]:
+    """The records whose sentences may open the answer, best first."""
+    if intent == "notification":
+        asked = ctx.get("asked")
+        notes = [e for e in ev if e.type == "notification"]
+        notes.sort(key=lambda e: 0 if e.ref == asked else 1)
+        return notes[:MAIN_RECORDS] or ev[:MAIN_RECORDS]
+    if intent == "requirements":
+        rules = [e for e in ev if e.type in _RULE_TYPES]
+        live = [e for e in rules if statuses.get(e.ref, RuleStatus("in_force")).applicable]
+        return (live or rules or ev)[:MAIN_RECORDS]
+    if intent == "cases":
+        cases = [e for e in ev if e.type in ("case", "dispute")]
+        return (cases or ev)[:MAIN_RECORDS]
+    if intent == "report":
+        forms = [e for e in ev if e.type == "form"]
+        return (forms or ev)[:MAIN_RECORDS]
+    non_alert = [e for e in ev if e.type != "alert"]
+    return (non_alert or ev)[:MAIN_RECORDS]
+
+
+def _topic(ctx: dict[str, Any], lang: str) -> str:
+    product, market = ctx.get("product"), ctx.get("market")
+    if lang == "zh":
+        if product and market:
+            return f"{product}出口{market}"
+        return str(product or market or "该问题")
+    if product and market:
+        return f"{product} in {market}"
+    return str(product or market or "this question")
+
+
+def _rules_list(ev: list[Evidence], statuses: dict[str, RuleStatus], lang: str, ctx: dict[str, Any]) -> str:
+    rules = [e for e in ev if e.type in ("regulation", "document") and (e.type == "regulation" or e.record.get("markets"))]
+    live = [e for e in rules if statuses.get(e.ref, RuleStatus("in_force")).applicable][:MAIN_RECORDS]
+    if not live:
+        return ""
+    items = [f"{name(e, lang) if e.cite == e.ref else e.ref} [{e.n}]" for e in live]
+    joined = "、".join(items) if lang == "zh" else ", ".join(items)
+    key = "direct_apply" if len(live) > 1 else "direct_apply_one"
+    return phrase(key, lang, topic=_topic(ctx, lang), items=joined)
+
+
+def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> list[str]:
+    """How many alerts, which years, which notifying countries, the main hazards; each sentence
+    cites the alerts it is drawn from."""
+    if not alerts:
+        return []
+    dated = sorted(alerts, key=lambda e: str((e.record.get("dates") or {}).get("event") or ""))
+    years = sorted({str((e.record.get("dates") or {}).get("event") or "")[:4] for e in alerts} - {""})
+    topic = str(ctx.get("product") or tidy(str(alerts[0].record.get("product") or alerts[0].title)))
+    if years:
+        span = (phrase("years_range", lang, first=years[0], last=years[-1]) if len(years) > 1
+                else phrase("years_one", lang, first=years[0]))
+    else:
+        span = "—"
+    ends = list(dict.fromkeys([dated[-1].n, dated[0].n]))
+    key = "alerts_count" if len(alerts) > 1 else "alerts_count_one"
+    first = phrase(key, lang, count=len(alerts), topic=topic, years=span).rstrip("。.")
+    out = [first + " " + "".join(f"[{n}]" for n in ends) + ("。" if lang == "zh" else ".")]
+    by_country: Counter[str] = Counter()
+    first_of: dict[str, int] = {}
+    by_hazard: Counter[str] = Counter()
+    hazard_of: dict[str, int] = {}
+    for e in alerts:
+        r = e.record
+        for part in [p.strip() for p in str(r.get("notifying_country") or "").split(";") if p.strip()]:
+            label = country(part, lang)
+            by_country[label] += 1
+            first_of.setdefault(label, e.n)
+        haz = rasff_hazard_category(r.get("hazard_category"), lang) or tidy(str(r.get("hazard") or ""))
+        for h in [x for x in re.split(r"[、;]\s*", haz) if x][:2]:
+            by_hazard[h] += 1
+            hazard_of.setdefault(h, e.n)
+
+    def counted(c: Counter[str], where: dict[str, int]) -> tuple[str, list[int]]:
+        top = c.most_common(3)
+        text = ("、" if lang == "zh" else ", ").join(
+            f"{k}（{v}）" if lang == "zh" else f"{k} ({v})" for k, v in top)
+        return text, [where[k] for k, _ in top]
+
+    parts: list[str] = []
+    ns: list[int] = []
+    if by_country:
+        text, cited = counted(by_country, first_of)
+        parts.append(phrase("alerts_by", lang, countries=text).rstrip("。."))
+        ns += cited
+    if by_hazard:
+        text, cited = counted(by_hazard, hazard_of)
+        parts.append(phrase("alerts_hazards", lang, hazards=text).rstrip("。."))
+        ns += cited
+    if parts:
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(ns))
+        out.append(("；" if lang == "zh" else "; ").join(parts) + f" {marks}" + ("。" if lang == "zh" else "."))
+    return out
+
+
+def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any], question: str, form: Form,
+                  statuses: dict[str, RuleStatus], today: dt.date) -> DirectAnswer:
+    """The opening sentence(s) for this question and evidence."""
+    if not ev:
+        return DirectAnswer("")
+    alerts = [e for e in ev if e.type == "alert"]
+    if intent == "alerts" and alerts:
+        sents = alerts_summary(alerts, lang, ctx)
+        return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
+                                              for e in alerts])
+    main = _main(intent, ev, statuses, ctx)
+    sep = "：" if lang == "zh" else ": "
+    parts: list[str] = []
+    passages: list[dict[str, Any]] = []
+    if intent == "requirements" and form in ("must", "list", "what", "allowed"):
+        listed = _rules_list(ev, statuses, lang, ctx)
+        if listed:
+            parts.append(listed)
+    cands = [c for k, e in enumerate(main) for c in _candidates(e, k, lang, today)]
+    if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
+        cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).applicable] or cands
+    found = _best(cands, question, form)
+    if found is not None:
+        c, sc = found
+        if sc.overlap == 0 and not sc.cue:  # nothing answers as such: what the best record says
+            first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "passage")), c)
+            c = first
+        sentence = _quote(c.sentence)
+        lead = "" if c.kind == "date" and sentence.startswith(c.ev.ref) else name(c.ev, lang) + sep
+        end = "" if sentence.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
+        parts.append(f"{lead}{sentence}{end} [{c.ev.n}]")
+        passages.append({"n": c.ev.n, "ref": c.ev.ref, "cite": c.ev.cite, "sentence": c.sentence})
+    head = main[0]
+    st = statuses.get(head.ref)
+    if st is not None and st.kind != "in_force" and head.type in _RULE_TYPES:
+        note = phrase("status_note", lang, ref=head.ref, status=status_text(st, lang))
+        parts.insert(0 if st.kind == "repealed" else len(parts), f"{note.rstrip('。.')} [{head.n}]"
+                     + ("。" if lang == "zh" else "."))
+    if not parts:
+        parts.append(phrase("direct_none", lang))
+    return DirectAnswer(" ".join(parts) if lang == "en" else "".join(parts), passages)
+
+
+__all__ = ["DirectAnswer", "alerts_summary", "direct_answer", "name", "passage_of", "pick", "pick_list",
+           "status_text"]

@@ -1,0 +1,69 @@
+"""What kind of reply a question expects, in Chinese or English.
+
+The offline composer opens with the sentence that answers the question's form: a date for
+"when", a figure for "how much", the act or article for "which number", the reason for "why".
+The form is read from the question's own wording (a handful of interrogative patterns per
+language), never from the retrieved records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Form = Literal["which", "when", "why", "allowed", "how_much", "must", "list", "what"]
+FORMS: tuple[Form, ...] = ("which", "when", "why", "allowed", "how_much", "must", "list", "what")
+
+# Checked in this order: the more specific form wins ("哪些要求" is a list, "哪一条" a number).
+_PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
+    ("when", re.compile(
+        r"什么时候|何时|哪天|哪一天|几号(?:起|开始|生效)|哪年|几月|多久|日期|截止|期限|从何时|自何时|"
+        r"(?:何时|什么时候|哪天)?(?:起|开始)(?:实施|适用|生效|执行)|生效时间|实施时间|"
+        r"\bwhen\b|\bsince when\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bhow long\b|\bby when\b|"
+        r"\bdue date\b|\beffective date\b|\bcome into (?:force|effect)\b", re.I)),
+    ("how_much", re.compile(
+        r"多少|多高|多大|多重|多长|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
+        r"\bhow (?:much|many|high|low|long|large)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
+        r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bthreshold\b|\bmg/kg\b|\bppm\b", re.I)),
+    ("why", re.compile(
+        r"为什么|为何|原因|因为什么|什么问题|什么危害|什么理由|怎么回事|被通报.{0,6}(?:因为|原因)|"
+        r"\bwhy\b|\bwhat (?:was|is) the (?:problem|reason|issue|hazard)\b|\breason\b|\bbecause of what\b|"
+        r"\bwhat went wrong\b", re.I)),
+    ("allowed", re.compile(
+        r"能不能|能否|可不可以|可以.{0,12}吗|允许|是否(?:可以|能|允许|禁止)|禁止|禁用|不得|合法吗|行不行|"
+        r"\bis it (?:allowed|permitted|legal|banned|prohibited)\b|\bcan (?:i|we|you)\b|\bmay (?:i|we)\b|"
+        r"\ballowed\b|\bpermitted\b|\bbanned\b|\bprohibited\b", re.I)),
+    ("which", re.compile(
+        r"哪(?:一)?条|哪个(?:法规|条款|条|指令|通报|公告|标准|争端|案)|第几条|几号|编号|文号|通报号|"
+        r"哪部|哪项|是哪个|叫什么|"
+        r"\bwhich (?:article|annex|regulation|directive|act|notification|standard|law|rule|dispute|number)\b|"
+        r"\bwhat (?:article|number|symbol|regulation|directive)\b|\bwhich one\b|\bnumber\b", re.I)),
+    ("list", re.compile(
+        r"有哪些|哪些|列出|清单|列表|都有什么|\blist\b|\bwhich (?:ones|rules|regulations|products)\b|"
+        r"\bwhat are (?:the|all)\b|\ball the\b", re.I)),
+    ("must", re.compile(
+        r"需要(?:做|满足|什么|哪些)|要做什么|怎么办|怎么做|如何|应该|应当|必须|要求|义务|准备什么|需要.{0,6}认证|"
+        r"\bwhat (?:do|must|should) (?:i|we)\b|\bhow (?:do|can|should) (?:i|we)\b|\bmust\b|\bneed to\b|"
+        r"\brequirements?\b|\bobligations?\b|\bhave to\b|\bwhat (?:do|does) .{1,40} need\b", re.I)),
+]
+
+
+def question_form(question: str | None) -> Form:
+    """The form of `question`; "what" when nothing more specific is asked."""
+    q = (question or "").strip()
+    if not q:
+        return "what"
+    for form, rx in _PATTERNS:
+        if rx.search(q):
+            return form
+    return "what"
+
+
+def coerce_form(value: object, question: str | None) -> Form:
+    """`ctx["form"]` when it is a known form, else the form read from the question."""
+    if isinstance(value, str) and value in FORMS:
+        return value  # type: ignore[return-value]
+    return question_form(question)
+
+
+__all__ = ["FORMS", "Form", "coerce_form", "question_form"]

@@ -1,0 +1,218 @@
+"""Sentences of a passage, and the one that answers a question.
+
+A passage (an article of a regulation, a summary, a requirement) is split into sentences in
+either language without cutting inside "No 1275/2008", "Art. 5" or "1.00 W". Each sentence is
+scored against the question's words (English word stems, Chinese character pairs) and its form:
+a date counts for "when", a figure with a unit for "how much", a prohibition for "is it
+allowed". The composer quotes the winner as written, so the reply is never invented.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.answer.question_form import Form
+
+MAX_SENTENCE = 420  # a "sentence" longer than this is a list run together: cut at a clause
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_ABBREV = re.compile(
+    r"(?:\b(?:No|Nos|Art|Arts|e\.g|i\.e|etc|cf|vs|para|approx|incl|Dr|Mr|Ms|St|Co|Ltd|Inc|Reg|Fig"
+    r"|p|pp|vol|ch|sec|Add|Rev|Corr|U\.S|U\.K|E\.U)|\b[A-Z])\.$"
+)
+_END_RE = re.compile(r"[。！？!?；;]|\.(?=\s+[\"'“‘(（\[]?[A-Z0-9\u3400-\u9fff]|\s*$)")
+_SPACE_RE = re.compile(r"\s+")
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+
+
+def tidy(text: str) -> str:
+    return _CJK_GAP.sub("", _SPACE_RE.sub(" ", text)).strip()
+
+
+def split(text: str) -> list[str]:
+    """The sentences of `text`, in order, each tidied; list items and lines stay apart."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-•*]|\(\w{1,4}\)|\d{1,2}\.)\s)", text or ""):
+        block = tidy(block)
+        start = 0
+        for m in _END_RE.finditer(block):
+            piece = block[start : m.end()]
+            if m.group(0) == "." and _ABBREV.search(piece):
+                continue  # "No." "Art." "e.g."
+            if piece.strip():
+                out.extend(_cut_long(piece.strip()))
+            start = m.end()
+        if block[start:].strip():
+            out.extend(_cut_long(block[start:].strip()))
+    return [s for s in out if len(s) >= 2]
+
+
+def _cut_long(sentence: str) -> list[str]:
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    parts = re.split(r"(?<=[，,:：])\s*", sentence)
+    out: list[str] = []
+    cur = ""
+    for p in parts:
+        if cur and len(cur) + len(p) > MAX_SENTENCE:
+            out.append(cur.strip())
+            cur = ""
+        cur += (" " if cur and cur[-1] in ",:" else "") + p
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+# --- question words -----------------------------------------------------------------------------
+
+_STOP_EN_WORDS = (
+    "a an the of to in on for and or is are was were be been being do does did what which who whom "
+    "when why how much many can could may might must should shall will would i we you it its this "
+    "that these those there their my our your with about from by at as into than then so if any "
+    "all some say says said tell me us please quick question right now just know need needs "
+    "rule rules regulation regulations eu uk china chinese export exports exporting "
+    "product products"
+)
+_STOP_EN = frozenset(_STOP_EN_WORDS.split())
+_STOP_ZH_WORDS = (
+    "什么 哪些 哪个 哪一 一条 是否 可以 能否 怎么 如何 为什么 多少 请问 一下 我们 你们 他们 "
+    "规定 要求 出口 需要 有没 没有 的是 是什 么时 时候 具体 因为"
+)
+_STOP_ZH = frozenset(_STOP_ZH_WORDS.split())
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*|\d+(?:[./]\d+)*")
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in ("ings", "ing", "ies", "es", "ed", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def terms(text: str) -> set[str]:
+    """Comparable units of `text`: English stems, numbers, Chinese character pairs."""
+    out: set[str] = set()
+    for w in _WORD_RE.findall(text or ""):
+        if w.lower() not in _STOP_EN and (len(w) >= 3 or w[:1].isdigit()):
+            out.add(_stem(w))
+    for run in _CJK_RUN.findall(text or ""):
+        if len(run) == 1:
+            continue
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            if pair not in _STOP_ZH:
+                out.add(pair)
+    return out
+
+
+# --- form cues ----------------------------------------------------------------------------------
+
+_DATE_CUE = re.compile(
+    r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月|\b\d{1,2}\s+(?:January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d{2}\b|"
+    r"\b(?:from|until|by|before|after|since)\s+(?:\d{1,2}\s+)?[A-Z][a-z]+\s+(?:19|20)\d{2}|起|之前|以前|截止",
+)
+_FIGURE_CUE = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
+    r"years?\b|months?\b|days?\b|个月|天|倍)",
+    re.I,
+)
+_ALLOWED_CUE = re.compile(
+    r"shall not|must not|may not|prohibit|banned|not (?:be )?(?:allowed|permitted)|restricted|may be|"
+    r"permitted|exempt|不得|禁止|不允许|允许|可以|限制|豁免",
+    re.I,
+)
+_MUST_CUE = re.compile(r"\bshall\b|\bmust\b|\brequired?\b|\bobliged\b|须|应当|应|必须|需要", re.I)
+_WHY_CUE = re.compile(
+    r"because|due to|owing to|reason|hazard|risk|exceed|found|detected|not authori[sz]ed|"
+    r"因为|由于|原因|危害|风险|超标|检出|超过|未经授权",
+    re.I,
+)
+_WHICH_CUE = re.compile(
+    r"Article\s+\d+|Annex\s+[IVXLC]+|第[一二三四五六七八九十百零\d]+条|附件|G/(?:TBT|SPS)/N/|"
+    r"\((?:EU|EC)\)|\bDS\d+|公告|\bNo\s+\d+",
+)
+_CUES: dict[str, re.Pattern[str]] = {
+    "when": _DATE_CUE, "how_much": _FIGURE_CUE, "allowed": _ALLOWED_CUE, "must": _MUST_CUE,
+    "why": _WHY_CUE, "which": _WHICH_CUE,
+}
+
+
+def form_cue(sentence: str, form: Form) -> bool:
+    """The sentence holds what a question of this form asks for (a date, a figure...)."""
+    rx = _CUES.get(form)
+    return bool(rx and rx.search(sentence))
+
+
+@dataclass(frozen=True)
+class Scored:
+    sentence: str
+    score: float
+    overlap: int  # question units the sentence shares
+    cue: bool  # the sentence holds what the form asks for
+    index: int  # position in the passage (earlier wins a tie)
+
+
+CUE_WEIGHT: dict[str, float] = {"when": 3.0, "how_much": 3.0, "why": 2.0, "allowed": 2.0}
+
+
+def _unit_weight(t: str) -> float:
+    return 2.0 if (t.isascii() and len(t) >= 5) or t[:1].isdigit() else 1.0
+
+
+def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
+          idf: dict[str, float] | None = None) -> Scored:
+    """How well `sentence` answers: shared question units (rarer among the candidates counts
+    more, when `idf` is given), the form's cue, a slight lead bonus."""
+    s_terms = terms(sentence)
+    shared = q_terms & s_terms
+    weight = sum(_unit_weight(t) * (idf.get(t, 1.0) if idf else 1.0) for t in shared)
+    cue = form_cue(sentence, form)
+    value = weight + (CUE_WEIGHT.get(form, 1.5) if cue else 0.0) - 0.02 * index
+    if len(sentence) < 12:
+        value -= 1.0  # a heading or a fragment answers nothing
+    return Scored(sentence, value, len(shared), cue, index)
+
+
+def best(sentences: Iterable[str], question: str, form: Form) -> Scored | None:
+    """The sentence that best answers `question`, or None when none shares a word with it and
+    none holds what its form asks for."""
+    q_terms = terms(question)
+    top: Scored | None = None
+    for i, s in enumerate(sentences):
+        sc = score(s, q_terms, form, i)
+        if top is None or sc.score > top.score:
+            top = sc
+    if top is None or (top.overlap == 0 and not top.cue):
+        return None
+    return top
+
+
+def idf_of(sentences: list[str], q_terms: set[str]) -> dict[str, float]:
+    """Question units found in fewer of the candidate sentences weigh more: the word every
+    sentence of a record shares (its subject) says less about which one answers."""
+    n = len(sentences)
+    if n < 3:
+        return {}
+    df = dict.fromkeys(q_terms, 0)
+    for s in sentences:
+        for t in terms(s) & q_terms:
+            df[t] += 1
+    return {t: math.log(1 + n / (1 + c)) / math.log(1 + n / 2) for t, c in df.items()}
+
+
+def ranked(sentences: Iterable[str], question: str, form: Form) -> list[Scored]:
+    """All sentences, best answer first."""
+    q_terms = terms(question)
+    items = list(sentences)
+    idf = idf_of(items, q_terms)
+    scored = [score(s, q_terms, form, i, idf) for i, s in enumerate(items)]
+    return sorted(scored, key=lambda s: (-s.score, s.index))
+
+
+__all__ = ["Scored", "best", "form_cue", "ranked", "score", "split", "terms", "tidy"]
