@@ -39,7 +39,7 @@ announcements, past cases, report forms). Every answer carries numbered citation
 Errors are JSON: `{"error": "message"}`. 503 means the index is not built yet: run `tbt ingest`.
 """
 
-OPTIONAL_ROUTERS = ("assistant.api.reports",)
+OPTIONAL_ROUTERS = ("assistant.api.reports", "bots.wechat.router")
 
 
 def _optional_router(module: str) -> APIRouter | None:

@@ -28,7 +28,32 @@ def upgrade() -> None:
         sa.UniqueConstraint("channel", "user_id", name="uq_channel_users_channel_user"),
     )
     # WeChat tables (message de-duplication, access-token cache) follow below.
+    op.create_table(
+        "channel_messages",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("msg_key", sa.String(200), nullable=False),
+        sa.Column("user_id", sa.String(128), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("passive", sa.Integer, nullable=False),
+        sa.Column("reply", sa.Text),
+        sa.Column("lang", sa.String(8)),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("channel", "msg_key", name="uq_channel_messages_key"),
+    )
+    op.create_index("ix_channel_messages_user_id", "channel_messages", ["user_id"])
+    op.create_table(
+        "channel_tokens",
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("token", sa.String(1024), nullable=False),
+        sa.Column("expires_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("channel_tokens")
+    op.drop_index("ix_channel_messages_user_id", table_name="channel_messages")
+    op.drop_table("channel_messages")
     op.drop_table("channel_users")

@@ -1,0 +1,1 @@
+"""WeChat Official Account (/wechat) and WeCom (/wecom): thin adapters over `Assistant.ask`."""
