@@ -40,6 +40,7 @@ Errors are JSON: `{"error": "message"}`. 503 means the index is not built yet: r
 """
 
 OPTIONAL_ROUTERS = ("assistant.api.reports", "bots.wechat.router")
+OPTIONAL_ROUTERS += ("assistant.demo.routes",)  # workshop mode (/demo)
 
 
 def _optional_router(module: str) -> APIRouter | None:

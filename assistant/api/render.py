@@ -23,7 +23,7 @@ def record_href(ref: str) -> str:
     return "/records/" + quote(ref, safe="/")
 
 
-def _inline(line: str, prefix: str, known: set[int]) -> str:
+def _inline(line: str, prefix: str, known: set[int], label: str) -> str:
     html = str(escape(line))
     html = _BOLD.sub(r"<strong>\1</strong>", html)
 
@@ -34,7 +34,7 @@ def _inline(line: str, prefix: str, known: set[int]) -> str:
             if n in known:
                 parts.append(
                     f'<a class="cite" href="#{prefix}-{n}" data-n="{n}" '
-                    f'aria-label="source {n}">[{n}]</a>'
+                    f'aria-label="{escape(label)} {n}">[{n}]</a>'
                 )
             else:
                 parts.append(f"[{n}]")
@@ -43,7 +43,9 @@ def _inline(line: str, prefix: str, known: set[int]) -> str:
     return _MARKERS.sub(link, html)
 
 
-def answer_html(text: str, citation_numbers: Iterable[int], prefix: str = "src") -> Markup:
+def answer_html(
+    text: str, citation_numbers: Iterable[int], prefix: str = "src", label: str = "source"
+) -> Markup:
     """Paragraphs, bullet lists, bold and [n] links (to `#{prefix}-{n}`) from the answer text."""
     known = set(citation_numbers)
     out: list[str] = []
@@ -69,10 +71,10 @@ def answer_html(text: str, citation_numbers: Iterable[int], prefix: str = "src")
         bullet = _BULLET.match(line)
         if bullet:
             flush_para()
-            items.append(_inline(bullet.group(1), prefix, known))
+            items.append(_inline(bullet.group(1), prefix, known, label))
         else:
             flush_list()
-            para.append(_inline(line.strip(), prefix, known))
+            para.append(_inline(line.strip(), prefix, known, label))
     flush_para()
     flush_list()
     return Markup("".join(out))

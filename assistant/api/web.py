@@ -14,18 +14,20 @@ import hashlib
 import logging
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from assistant.api import i18n
+from assistant.api import i18n, trace_view
 from assistant.api.deps import ServicesDep
 from assistant.api.record_view import record_fields
 from assistant.api.render import answer_html, record_href
 from assistant.api.routes_records import find_record
 from assistant.api.schemas import check_question
 from assistant.api.services import Services
+from assistant.demo import space
 from assistant.dialogue.sessions import check_session_id
 from assistant.index.store import IndexNotReady
 
@@ -70,16 +72,29 @@ templates.env.globals.update(
     safe_url=_safe_url,
     page_label=_page,
     asset_version=_VERSION,
+    trace_view=trace_view.from_answer,
 )
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _lang(request: Request) -> str:
+def _lang(request: Request, conversation: str | None = None) -> str:
+    """The page's language: the switch (query, then cookie), else the conversation's, else the
+    browser's. Every label of a page follows it, so a Chinese answer never gets English labels
+    unless the user chose English."""
     return i18n.pick_lang(
         request.query_params.get("lang"),
         request.cookies.get(i18n.LANG_COOKIE),
+        conversation,
         i18n.lang_from_accept(request.headers.get("accept-language")),
     )
+
+
+def _last_language(turns: list[dict[str, Any]]) -> str | None:
+    for turn in reversed(turns):
+        answer = turn.get("answer") if isinstance(turn, dict) else None
+        if isinstance(answer, dict) and answer.get("language") in i18n.LANGS:
+            return str(answer["language"])
+    return None
 
 
 def _session_id(request: Request) -> str | None:
@@ -96,16 +111,39 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
+def _trend_for(services: Services, demo: bool) -> Any:
+    """The rejection trend of an alerts answer (workshop view only); never fails a page."""
+
+    def trend(answer: dict[str, Any]) -> Any:
+        if not demo or not isinstance(answer, dict):
+            return None
+        try:
+            from assistant.demo.trend import alert_trend
+
+            return alert_trend(services.index(), answer)
+        except Exception:
+            log.exception("could not compute the rejection trend")
+            return None
+
+    return trend
+
+
 def _context(request: Request, services: Services, lang: str, **extra: Any) -> dict[str, Any]:
     status = services.index_status()
     other = "en" if lang == "zh" else "zh"
+    demo = bool(extra.pop("demo", False))
+    switch = request.url.include_query_params(lang=other)
     return {
         "request": request,
         "lang": lang,
         "other_lang": other,
+        "switch_url": f"{switch.path}?{switch.query}",
         "t": i18n.labels(lang),
         "index": status,
         "not_ready": i18n.INDEX_NOT_READY[lang],
+        "demo": demo,
+        "demo_mode": space.is_demo(services.settings),
+        "trend_for": _trend_for(services, demo),
         **extra,
     }
 
@@ -122,8 +160,8 @@ def _secure(resp: Response, request: Request, lang: str | None = None) -> Respon
 def _chat_page(
     request: Request, services: Services, *, error: str | None = None, draft: str = "", status: int = 200
 ) -> Response:
-    lang = _lang(request)
     turns = services.transcript(_session_id(request))
+    lang = _lang(request, _last_language(turns))
     examples = i18n.EXAMPLES[lang] + i18n.EXAMPLES["en" if lang == "zh" else "zh"]
     ctx = _context(request, services, lang, turns=turns, error=error, draft=draft, examples=examples)
     resp = templates.TemplateResponse(request, "chat.html", ctx, status_code=status)
@@ -138,11 +176,23 @@ def chat(request: Request, services: ServicesDep) -> Response:
 
 @router.post("/chat")
 def chat_post(
-    request: Request, services: ServicesDep, text: Annotated[str, Form()] = ""
+    request: Request,
+    services: ServicesDep,
+    text: Annotated[str, Form()] = "",
+    view: Annotated[str, Form()] = "",
+    scenario: Annotated[str, Form()] = "",
 ) -> Response:
-    """Ask, remember the turn, then redirect (no JS) or return the rendered turn (JS)."""
+    """Ask, remember the turn, then redirect (no JS) or return the rendered turn (JS).
+
+    In workshop mode the session id and the channel are labelled demo (`space.SESSION_PREFIX`,
+    `space.CHANNEL`), so demo conversations and reports are recognisable wherever they end up."""
     lang = _lang(request)
     t = i18n.labels(lang)
+    demo_mode = space.is_demo(services.settings)
+    demo_view = demo_mode and view == "demo"
+    back = "/"
+    if demo_view:
+        back = f"/demo?scenario={quote(scenario[:40])}" if scenario else "/demo"
     as_json = _wants_json(request)
     code, message = None, None
     try:
@@ -153,7 +203,9 @@ def chat_post(
     answer: dict[str, Any] | None = None
     if code is None:
         try:
-            result = services.assistant().ask(text, session_id=_session_id(request), channel="web")
+            sid = _session_id(request) or (space.new_session_id() if demo_mode else None)
+            channel = space.CHANNEL if demo_mode else "web"
+            result = services.assistant().ask(text, session_id=sid, channel=channel)
             answer = result.model_dump(mode="json")
         except IndexNotReady:
             code, message = "index", i18n.INDEX_NOT_READY[lang]
@@ -165,27 +217,34 @@ def chat_post(
         if as_json:
             return JSONResponse({"error": message, "code": code}, status_code=status)
         draft = text if code != "empty" else ""
+        if demo_view:
+            from assistant.demo.routes import demo_page
+
+            return demo_page(request, services, error=message, draft=draft, status=status)
         return _chat_page(request, services, error=message, draft=draft, status=status)
 
     session_id = str(answer.get("session_id") or _session_id(request) or "")
     turn_id = services.append_turn(session_id, text, answer) if session_id else 0
     if as_json:
         turn = {"id": turn_id, "question": text, "answer": answer}
-        ctx = _context(request, services, lang, turn=turn, is_last=True)
+        lang = _lang(request, str(answer.get("language") or "") or None)
+        ctx = _context(request, services, lang, turn=turn, is_last=True, demo=demo_view)
         html = templates.get_template("_turn.html").render(ctx)
         resp: Response = JSONResponse({"answer": answer, "html": html, "turn": turn_id})
     else:
-        resp = RedirectResponse(f"/#turn-{turn_id}", status_code=303)
+        resp = RedirectResponse(f"{back}#turn-{turn_id}", status_code=303)
     if session_id:
         resp.set_cookie(SESSION_COOKIE, session_id, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax")
     return resp
 
 
 @router.post("/chat/new")
-def chat_new(request: Request, services: ServicesDep) -> Response:
+def chat_new(
+    request: Request, services: ServicesDep, view: Annotated[str, Form()] = ""
+) -> Response:
     """Start over: forget the page's transcript and the session cookie."""
     services.forget(_session_id(request))
-    resp = RedirectResponse("/", status_code=303)
+    resp = RedirectResponse("/demo" if view == "demo" else "/", status_code=303)
     resp.delete_cookie(SESSION_COOKIE)
     return resp
 

@@ -93,7 +93,17 @@
     conversation.setAttribute("aria-busy", on ? "true" : "false");
   }
 
-  function send(text) {
+  // hidden fields of the form (the workshop page sends view=demo and its scenario)
+  function extras(form) {
+    var out = {};
+    if (!form) return out;
+    form.querySelectorAll("input[type=hidden]").forEach(function (input) {
+      if (input.name && input.name !== "text") out[input.name] = input.value;
+    });
+    return out;
+  }
+
+  function send(text, form) {
     text = (text || "").toString();
     if (busy) return;
     clearErrors();
@@ -114,7 +124,11 @@
     fetch("/chat", {
       method: "POST",
       headers: { "Accept": "application/json" },
-      body: new URLSearchParams({ text: text }),
+      body: (function () {
+        var params = new URLSearchParams(extras(form));
+        params.set("text", text);
+        return params;
+      })(),
       credentials: "same-origin"
     })
       .then(function (resp) {
@@ -130,11 +144,12 @@
         conversation.querySelectorAll(".quick").forEach(function (q) { q.remove(); });
         turn.replaceWith(fresh);
         fresh.scrollIntoView({ behavior: "smooth", block: "start" });
+        document.dispatchEvent(new CustomEvent("tbt:answered", { detail: { text: text, turn: fresh } }));
       })
       .catch(function (error) {
         var bubble = turn.querySelector(".msg.bot .bubble");
         bubble.textContent = "";
-        bubble.appendChild(el("span", "error-text", error.message || body.dataset.failed || "Error"));
+        bubble.appendChild(el("span", "error-text", error.message || body.dataset.failed || ""));
         turn.classList.remove("pending");
         if (textarea && !textarea.value) { textarea.value = text; autosize(); }
       })
@@ -150,6 +165,6 @@
     event.preventDefault();
     var submitter = event.submitter;
     var text = submitter && submitter.name === "text" ? submitter.value : new FormData(form).get("text");
-    send(text);
+    send(text, form);
   });
 })();
