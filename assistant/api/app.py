@@ -41,6 +41,7 @@ Errors are JSON: `{"error": "message"}`. 503 means the index is not built yet: r
 
 OPTIONAL_ROUTERS = ("assistant.api.reports", "bots.wechat.router")
 OPTIONAL_ROUTERS += ("assistant.demo.routes",)  # workshop mode (/demo)
+OPTIONAL_ROUTERS += ("bots.telegram.webhook",)  # POST /telegram/webhook (404 without a token)
 
 
 def _optional_router(module: str) -> APIRouter | None:

@@ -1,0 +1,82 @@
+"""The python-telegram-bot Application for our settings: token, API base URL, rate limiter,
+handlers; and the polling loop behind `tbt telegram`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, BaseRateLimiter
+
+from assistant.config import Settings
+from assistant.dialogue.assistant import Assistant
+from bots.telegram.core import TelegramCore
+from bots.telegram.handlers import Handlers, bot_commands
+from bots.telegram.notifier import register_notifier
+
+log = logging.getLogger("bots.telegram")
+
+DEFAULT_API_URL = "https://api.telegram.org"
+CONCURRENT_UPDATES = 8
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+class NotConfigured(RuntimeError):
+    """TBT_TELEGRAM_TOKEN is not set."""
+
+
+def api_url(settings: Settings) -> str:
+    return (settings.telegram_api_url or DEFAULT_API_URL).rstrip("/")
+
+
+def build_application(
+    settings: Settings,
+    assistant: Callable[[], Assistant] | None = None,
+    rate_limiter: BaseRateLimiter | None = None,  # type: ignore[type-arg]
+    updater: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The bot for `settings`; `assistant` gives the core (default: one Assistant of our own).
+
+    `updater=False` for webhook mode, where the FastAPI route feeds updates in."""
+    if not settings.telegram_token:
+        raise NotConfigured("TBT_TELEGRAM_TOKEN is not set (see README, Telegram bot)")
+    if assistant is None:
+        own = Assistant(settings)
+        assistant = lambda: own  # noqa: E731
+    base = api_url(settings)
+    builder = (
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=2))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONCURRENT_UPDATES * 2)
+    )
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    Handlers(TelegramCore(settings, assistant)).install(application)
+    register_notifier(settings)
+    return application
+
+
+async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The command menu, in English by default and in Chinese for Chinese Telegram clients."""
+    await application.bot.set_my_commands(bot_commands("en"))
+    await application.bot.set_my_commands(bot_commands("zh"), language_code="zh")
+
+
+def run_polling(settings: Settings) -> None:
+    """`tbt telegram`: long polling until Ctrl-C (removes a webhook first: they exclude each other)."""
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await application.bot.delete_webhook()
+        await set_commands(application)
+        me = application.bot.username
+        log.info("telegram bot @%s polling %s", me, api_url(settings))
+
+    application = build_application(settings)
+    application.post_init = post_init
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
