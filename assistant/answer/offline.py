@@ -401,7 +401,7 @@ class OfflineComposer:
         if kinds and e.type == "regulation" and full:
             out.add(f"  - {phrase('ntm', lang)}{sep}" + ("；".join(kinds) if lang == "zh" else "; ".join(kinds)), e.n)
         dates = self._dates_text(r, lang)
-        if dates and (full or self._form == "when"):
+        if dates:
             out.add(f"  - {dates}", e.n)
         if full:
             original = tidy(str(r.get("title") or ""))
@@ -582,7 +582,8 @@ class OfflineComposer:
         out.add(phrase("next_heading", lang))
         for text, n in steps:
             out.add(f"- {text}", n)
-        for text in (generic or {}).get(lang, [])[-1:]:  # the offer to report; advice stays short
+        lines = (generic or {}).get(lang, [])
+        for text in (lines if kind == "notification" else lines[-1:]):  # advice stays short
             out.add(f"- {text}")
 
     def _followups(self, intent: str, lang: str, ctx: dict[str, Any]) -> list[str]:

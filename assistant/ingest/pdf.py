@@ -15,6 +15,7 @@ LoadResult without records and an IngestIssue that says why.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 import re
@@ -236,6 +237,130 @@ def _usable(pages: list[str], where: str, issues: list[IngestIssue]) -> bool:
     return True
 
 
+# --- glued words --------------------------------------------------------------------------------
+
+# Older Official Journal scans have text layers whose spaces were lost: "OfficialJournal ofthe
+# EuropeanUnion", "ANNEXII", "Article5", "onmarketsurveillance". A document is re-spaced only when
+# such tokens are common in it; then a token that is no English word (or a rare glue of two very
+# common ones, "ofthe") is split at case and digit boundaries and into the most frequent words
+# that make it up (word frequencies from wordfreq, bundled with the package).
+GLUE_MIN_SHARE = 0.02  # share of longer tokens that must be glued before a document is re-spaced
+GLUE_MIN_COUNT = 5
+_RARE = 3.5  # Zipf frequency under which a token may be a glue of words
+# a rare token that is a known word is split only into two of these ("ofthe", "tothe", "tobe")
+_FUNCTION_WORDS = frozenset(
+    ("of", "the", "to", "in", "and", "on", "for", "by", "a", "an", "with", "or", "at", "from", "as",
+     "is", "be", "that", "this", "are", "which", "its", "not", "shall", "may", "it")
+)
+_PIECE = 2.5  # every piece of an unknown token must be at least this common
+_MAX_PIECE = 24
+_PIECE_COST = 1.0  # each extra piece costs this much: "within the", not "with in the"
+_KNOWN_ZIPF = 5.0  # a word the document uses on its own counts as this common
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]{4,}")
+_BOUNDARY_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_SHORT_WORDS = frozenset({"a", "i"})
+
+
+@functools.lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def _segment(word: str, known: frozenset[str] = frozenset()) -> list[str] | None:
+    """`word` as the pieces it is glued from, or None when it is a word of its own. `known`:
+    words the document itself uses on their own ("harmonisation"), which are never split and
+    count as pieces."""
+    low = word.lower()
+    if low.isdigit() or len(low) > 400 or low in known:
+        return None
+    z = _zipf(low)
+    if z >= _RARE:
+        return None
+    n = len(low)
+    best: list[tuple[float, int] | None] = [None] * (n + 1)  # (cost, start of last piece)
+    best[0] = (0.0, 0)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _MAX_PIECE), end):
+            prev = best[start]
+            piece = low[start:end]
+            if prev is None or (len(piece) <= 2 and piece not in _SHORT_WORDS | _FUNCTION_WORDS):
+                continue  # "Eudamed" is no "Eu dam ed"
+            pz = max(_zipf(piece), _KNOWN_ZIPF if piece in known else 0.0)
+            if pz < _PIECE:
+                continue
+            cost = prev[0] + _PIECE_COST + 8.0 - pz
+            cur = best[end]
+            if cur is None or cost < cur[0]:
+                best[end] = (cost, start)
+    if best[n] is None:
+        return None
+    cuts: list[int] = []
+    end = n
+    while end > 0:
+        start = best[end][1]  # type: ignore[index]
+        cuts.append(start)
+        end = start
+    pieces = [word[a:b] for a, b in zip(sorted(cuts), [*sorted(cuts)[1:], n], strict=True)]
+    if len(pieces) < 2:
+        return None
+    if z > 0 and (len(pieces) != 2 or not all(x.lower() in _FUNCTION_WORDS for x in pieces)):
+        return None  # a rare word ("therein"), not a glue of two function words ("ofthe")
+    return pieces
+
+
+_HEADING_NUMERAL_RE = re.compile(r"^(ANNEX|Annex|CHAPTER|Chapter|TITLE|PART|Part|SECTION|Section)([IVXLC]{1,7})$")
+
+
+def _function_glue(word: str) -> bool:
+    """Two function words run together: "ofthe", "tothe", "itis"."""
+    return any(word[:i] in _FUNCTION_WORDS and word[i:] in _FUNCTION_WORDS for i in range(1, len(word)))
+
+
+def _respace_token(token: str, known: frozenset[str] = frozenset()) -> str:
+    m = _HEADING_NUMERAL_RE.match(token)
+    if m:  # "ANNEXII" -> "ANNEX II"
+        return f"{m.group(1)} {m.group(2)}"
+    parts = [p for p in _BOUNDARY_RE.split(token) if p]
+    out: list[str] = []
+    for part in parts:
+        pieces = _segment(part, known) if part.isalpha() and len(part) >= 4 else None
+        out.extend(pieces or [part])
+    return " ".join(out)
+
+
+def _is_glued(token: str, known: frozenset[str] = frozenset()) -> bool:
+    if token.isdigit():
+        return False
+    if _HEADING_NUMERAL_RE.match(token):
+        return True
+    if _BOUNDARY_RE.search(token):
+        alpha = [p for p in _BOUNDARY_RE.split(token) if p and p.isalpha()]
+        if all(len(p) <= 4 and p.isupper() for p in alpha):
+            return False  # a model or standard number: EN71, IEC62115, L169
+        return any(len(p) >= 3 and (_zipf(p.lower()) >= _RARE or p.lower() in known
+                                    or _segment(p, known) is not None) for p in alpha)
+    return token.isalpha() and _segment(token, known) is not None
+
+
+def _respace(pages: list[str]) -> list[str]:
+    """The pages with glued words re-spaced, when the document has many of them."""
+    tokens = Counter(m.group(0) for p in pages for m in _TOKEN_RE.finditer(p))
+    total = sum(tokens.values())
+    if not total:
+        return pages
+    words = Counter(w.lower() for p in pages for w in re.findall(r"(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])", p))
+    known = frozenset(w for w, c in words.items()
+                      if c >= 2 and (_zipf(w) > 0 or c >= 3) and not _function_glue(w))
+    glued = {t for t in tokens if _is_glued(t, known)}
+    count = sum(tokens[t] for t in glued)
+    if count < GLUE_MIN_COUNT or count < GLUE_MIN_SHARE * total:
+        return pages
+    fixed = {t: _respace_token(t, known) for t in glued}
+    return [_TOKEN_RE.sub(lambda m: fixed.get(m.group(0), m.group(0)), p) for p in pages]
+
+
 # --- cleaning lines --------------------------------------------------------------------------------
 
 _LIGATURES = str.maketrans(
@@ -332,8 +457,8 @@ def _running_keys(per_page: list[list[str]]) -> set[str]:
 
 # --- structure ---------------------------------------------------------------------------------------
 
-_ARTICLE_RE = re.compile(r"^Article\s+(\d{1,4})([a-z]{0,2})$")
-_ANNEX_RE = re.compile(r"^ANNEX(?:\s+([IVXLC]{1,7}|\d{1,3}))?$")
+_ARTICLE_RE = re.compile(r"^Article\s*(\d{1,4})([a-z]{0,2})$")  # "Article5" in glued scans
+_ANNEX_RE = re.compile(r"^ANNEX(?:\s*([IVXLC]{1,7}|\d{1,3}))?$")
 _ANNEXES_RE = re.compile(r"^ANNEXES$")
 _DIVISION_RE = re.compile(r"^(CHAPTER|TITLE|PART|Section|SECTION)\s+([IVXLC]{1,7}|\d{1,3}|[A-Z])$")
 _WHEREAS_RE = re.compile(r"^Whereas\b")
@@ -745,8 +870,8 @@ def _paragraphs(lines: list[_Line], vocab: _Vocab, breaks: set[int]) -> list[tup
 
 _ACT_RE = re.compile(
     r"(?:(?P<inst>COMMISSION|COUNCIL)\s+)?(?:(?P<mod>IMPLEMENTING|DELEGATED)\s+)?"
-    r"(?P<kind>REGULATION|DIRECTIVE|DECISION)\s+"
-    r"(?:\((?P<org>EU|EC|EEC|EU,\s*EURATOM|EURATOM)\)\s+(?P<no>No\.?\s+)?(?P<num>\d{1,4}/\d{1,4})"
+    r"(?P<kind>REGULATION|DIRECTIVE|DECISION)\s*"
+    r"(?:\((?P<org>EU|EC|EEC|EU,\s*EURATOM|EURATOM)\)\s*(?P<no>No\.?\s*)?(?P<num>\d{1,4}/\d{1,4})"
     r"|(?P<old>\d{2,4}/\d{1,4}/(?:EU|EC|EEC)))"
 )
 _TITLE_STOP_RE = re.compile(
@@ -842,6 +967,7 @@ def _load(path: Path) -> LoadResult:
     pages = _read_pages(path, issues)
     if pages is None or not _usable(pages, str(path), issues):
         return LoadResult(issues=issues)
+    pages = _respace(pages)
     lines = _page_lines(pages)
     segments = _Segmenter(lines).run()
     vocab = _Vocab.of(lines)

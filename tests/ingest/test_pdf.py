@@ -314,3 +314,68 @@ def test_chinese_regulation_is_cut_at_its_articles(tmp_path: Path) -> None:
     assert by_place["第七条"].text.startswith("第二章 税款的计征\n第一节 纳税申报\n第七条 ")
     assert by_place["第十二条"].page == 2
     assert by_place["第三条"].cite == "fixture order 272, 第三条"
+
+
+# --- a PDF the corpus has never seen, with an older scan's glued text layer ----------------------
+
+GLUED = ROOT / "tests" / "fixtures" / "answer" / "fixture_oj_2019_1020_glued.txt"
+
+
+@pytest.fixture(scope="module")
+def glued_scan(tmp_path_factory: pytest.TempPathFactory) -> LoadResult:
+    """Regulation (EU) 2019/1020 as an older OJ scan's text layer would give it (fixture text:
+    words glued as in "OfficialJournal ofthe", "ANNEXII", "Article5"), printed to a PDF."""
+    pages = [p.strip("\n").split("\n") for p in GLUED.read_text(encoding="utf-8").split("\\f")]
+    path = tmp_path_factory.mktemp("glued") / "scan_0042.pdf"
+    path.write_bytes(make_pdf(pages))
+    return pdf.load(path)
+
+
+def test_unseen_pdf_takes_its_identity_from_its_first_page(glued_scan: LoadResult) -> None:
+    (rec,) = glued_scan.records
+    assert rec.ref == "Regulation (EU) 2019/1020"  # not the file name "scan_0042"
+    assert rec.title.startswith(
+        "Regulation (EU) 2019/1020 of the European Parliament and of the Council of 20 June 2019 "
+        "on market surveillance and compliance of products"
+    )
+    assert rec.dates.adopted == dt.date(2019, 6, 20)
+    assert rec.dates.published == dt.date(2019, 6, 25)  # from "OfficialJournal ofthe EuropeanUnion"
+    assert rec.markets == ["EU"]
+
+
+def test_glued_articles_and_annexes_are_cited_as_such(glued_scan: LoadResult) -> None:
+    places = list(dict.fromkeys(c.place for c in glued_scan.chunks))
+    assert [p for p in places if p and p.startswith("Article")] == [f"Article {n}" for n in (1, 2, 3, 4)]
+    assert [p for p in places if p and p.startswith("Annex")] == ["Annex I", "Annex II"]
+    art4 = chunks_at(glued_scan, "Article 4")[0]
+    assert art4.cite == "Regulation (EU) 2019/1020, Article 4"
+    assert art4.page == 3
+    assert "Tasks of economic operators regarding products subject to certain Union" in art4.text
+    assert "placed on the market only if there is an economic operator established in the Union" in art4.text
+    text = "\n".join(c.text for c in glued_scan.chunks)
+    assert "Official Journal" not in text  # the running header went, once re-spaced
+    for glued in ("ofthe", "tothe", "onthe", "OfficialJournal", "ANNEXII", "Article4"):
+        assert glued not in text
+    assert "LIST OF UNION HARMONISATION LEGISLATION" in text  # a word of its own is not cut up
+
+
+def test_a_clean_text_layer_is_left_as_it_is() -> None:
+    pages = ["Article 5\nThe manufacturer shall keep the technical documentation within the Union, "
+             "therein and thereto, for ten years. EN71 and IEC62115 apply.\n"] * 3
+    assert pdf._respace(pages) is pages
+
+
+def test_glued_words_are_split_into_the_words_they_are_made_of() -> None:
+    assert pdf._respace_token("OfficialJournal") == "Official Journal"
+    assert pdf._respace_token("ANNEXII") == "ANNEX II"
+    assert pdf._respace_token("Article18") == "Article 18"
+    assert pdf._respace_token("ofthe") == "of the"
+    assert pdf._respace_token("withinthe") == "within the"
+    for word in ("another", "therein", "hereinafter", "Eudamed"):  # words of their own
+        assert pdf._respace_token(word) == word
+
+
+def test_mdr_article_18_is_the_implant_card_provision(mdr: LoadResult) -> None:
+    (chunk,) = chunks_at(mdr, "Article 18")
+    assert chunk.cite == "Regulation (EU) 2017/745, Article 18"
+    assert chunk.text.startswith("Article 18\nImplant card and information to be supplied to the patient")
