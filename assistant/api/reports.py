@@ -3,23 +3,24 @@
 POST /api/reports takes a complete BarrierReport (JSON) and answers 201 with its number; invalid or
 incomplete reports get 422 with one readable, bilingual message per field; an `Idempotency-Key`
 header makes retries safe (same key and body: the same report, 200; same key, other body: 409).
-Reads are redacted (contact details masked, confidential fields hidden) unless the
-`report_full_access` dependency says the caller is staff; the app overrides it once it has auth.
+Reading a report needs a credential: a logged-in staff member sees everything; a reporter sees
+their own report, redacted (contact details and personal data in free text masked, confidential
+fields hidden), only with the token they got at filing (`?token=` or header `X-Report-Token`).
+Anyone else gets the same 404 as for a number that does not exist, so numbers reveal nothing.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from assistant.config import get_settings
-from assistant.reports.notices import next_steps
+from assistant.reports.notices import next_steps, report_link
 from assistant.reports.redact import redact
 from assistant.reports.schema import BarrierReport, completeness_errors
+from assistant.reports.service import get_report_store
 from assistant.reports.store import (
     EXPORT_FORMATS,
     IdempotencyConflict,
@@ -31,26 +32,16 @@ from assistant.reports.store import (
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
 
-_STORES: dict[str, ReportStore] = {}
-_STORES_LOCK = threading.Lock()
-
-
-def get_report_store() -> ReportStore:
-    """The store for the process settings, built once per database (the app may override this)."""
-    settings = get_settings()
-    key = settings.resolved_database_url
-    with _STORES_LOCK:
-        if key not in _STORES:
-            _STORES[key] = ReportStore.from_settings(settings)
-        return _STORES[key]
-
-
-def report_full_access() -> bool:
-    """Whether the caller may see contact details and confidential fields (staff). Default: no."""
-    return False
-
-
 StoreDep = Annotated[ReportStore, Depends(get_report_store)]
+
+
+def report_full_access(request: Request, store: StoreDep) -> bool:
+    """Whether the caller is logged-in staff (sees contact details and confidential fields)."""
+    from assistant.staff.deps import COOKIE, get_accounts
+
+    return get_accounts(request, store).session(request.cookies.get(COOKIE)) is not None
+
+
 FullAccessDep = Annotated[bool, Depends(report_full_access)]
 
 
@@ -106,28 +97,41 @@ def create_report(
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
     contact = report.reporter.email or report.reporter.phone
+    link = report_link(result.number, result.token)
     return {
         "number": result.number,
+        "access_token": result.token,
+        "link": link,
         "status": result.stored.status,
         "created": result.created,
-        "next_steps": next_steps(result.number, report.language, contact),
-        "next_steps_zh": next_steps(result.number, "zh", contact),
-        "next_steps_en": next_steps(result.number, "en", contact),
-        "links": {"self": f"{router.prefix}/{result.number}",
-                  "export": {fmt: f"{router.prefix}/{result.number}/export?format={fmt}" for fmt in EXPORT_FORMATS}},
+        "next_steps": next_steps(result.number, report.language, contact, link),
+        "next_steps_zh": next_steps(result.number, "zh", contact, link),
+        "next_steps_en": next_steps(result.number, "en", contact, link),
+        "links": {"self": f"{router.prefix}/{result.number}?token={result.token}",
+                  "export": {fmt: f"{router.prefix}/{result.number}/export?format={fmt}&token={result.token}"
+                             for fmt in EXPORT_FORMATS}},
     }
 
 
-def _get_or_404(store: ReportStore, number: str) -> StoredReport:
-    stored = store.get(number)
+def _get_or_404(store: ReportStore, number: str, full: bool = True, token: str | None = None) -> StoredReport:
+    """The report when the caller may read it; otherwise the same 404 whether it exists or not."""
+    number = number.strip()[:40]
+    stored = store.get(number) if (full or store.check_token(number, token)) else None
     if stored is None:
-        raise HTTPException(status_code=404, detail=f"没有编号为 {number} 的报告 / No report numbered {number}")
+        raise HTTPException(status_code=404, detail=(
+            f"没有编号为 {number} 的报告，或链接无效 / No report numbered {number}, or the link is not valid"))
     return stored
 
 
+TokenQuery = Annotated[str | None, Query(max_length=100, description="The reporter's access token.")]
+TokenHeader = Annotated[str | None, Header(alias="X-Report-Token", max_length=100)]
+
+
 @router.get("/{number}")
-def get_report(number: str, store: StoreDep, full: FullAccessDep) -> dict[str, Any]:
-    return _view(_get_or_404(store, number), full)
+def get_report(number: str, store: StoreDep, full: FullAccessDep, token: TokenQuery = None,
+               x_token: TokenHeader = None) -> dict[str, Any]:
+    """A filed report: staff see it all; a reporter with their token sees it redacted."""
+    return _view(_get_or_404(store, number, full, token or x_token), full)
 
 
 @router.get("/{number}/export")
@@ -136,11 +140,13 @@ def export(
     store: StoreDep,
     full: FullAccessDep,
     format: Annotated[str, Query(pattern="^(docx|pdf|json|tacp|sep)$")] = "json",
+    token: TokenQuery = None,
+    x_token: TokenHeader = None,
 ) -> Response:
     """The national form (docx, pdf, json) or the TACP / EU SEP mapping (json)."""
     from assistant.reports.render.national_form import MissingFontError
 
-    stored = _get_or_404(store, number)
+    stored = _get_or_404(store, number, full, token or x_token)
     if not full:
         stored = StoredReport(stored.number, stored.status, redact(stored.report), stored.created_at,
                               stored.updated_at, stored.id)

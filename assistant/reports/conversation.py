@@ -22,7 +22,7 @@ from assistant.reports import extract as ex
 from assistant.reports import validate as v
 from assistant.reports.llm_extract import merge_proposals
 from assistant.reports.names import market_display, ntm_label
-from assistant.reports.notices import next_steps
+from assistant.reports.notices import next_steps, report_link
 from assistant.reports.schema import (
     REQUEST_KINDS,
     REQUEST_LABELS,
@@ -703,7 +703,8 @@ class IntakeConversation:
             return self._next(report, state, prefix=(err.errors[0].message.pick(lang) + "\n") if err.errors else "")
         number = result.number
         state.update(phase="done", number=number, asking=None)
-        reply = next_steps(number, lang, report.reporter.email or report.reporter.phone)
+        reply = next_steps(number, lang, report.reporter.email or report.reporter.phone,
+                           report_link(number, result.token))
         return self._turn(report, state, reply, asking=None, done=True, number=number,
                           summary=self._summary(report, lang))
 

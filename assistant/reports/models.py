@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.db import Base, utcnow
@@ -24,6 +24,22 @@ class ReportStatus(StrEnum):
     accepted = "accepted"
     rejected = "rejected"
     archived = "archived"
+
+
+class Stage(StrEnum):
+    """Where an accepted barrier stands (UK DMAS): open means pending action by `pending_by`."""
+
+    open = "open"
+    in_progress = "in_progress"
+    resolved_part = "resolved_part"
+    resolved_full = "resolved_full"
+    dormant = "dormant"
+
+
+class ArchiveReason(StrEnum):
+    duplicate = "duplicate"
+    not_a_barrier = "not_a_barrier"
+    other = "other"
 
 
 class DraftStatus(StrEnum):
@@ -67,8 +83,28 @@ class ReportRow(Base):
     market: Mapped[str | None] = mapped_column(String(8), index=True)
     hs: Mapped[str | None] = mapped_column(String(10))
     draft_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # staff console (migration 0003): optimistic lock, queue columns, lifecycle, merge, priority
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    session_id: Mapped[str | None] = mapped_column(String(128))
+    hs_chapter: Mapped[str | None] = mapped_column(String(2), index=True)
+    ntm_code: Mapped[str | None] = mapped_column(String(8), index=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(100), index=True)
+    stage: Mapped[str | None] = mapped_column(String(20))
+    pending_by: Mapped[str | None] = mapped_column(String(200))
+    archive_reason: Mapped[str | None] = mapped_column(String(20))
+    barrier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), index=True)
+    priority: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    priority_reasons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    links: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    comments_text: Mapped[str | None] = mapped_column(Text)
+    search_text: Mapped[str | None] = mapped_column(Text)
+    screened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    enriched_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class FieldHistoryRow(Base):
@@ -104,6 +140,27 @@ class IdempotencyKeyRow(Base):
     key: Mapped[str] = mapped_column(String(200))
     request_hash: Mapped[str] = mapped_column(String(64))
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AppSecretRow(Base):
+    """Secrets made once per database (the key behind reporters' access tokens)."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class ReportCommentRow(Base):
+    """An internal staff comment on a report (never shown to reporters)."""
+
+    __tablename__ = "report_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -9,23 +9,31 @@ have no gaps and no duplicates on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import base64
 import builtins
 import datetime as dt
 import hashlib
+import hmac
 import json
+import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from assistant.config import Settings
 from assistant.db import init_db, utcnow
+from assistant.reports import priority
+from assistant.reports.derived import queue_columns
 from assistant.reports.models import (
     ALLOWED_TRANSITIONS,
+    AppSecretRow,
     DraftRow,
     DraftStatus,
     FieldHistoryRow,
@@ -67,6 +75,17 @@ class InvalidTransition(ValueError):
     pass
 
 
+class StaleVersion(ValueError):
+    """Someone saved the report since the caller read it: nothing was written (optimistic lock)."""
+
+    def __init__(self, current: StoredReport) -> None:
+        super().__init__(str(Msg(
+            f"报告 {current.number} 已被他人修改（当前版本 {current.version}），您的修改未保存。",
+            f"Report {current.number} was changed by someone else (now version {current.version}); "
+            "your changes were not saved.")))
+        self.current = current
+
+
 @dataclass
 class StoredReport:
     number: str
@@ -75,11 +94,24 @@ class StoredReport:
     created_at: dt.datetime
     updated_at: dt.datetime
     id: int = 0
+    version: int = 1
+    session_id: str | None = None
+    assigned_to: str | None = None
+    stage: str | None = None
+    pending_by: str | None = None
+    archive_reason: str | None = None
+    barrier_id: int | None = None
+    priority: float = 0.0
+    priority_reasons: builtins.list[dict[str, Any]] = field(default_factory=builtins.list)
+    links: builtins.list[dict[str, Any]] | None = None
+    comments_text: str | None = None
+    screened_at: dt.datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "status": self.status,
+            "stage": self.stage,
             "created_at": self.created_at.isoformat() + "Z",
             "updated_at": self.updated_at.isoformat() + "Z",
             "report": self.report.model_dump(mode="json"),
@@ -91,6 +123,7 @@ class SubmitResult:
     number: str
     created: bool
     stored: StoredReport
+    token: str = ""  # the reporter's access token: their only way to read the report back
 
 
 @dataclass
@@ -125,6 +158,10 @@ class ReportStore:
     def __init__(self, engine: Engine, today: Callable[[], dt.date] | None = None) -> None:
         self.engine = engine
         self._today = today or (lambda: dt.datetime.now(dt.UTC).date())
+        self._token_key: bytes | None = None
+
+    def today(self) -> dt.date:
+        return self._today()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReportStore:
@@ -215,15 +252,22 @@ class ReportStore:
 
         existing = self._existing(key, draft_id, digest, explicit=idempotency_key is not None)
         if existing:
-            return SubmitResult(existing.number, False, existing)
+            return SubmitResult(existing.number, False, existing, self.access_token(existing.number))
         try:
             with Session(self.engine) as db, db.begin():
                 number = self._next_number(db, self._today().year)
                 now = utcnow()
+                session_id = None
+                if draft_id:
+                    d0 = db.get(DraftRow, draft_id)
+                    session_id = d0.session_id if d0 is not None else None
                 row = ReportRow(number=number, status=ReportStatus.submitted,
-                                data=report.model_dump(mode="json"), language=report.language,
-                                channel=report.channel, market=report.market, hs=report.product.hs,
-                                draft_id=draft_id, created_at=now, updated_at=now)
+                                data=report.model_dump(mode="json"), channel=report.channel,
+                                draft_id=draft_id, created_at=now, updated_at=now,
+                                session_id=session_id, **queue_columns(number, report))
+                first = priority.score([report], None, self._today())
+                row.priority = first.score
+                row.priority_reasons = [r.as_dict() for r in first.reasons]
                 db.add(row)
                 db.flush()
                 db.add(StatusHistoryRow(report_id=row.id, from_status=ReportStatus.draft,
@@ -237,12 +281,12 @@ class ReportStore:
                         d.status, d.report_id, d.updated_at = DraftStatus.submitted, row.id, now
                 db.flush()
                 stored = self._stored(row)
-            return SubmitResult(number, True, stored)
+            return SubmitResult(number, True, stored, self.access_token(number))
         except IntegrityError:
             existing = self._existing(key, draft_id, digest, explicit=idempotency_key is not None)
             if existing is None:
                 raise
-            return SubmitResult(existing.number, False, existing)
+            return SubmitResult(existing.number, False, existing, self.access_token(existing.number))
 
     def _existing(self, key: str | None, draft_id: str | None, digest: str, explicit: bool) -> StoredReport | None:
         with Session(self.engine) as db:
@@ -277,6 +321,37 @@ class ReportStore:
                 value = db.execute(stmt).scalar_one()
         return f"BR-{year}-{value:06d}"
 
+    # --- reporter access tokens -------------------------------------------------------------
+
+    def _key(self) -> bytes:
+        """The per-database secret behind access tokens, made on first use (race-safe)."""
+        if self._token_key is None:
+            name = "report_token_key"
+            with Session(self.engine) as db:
+                row = db.get(AppSecretRow, name)
+                value = row.value if row is not None else None
+            if value is None:
+                try:
+                    with Session(self.engine) as db, db.begin():
+                        db.add(AppSecretRow(name=name, value=secrets.token_hex(32)))
+                except IntegrityError:
+                    pass  # another process made it first: read theirs
+                with Session(self.engine) as db:
+                    value = db.get(AppSecretRow, name).value  # type: ignore[union-attr]
+            self._token_key = bytes.fromhex(value)
+        return self._token_key
+
+    def access_token(self, number: str) -> str:
+        """The unguessable token for one report (HMAC of its number: a replayed submission gets it
+        again, and a number alone reveals nothing)."""
+        mac = hmac.new(self._key(), normalise_number(number).encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac[:18]).decode()
+
+    def check_token(self, number: str, token: str | None) -> bool:
+        if not token or len(token) > 100:
+            return False
+        return hmac.compare_digest(self.access_token(number), token.strip())
+
     # --- reading --------------------------------------------------------------------------
 
     def get(self, number: str) -> StoredReport | None:
@@ -307,11 +382,12 @@ class ReportStore:
 
     # --- changes after submission -----------------------------------------------------------
 
-    def update_fields(self, number: str, changes: dict[str, Any], actor: str = "reporter") -> StoredReport:
+    def update_fields(self, number: str, changes: dict[str, Any], actor: str = "reporter",
+                      expected_version: int | None = None) -> StoredReport:
         """Change fields of a submitted report, recording each change in the field history.
-        Raises ValueError (bilingual) when a value is invalid; nothing is stored then."""
-        with Session(self.engine) as db, db.begin():
-            row = self._row(db, number)
+        Raises ValueError (bilingual) when a value is invalid and StaleVersion when the report
+        changed since `expected_version` was read; nothing is stored then."""
+        with self.writing(number, expected_version) as (db, row):
             report = BarrierReport.model_validate(row.data)
             now = utcnow()
             for path, value in changes.items():
@@ -322,7 +398,9 @@ class ReportStore:
                     db.add(FieldHistoryRow(report_id=row.id, field=path, old_value=_jsonable(old),
                                            new_value=_jsonable(new), actor=actor, changed_at=now))
             row.data = report.model_dump(mode="json")
-            row.market, row.hs, row.updated_at = report.market, report.product.hs, now
+            for name, value in queue_columns(row.number, report).items():
+                setattr(row, name, value)
+            row.updated_at = now
             db.flush()
             return self._stored(row)
 
@@ -335,17 +413,37 @@ class ReportStore:
         merged += [a.model_dump() for a in attachments if a.model_dump() not in merged]
         return self.update_fields(number, {"attachments": merged}, actor)
 
-    def set_status(self, number: str, status: str, actor: str = "staff", note: str | None = None) -> StoredReport:
-        with Session(self.engine) as db, db.begin():
-            row = self._row(db, number)
+    def set_status(self, number: str, status: str, actor: str = "staff", note: str | None = None,
+                   expected_version: int | None = None) -> StoredReport:
+        with self.writing(number, expected_version) as (db, row):
             if status not in ALLOWED_TRANSITIONS.get(row.status, set()):
                 raise InvalidTransition(f"{row.status} -> {status} is not allowed")
             now = utcnow()
             db.add(StatusHistoryRow(report_id=row.id, from_status=row.status, to_status=status,
                                     actor=actor, note=note, changed_at=now))
             row.status, row.updated_at = status, now
+            if row.screened_at is None and row.status != ReportStatus.submitted:
+                row.screened_at = now
             db.flush()
             return self._stored(row)
+
+    @contextmanager
+    def writing(self, number: str, expected_version: int | None = None) -> Iterator[tuple[Session, ReportRow]]:
+        """One write transaction on one report under its optimistic lock: the version is checked
+        against `expected_version` and bumped by the ORM (`version_id_col`), so a concurrent
+        writer that read the same version fails at flush instead of overwriting."""
+        try:
+            with Session(self.engine) as db, db.begin():
+                row = self._row(db, number)
+                if expected_version is not None and row.version != expected_version:
+                    raise _Stale()
+                yield db, row
+                db.flush()
+        except (_Stale, StaleDataError) as err:
+            current = self.get(number)
+            if current is None:
+                raise ReportNotFound(number) from err
+            raise StaleVersion(current) from err
 
     # --- export ----------------------------------------------------------------------------
 
@@ -366,8 +464,17 @@ class ReportStore:
 
     @staticmethod
     def _stored(row: ReportRow) -> StoredReport:
-        return StoredReport(row.number, row.status, BarrierReport.model_validate(row.data),
-                            row.created_at, row.updated_at, row.id)
+        return StoredReport(
+            row.number, row.status, BarrierReport.model_validate(row.data), row.created_at,
+            row.updated_at, row.id, version=row.version or 1, session_id=row.session_id,
+            assigned_to=row.assigned_to, stage=row.stage, pending_by=row.pending_by,
+            archive_reason=row.archive_reason, barrier_id=row.barrier_id,
+            priority=row.priority or 0.0, priority_reasons=list(row.priority_reasons or []),
+            links=row.links, comments_text=row.comments_text, screened_at=row.screened_at)
+
+
+class _Stale(Exception):
+    pass
 
 
 def _jsonable(value: Any) -> Any:
@@ -390,22 +497,24 @@ class ExportFile:
     filename: str
 
 
-def export_report(stored: StoredReport, fmt: str) -> ExportFile:
-    """Render a stored report in one of EXPORT_FORMATS (ValueError for an unknown format)."""
+def export_report(stored: StoredReport, fmt: str, extras: Any = None) -> ExportFile:
+    """Render a stored report in one of EXPORT_FORMATS (ValueError for an unknown format);
+    `extras` (national_form.FormExtras) adds staff comments and a merged barrier's reporters."""
     from assistant.reports.render import national_form, sep, tacp
 
     fmt = fmt.lower().strip()
     base = stored.number
     date = stored.created_at.date()
     if fmt == "docx":
-        return ExportFile(national_form.to_docx(stored.report, stored.number, date),
+        return ExportFile(national_form.to_docx(stored.report, stored.number, date, extras),
                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                           f"{base}.docx")
     if fmt == "pdf":
-        return ExportFile(national_form.to_pdf(stored.report, stored.number, date), "application/pdf",
+        return ExportFile(national_form.to_pdf(stored.report, stored.number, date, extras=extras),
+                          "application/pdf",
                           f"{base}.pdf")
     if fmt == "json":
-        data = national_form.to_json(stored.report, stored.number, date)
+        data = national_form.to_json(stored.report, stored.number, date, extras)
         data["status"] = stored.status
     elif fmt == "tacp":
         data = tacp.to_tacp(stored.report, stored.number)

@@ -78,8 +78,13 @@ def test_idempotency_key_makes_retries_safe(client: TestClient) -> None:
 
 
 def test_get_is_redacted_unless_staff(app: FastAPI, client: TestClient) -> None:
-    number = client.post("/api/reports", json=_body(confidential_fields=["impact.lost_sales"])).json()["number"]
-    public = client.get(f"/api/reports/{number}").json()
+    filed = client.post("/api/reports", json=_body(confidential_fields=["impact.lost_sales"])).json()
+    number, token = filed["number"], filed["access_token"]
+    assert client.get(f"/api/reports/{number}").status_code == 404  # a number alone reveals nothing
+    assert client.get(f"/api/reports/{number}", params={"token": "x" * 24}).status_code == 404
+    assert token in filed["link"] and filed["link"] in filed["next_steps_zh"]
+    public = client.get(f"/api/reports/{number}", params={"token": token}).json()
+    assert client.get(f"/api/reports/{number}", headers={"X-Report-Token": token}).json() == public
     rep = public["report"]
     assert public["redacted"] is True
     assert rep["reporter"]["phone"] == "138****5678" and rep["reporter"]["email"] == "z***@example.com"

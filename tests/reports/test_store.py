@@ -29,9 +29,20 @@ def test_init_db_migrates_to_head_and_can_run_again(db_settings: Settings, db_en
         assert {"reports", "drafts", "report_field_history", "report_status_history", "idempotency_keys",
                 "report_counters", "chat_sessions", "alembic_version"} <= tables
         with again.connect() as conn:
-            assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+            assert conn.execute(text("select version_num from alembic_version")).scalar() == _head()
     finally:
         again.dispose()
+
+
+def _head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from assistant.db import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return str(ScriptDirectory.from_config(cfg).get_current_head())
 
 
 def test_sqlite_uses_wal_and_foreign_keys(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,8 +54,17 @@ def _mark(report: BarrierReport, path: str, text: str) -> str:
     return f"{CONFIDENTIAL_MARK}{text}" if text and path in report.confidential_fields else text
 
 
-def form_rows(report: BarrierReport) -> list[FormRow]:
+@dataclass(frozen=True)
+class FormExtras:
+    """What staff add to a form: the 评论意见 text and, for a merged barrier, the other reporters."""
+
+    comments: str | None = None
+    co_reporters: tuple[str, ...] = ()
+
+
+def form_rows(report: BarrierReport, extras: FormExtras | None = None) -> list[FormRow]:
     """The nine boxes of the national form, in order."""
+    extras = extras or FormExtras()
     r, m, inc, imp = report.reporter, report.measure, report.incident, report.impact
     conf = set(report.confidential_fields)
     none = "不详"
@@ -101,6 +110,8 @@ def form_rows(report: BarrierReport) -> list[FormRow]:
     files = [a.name + (f"（{a.url}）" if a.url else "") for a in report.attachments if a.kind != "record"]
     if files:
         background.append("附件：" + "；".join(files))
+    if extras.co_reporters:
+        background.append(f"同一壁垒的其他报告单位（{len(extras.co_reporters)}）：" + "；".join(extras.co_reporters))
 
     requests = "、".join(REQUEST_LABELS[k][0] for k in report.request)
     conclusion = f"要求对方对措施有关部分进行：{requests}。" if requests else "（报告人未提出具体要求）"
@@ -121,7 +132,8 @@ def form_rows(report: BarrierReport) -> list[FormRow]:
         FormRow("concern", "关注内容", "Concern (WTO member and measure)", "\n".join(concern)),
         FormRow("background", "背景情况", "Background", "\n".join(background)),
         FormRow("comments", "评论意见", "Comments (analysis against the TBT/SPS Agreement)",
-                "（待评议专家分析：是否与国际标准或通行做法有实质性差异、是否有科学依据、是否存在贸易限制更小的替代措施）"),
+                extras.comments
+                or "（待评议专家分析：是否与国际标准或通行做法有实质性差异、是否有科学依据、是否存在贸易限制更小的替代措施）"),
         FormRow("conclusion", "结论与要求", "Conclusion and request", conclusion),
     ]
 
@@ -135,13 +147,14 @@ def _header(report: BarrierReport, number: str | None, date: dt.date | None) -> 
     return out
 
 
-def to_json(report: BarrierReport, number: str | None = None, date: dt.date | None = None) -> dict[str, Any]:
+def to_json(report: BarrierReport, number: str | None = None, date: dt.date | None = None,
+            extras: FormExtras | None = None) -> dict[str, Any]:
     return {
         "form": FORM_TITLE,
         "form_en": FORM_TITLE_EN,
         "number": number,
         "date": date.isoformat() if date else None,
-        "fields": [asdict(row) for row in form_rows(report)],
+        "fields": [asdict(row) for row in form_rows(report, extras)],
         "report": report.model_dump(mode="json"),
     }
 
@@ -157,7 +170,8 @@ def to_html(report: BarrierReport, number: str | None = None, date: dt.date | No
     return f'<section class="national-form"><h1>{FORM_TITLE}</h1>{head}<table>{rows}</table></section>'
 
 
-def to_docx(report: BarrierReport, number: str | None = None, date: dt.date | None = None) -> bytes:
+def to_docx(report: BarrierReport, number: str | None = None, date: dt.date | None = None,
+            extras: FormExtras | None = None) -> bytes:
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -174,7 +188,7 @@ def to_docx(report: BarrierReport, number: str | None = None, date: dt.date | No
         doc.add_paragraph(f"{k}：{v}")
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for row in form_rows(report):
+    for row in form_rows(report, extras):
         cells = table.add_row().cells
         cells[0].text = row.label_zh
         cells[1].text = _printable(row.value)
@@ -207,6 +221,7 @@ def to_pdf(
     number: str | None = None,
     date: dt.date | None = None,
     font_path: Path | None = None,
+    extras: FormExtras | None = None,
 ) -> bytes:
     """The form as PDF with a CJK font embedded (subset), so the text is readable and extractable."""
     from fpdf import FPDF
@@ -225,7 +240,7 @@ def to_pdf(
         pdf.cell(0, 7, f"{k}：{v}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    for row in form_rows(report):
+    for row in form_rows(report, extras):
         pdf.set_font("cjk", size=11)
         pdf.set_fill_color(235, 235, 235)
         pdf.cell(width, 7, row.label_zh, border=1, fill=True, new_x="LMARGIN", new_y="NEXT")

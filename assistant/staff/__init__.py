@@ -1,0 +1,1 @@
+"""The staff console: accounts, sessions, the report queue, drafts, dashboard and web pages."""
