@@ -59,6 +59,17 @@ class Settings(BaseSettings):
         default=None, description="ISO date treated as 'today' (demos and tests); default real date."
     )
     log_level: str = "INFO"
+    # staff console (assistant/staff)
+    staff_session_hours: float = Field(default=12, gt=0, description="Staff login lifetime.")
+    staff_max_failed_logins: int = Field(default=5, ge=1, description="Failures before lock-out.")
+    staff_lockout_minutes: float = Field(default=15, gt=0)
+    staff_secure_cookies: bool = Field(default=False, description="Set when served over HTTPS.")
+    public_url: str | None = Field(
+        default=None, description="Base URL of reporter links (https://tbt.example.org); else relative."
+    )
+    trade_volume_file: str | None = Field(
+        default=None, description="CSV hs_chapter,usd of export values used by the priority score."
+    )
     # WeChat Official Account (/wechat) and WeCom app (/wecom); see README "WeChat"
     wechat_token: str | None = Field(default=None, description="Official Account callback Token.")
     wechat_appid: str | None = Field(default=None, description="Official Account AppID.")

@@ -39,8 +39,9 @@ announcements, past cases, report forms). Every answer carries numbered citation
 Errors are JSON: `{"error": "message"}`. 503 means the index is not built yet: run `tbt ingest`.
 """
 
-OPTIONAL_ROUTERS = ("assistant.api.reports", "bots.wechat.router")
+OPTIONAL_ROUTERS: tuple[str, ...] = ("assistant.api.reports", "bots.wechat.router")
 OPTIONAL_ROUTERS += ("assistant.demo.routes",)  # workshop mode (/demo)
+OPTIONAL_ROUTERS += ("assistant.staff.routes_api", "assistant.staff.routes_pages")  # staff console
 OPTIONAL_ROUTERS += ("bots.telegram.webhook",)  # POST /telegram/webhook (404 without a token)
 
 

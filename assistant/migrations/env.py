@@ -16,6 +16,7 @@ def _target_metadata():  # type: ignore[no-untyped-def]
     from assistant.db import Base
     from assistant.dialogue import sessions  # noqa: F401  (registers chat_sessions)
     from assistant.reports import models  # noqa: F401  (registers the report tables)
+    from assistant.staff import models as staff_models  # noqa: F401  (staff console tables)
 
     return Base.metadata
 
