@@ -22,7 +22,7 @@ from assistant.answer.question_form import Form
 from assistant.answer.sentences import Scored, idf_of, score, split, terms, tidy
 from assistant.answer.status import RuleStatus
 
-MAX_DIRECT = 420  # characters of one quoted sentence
+MAX_DIRECT = 300  # characters of one quoted sentence
 MAIN_RECORDS = 3  # records whose sentences compete for the opening
 RANK_PENALTY = 0.7  # per place below the best-ranked record
 PASSAGE_BONUS = 1.0  # the retrieved provision is where the answer usually is
@@ -94,6 +94,18 @@ def passage_of(e: Evidence) -> str:
     return text[:cut] if cut > 0 else text
 
 
+_SENTENCE_END = ("。", ".", ":", "：", ";", "；", "!", "?", "！", "？")
+
+
+def strip_headings(passage: str) -> str:
+    """A provision's text without its heading lines ("Article 18", "Implant card and ...")."""
+    lines = passage.split("\n")
+    k = 0
+    while k < len(lines) - 1 and len(lines[k]) < 200 and not lines[k].rstrip().endswith(_SENTENCE_END):
+        k += 1
+    return "\n".join(lines[k:])
+
+
 def _d(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -138,11 +150,7 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
                 out.append(_Candidate(e, s, kind, rank))
 
     if (e.cite and e.cite != e.ref) or e.type == "document":
-        body = passage_of(e)
-        lines = body.split("\n")
-        if len(lines) > 1 and len(lines[0]) < 120:  # "Article 18 — Implant card ..." heading
-            body = "\n".join(lines[1:])
-        add(body[:4000], "passage")
+        add(strip_headings(passage_of(e))[:4000], "passage")
     add(pick(r, "summary", lang), "summary")
     for item in pick_list(r, "requirements", lang):
         add(item, "requirement")
@@ -327,7 +335,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     found = _best(cands, question, form)
     if found is not None:
         c, sc = found
-        if sc.overlap == 0 and not sc.cue:  # nothing answers as such: what the best record says
+        if sc.overlap == 0 and not (sc.cue and form in ("when", "how_much")):
+            # nothing shares the question's words: what the best record (or provision) says first
             first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "passage")), c)
             c = first
         sentence = _quote(c.sentence)

@@ -253,6 +253,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "I have no record of {ref} in my sources, so I can't say what it contains. Check the symbol, or search the notification on the WTO ePing platform.",
         "zh": "我的资料中没有 {ref} 的记录，因此无法说明其内容。请核对编号，或在WTO ePing平台查询该通报。",
     },
+    "not_in_corpus": {
+        "en": "{ref} is not in my sources, so I can't say what it contains, and I won't answer with another record instead.",
+        "zh": "我的资料中没有 {ref}，因此无法说明其内容，也不会用别的记录代替回答。",
+    },
+    "provision_range": {
+        "en": "{ref} has {first} to {last} in my sources.",
+        "zh": "我收录的 {ref} 只有 {first} 至 {last}。",
+    },
+    "nearest_real": {
+        "en": "Records that do exist and are close to it: {refs}.",
+        "zh": "资料中确实存在、与之相近的记录：{refs}。",
+    },
     "help": {
         "en": "I help exporters with foreign technical barriers to trade. Ask me, in Chinese or English: what a product needs to enter a market (\"LED lamps to the UK\"), what a WTO notification says (G/TBT/N/…), recent rejections of a product (\"goji berries EU RASFF\"), past cases, or type \"report a barrier\" to file a report into China's national intake form.",
         "zh": "我帮助出口企业应对国外技术性贸易措施。您可以用中文或英文问我：某产品出口某市场需要什么（如“LED灯出口英国”）；某个WTO通报讲了什么（G/TBT/N/…）；某产品最近被通报／退运的情况（如“枸杞 欧盟 通报”）；以往案例；或输入“报告壁垒”，我会帮您填写《技术性贸易措施征集表》。",

@@ -35,10 +35,11 @@ MAX_NOTIFS = 3
 MAX_ALERTS = 3  # the latest few shown after the aggregate
 MAX_CASES = 2
 MAX_REQS = 2  # requirements of one rule shown: those that best answer the question
-REQS_CHARS = 300  # ... or only the best one when two would be longer than this
-SUMMARY_CHARS = 240  # a record's summary inside a list of several
+REQS_CHARS = 240  # ... or only the best one when two would be longer than this
+SUMMARY_CHARS = 200  # a record's summary inside a list of several
 CASE_CHARS = 200  # a past case mentioned beside the main answer
 QUOTE_CHARS = 400  # a passage of a long document (an article of a regulation)
+BRIEF_CHARS = 150  # a further rule beside the main one: the sentence that answers
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
@@ -190,8 +191,8 @@ class OfflineComposer:
             out.add(phrase("regs_heading", lang))
             if set(ctx.get("general_rules") or []) >= {e.ref for e in regs}:
                 out.add(phrase("general_rules", lang, topic=self._topic(ctx, lang)))
-            for e in regs:
-                self._record_block(out, e, lang)
+            for i, e in enumerate(regs):  # the first in full, the others by what answers
+                self._record_block(out, e, lang, brief=i > 0)
         else:
             out.add(phrase("no_regs", lang, topic=self._topic(ctx, lang)))
         if gone:
@@ -284,8 +285,8 @@ class OfflineComposer:
     def _general(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
         """The best records, each with what answers the question; a repealed rule is marked."""
         shown = [e for e in ev if e.type != "alert"][:3] or ev[:3]
-        for e in shown:
-            self._record_block(out, e, lang, brief=e.type in ("case", "dispute"))
+        for i, e in enumerate(shown):
+            self._record_block(out, e, lang, brief=i > 0 or e.type in ("case", "dispute"))
         alerts = _china_first([e for e in ev if e.type == "alert"])
         if alerts and shown[0].type != "alert":
             out.blank()
@@ -376,7 +377,8 @@ class OfflineComposer:
             out.add(line + (sep + text if text else ""), e.n)
             return
         if summary:
-            room = (SUMMARY_CHARS if lang == "en" else SUMMARY_CHARS * 2 // 3) if not brief else CASE_CHARS
+            room = BRIEF_CHARS if brief else SUMMARY_CHARS
+            room = room if lang == "en" else room * 2 // 3  # a Chinese character says more
             line += sep + (summary if full else self._best_of(summary, room))
         elif e.type == "document":
             line += sep + _first_sentences(e.text.split("\n", 1)[0] if e.cite == e.ref else e.snippet, 200)
@@ -396,7 +398,7 @@ class OfflineComposer:
             out.add(f"  - {phrase('key_req', lang)}{sep}" + join_items(shown, lang), e.n)
         conf = _pick(r, "conformity", lang)
         if conf:
-            out.add(f"  - {phrase('conformity', lang)}{sep}{conf if full else _first_sentences(conf, CASE_CHARS)}", e.n)
+            out.add(f"  - {phrase('conformity', lang)}{sep}{conf if full else _first_sentences(conf, BRIEF_CHARS)}", e.n)
         kinds = [ntm_label(code, lang) for code in r.get("ntm") or []]
         if kinds and e.type == "regulation" and full:
             out.add(f"  - {phrase('ntm', lang)}{sep}" + ("；".join(kinds) if lang == "zh" else "; ".join(kinds)), e.n)
@@ -549,7 +551,7 @@ class OfflineComposer:
         for e in regs:
             enquiry = _pick(e.record, "enquiry", lang)
             if enquiry:
-                enquiry = _first_sentences(enquiry, CASE_CHARS // 2 if lang == "zh" else CASE_CHARS)
+                enquiry = _first_sentences(enquiry, BRIEF_CHARS // 2 if lang == "zh" else BRIEF_CHARS)
                 steps.append(((f"{phrase('ask_whom', lang)}（{e.ref}）：" if lang == "zh" else f"{phrase('ask_whom', lang)} ({e.ref}): ") + enquiry, e.n))
                 break
         generic = {

@@ -1,0 +1,254 @@
+"""The offline composer answers the question asked: the key fact first, rules that no longer
+apply marked as such, rejections aggregated, a chat form that fits a phone, citations valid.
+
+Evidence is built from real records (corpus/curated, the MDR text, real RASFF rows) the way the
+orchestrator builds it; today's date is fixed so statuses and deadlines are stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.chat import LIMITS
+from assistant.answer.models import Evidence
+from assistant.answer.offline import Composed, OfflineComposer
+from assistant.answer.question_form import question_form
+from assistant.answer.sentences import split
+from assistant.answer.verify import split_sentences, verify
+from assistant.ingest import curated, rasff
+from assistant.records import BaseRecord
+from tests.answer.conftest import FIXTURES, record_evidence
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = dt.date(2026, 12, 4)
+BEFORE_REPEAL = dt.date(2024, 11, 15)
+
+
+@pytest.fixture(scope="module")
+def curated_records() -> dict[str, BaseRecord]:
+    out: dict[str, BaseRecord] = {}
+    for path in sorted((ROOT / "corpus" / "curated").glob("*.yaml")):
+        result = curated.load(path)
+        out.update({r.ref: r for r in result.records})
+    return out
+
+
+@pytest.fixture(scope="module")
+def goji_alerts() -> list[Evidence]:
+    result = rasff.load(FIXTURES / "rasff_goji_china.csv")
+    assert not result.issues and len(result.records) == 6
+    out = []
+    for n, rec in enumerate(result.records, 1):
+        row = rec.model_dump(mode="json")
+        out.append(Evidence(n=n, ref=rec.ref, type="alert", title=rec.title, cite=rec.ref, snippet=rec.text[:200],
+                            text=rec.text, record=row))
+    return out
+
+
+def mdr18(n: int = 1) -> Evidence:
+    text = (FIXTURES / "mdr_article18.txt").read_text(encoding="utf-8")
+    return Evidence(n=n, ref="Regulation (EU) 2017/745", type="document",
+                    title="Regulation (EU) 2017/745 on medical devices",
+                    cite="Regulation (EU) 2017/745, Article 18", snippet=text[:200], text=text, page=31,
+                    record={"ref": "Regulation (EU) 2017/745", "type": "document", "markets": ["EU"],
+                            "title": "Regulation (EU) 2017/745 of the European Parliament and of the Council"})
+
+
+def evidence(records: dict[str, BaseRecord], refs: list[str], lang: str) -> list[Evidence]:
+    return [record_evidence(n, records[ref], lang) for n, ref in enumerate(refs, 1)]
+
+
+def compose(intent: str, ev: list[Evidence], lang: str, question: str, today: dt.date = NOW,
+            **ctx: object) -> Composed:
+    out = OfflineComposer(today).compose(intent, ev, lang, {"question": question, **ctx})
+    for text in (out.text, out.chat, out.direct):
+        result = verify(text, ev)
+        assert result.clean, (text, result.removed, result.invented)
+    assert set(re.findall(r"\[(\d+)\]", out.chat)) <= {str(e.n) for e in ev}
+    return out
+
+
+def opening(text: str, k: int = 2) -> str:
+    """The first k sentences a reader sees."""
+    sentences = [s for s in split_sentences(text.split("\n\n")[0]) if s.strip()]
+    return "".join(sentences[:k])
+
+
+# --- the question's form ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("MDR里植入卡是哪一条规定的", "which"),
+        ("欧盟香蕉案是哪个争端", "which"),
+        ("Which article of the MDR covers implant cards?", "which"),
+        ("待机功耗法规什么时候废止的？", "when"),
+        ("When does the comment period close?", "when"),
+        ("枸杞被通报具体是因为什么", "why"),
+        ("Why were the goji berries rejected?", "why"),
+        ("玩具里可以用PFAS吗", "allowed"),
+        ("Is it allowed to sell toys with PFAS in the EU?", "allowed"),
+        ("待机功耗限值是多少？", "how_much"),
+        ("What is the standby power limit?", "how_much"),
+        ("出口蓝牙耳机到欧盟需要什么认证？", "must"),
+        ("What must we do before exporting LED lamps to the UK?", "must"),
+        ("玩具出口欧盟有哪些法规", "list"),
+        ("What does the MDR say about implant cards?", "what"),
+    ],
+)
+def test_question_form_in_both_languages(question: str, form: str) -> None:
+    assert question_form(question) == form
+
+
+def test_sentences_are_not_cut_inside_references_or_figures() -> None:
+    text = ("The regulation was repealed by Regulation (EC) No. 1275/2008 from 9 May 2025. Stage 2: at most "
+            "0.50 W, e.g. a TV; see Art. 5 for details. 该法规自2025年5月9日起废止。新法规范围更广！")
+    got = split(text)
+    assert got[0] == "The regulation was repealed by Regulation (EC) No. 1275/2008 from 9 May 2025."
+    assert any("Art. 5 for details." in s for s in got)
+    assert "该法规自2025年5月9日起废止。" in got and "新法规范围更广！" in got
+
+
+# --- the key fact first --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "question"), [("zh", "MDR里植入卡是哪一条规定的"),
+                                                 ("en", "What does the MDR say about implant cards?")])
+def test_a_provision_question_opens_with_the_article_and_its_sentence(lang: str, question: str) -> None:
+    out = compose("rules", [mdr18()], lang, question)
+    first = opening(out.text)
+    assert "Regulation (EU) 2017/745, Article 18" in first
+    assert "shall provide" in first  # a sentence of the article itself (not its heading), quoted
+    assert out.direct and out.text.startswith(out.direct)
+    assert out.passages and out.passages[0]["cite"] == "Regulation (EU) 2017/745, Article 18"
+
+
+@pytest.mark.parametrize(("lang", "question"), [("zh", "待机功耗限值是多少？"), ("en", "What is the standby power limit?")])
+def test_how_much_opens_with_the_figure(curated_records: dict[str, BaseRecord], lang: str, question: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EC) No 1275/2008"], lang)
+    out = compose("rules", ev, lang, question, today=BEFORE_REPEAL)
+    first = opening(out.text)
+    assert re.search(r"[012]\.[05]0\s*(?:W|瓦)", first), first
+
+
+@pytest.mark.parametrize(("lang", "question"), [("zh", "待机功耗法规什么时候废止的？"),
+                                                 ("en", "When was the standby regulation repealed?")])
+def test_when_opens_with_the_date(curated_records: dict[str, BaseRecord], lang: str, question: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EC) No 1275/2008"], lang)
+    first = opening(compose("rules", ev, lang, question).text)
+    assert "2025-05-09" in first or "9 May 2025" in first or "2025年5月9日" in first
+
+
+def test_requirements_open_with_the_rules_that_apply(curated_records: dict[str, BaseRecord]) -> None:
+    refs = ["Directive 2014/53/EU", "Directive 2011/65/EU", "Directive 2014/30/EU"]
+    for lang, question, product, market in (("zh", "出口蓝牙耳机到欧盟需要什么认证？", "蓝牙耳机", "欧盟"),
+                                            ("en", "What do Bluetooth earphones need for the EU?",
+                                             "Bluetooth earphones", "EU")):
+        out = compose("requirements", evidence(curated_records, refs, lang), lang, question,
+                      product=product, market=market)
+        first = opening(out.text, 1)
+        assert all(ref in first for ref in refs), first
+
+
+# --- rules that no longer (or not yet) apply ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_repealed_rule_is_never_listed_as_applicable(curated_records: dict[str, BaseRecord], lang: str) -> None:
+    refs = ["Directive 2014/53/EU", "Regulation (EC) No 1275/2008", "Directive 2011/65/EU"]
+    question = "出口蓝牙耳机到欧盟需要什么认证？" if lang == "zh" else "What do Bluetooth earphones need for the EU?"
+    out = compose("requirements", evidence(curated_records, refs, lang), lang, question, product="x", market="EU")
+    first = opening(out.text, 1)
+    assert "Directive 2014/53/EU" in first and "1275/2008" not in first
+    applicable, _, rest = out.text.partition("已不再适用" if lang == "zh" else "No longer applicable")
+    assert "1275/2008" not in applicable  # only under "no longer applicable"
+    assert "1275/2008" in rest and "2025-05-09" in rest and "2023/826" in rest
+    assert ("已废止" if lang == "zh" else "repealed") in rest
+    # before the repeal date the same rule still applies, and says when it goes
+    before = compose("requirements", evidence(curated_records, refs, lang), lang, question, today=BEFORE_REPEAL,
+                     product="x", market="EU")
+    assert "1275/2008" in opening(before.text, 1)
+    assert ("将于2025-05-09废止" if lang == "zh" else "repealed on 2025-05-09") in before.text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_rule_not_yet_applicable_is_marked(curated_records: dict[str, BaseRecord], lang: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EU) 2023/1230"], lang)
+    out = compose("rules", ev, lang, "机械法规什么时候适用？" if lang == "zh" else "When does the Machinery Regulation apply?")
+    assert ("尚未适用" if lang == "zh" else "not yet applicable") in opening(out.text, 3)
+    assert "2027-01-20" in opening(out.text, 3)
+
+
+# --- rejections: the aggregate, then the latest few ----------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rejections_are_aggregated(goji_alerts: list[Evidence], lang: str) -> None:
+    product = "枸杞" if lang == "zh" else "goji berries"
+    out = compose("alerts", goji_alerts, lang, "枸杞在欧盟被通报了怎么办？" if lang == "zh" else "Goji berries rejected in the EU?",
+                  product=product, market="EU")
+    first = opening(out.text)
+    assert "6" in first and "2020" in first and "2023" in first  # how many, which years
+    assert ("荷兰" if lang == "zh" else "Netherlands") in out.direct  # notifying countries
+    assert ("农药残留" if lang == "zh" else "Pesticide residues") in out.direct  # the main hazard
+    latest = [line for line in out.text.splitlines() if line.startswith("- **RASFF")]
+    assert [re.search(r"RASFF [\d.]+", x).group(0) for x in latest] == [  # type: ignore[union-attr]
+        "RASFF 2023.8900", "RASFF 2023.8573", "RASFF 2021.1244"]
+
+
+# --- two lengths ---------------------------------------------------------------------------------------
+
+
+def all_answers(records: dict[str, BaseRecord], alerts: list[Evidence]) -> list[tuple[str, Composed]]:
+    cases: list[tuple[str, list[Evidence], str, str, dict[str, object]]] = [
+        ("requirements", ["Directive 2014/53/EU", "Directive 2011/65/EU", "Directive 2014/30/EU"],
+         "出口蓝牙耳机到欧盟需要什么认证？", "What do Bluetooth earphones need for the EU?",
+         {"product": "蓝牙耳机", "market": "欧盟"}),
+        ("requirements", ["Directive 2009/48/EC", "Regulation (EU) 2023/988", "Regulation (EU) 2019/1020"],
+         "玩具出口欧盟需要什么？", "What do toys need for the EU market?", {"market": "EU"}),
+        ("rules", ["Regulation (EC) No 1275/2008", "Directive 2009/125/EC"],
+         "待机功耗限值是多少？", "What is the standby power limit?", {}),
+        ("rules", ["Regulation (EU) 2023/1230"], "机械法规什么时候适用？", "When does the Machinery Regulation apply?", {}),
+        ("notification", ["G/TBT/N/USA/867", "G/TBT/N/USA/867/Add.1", "G/TBT/N/USA/867/Add.2"],
+         "G/TBT/N/USA/867/Add.2 是什么内容", "What does G/TBT/N/USA/867/Add.2 say?",
+         {"family": ["G/TBT/N/USA/867", "G/TBT/N/USA/867/Add.1", "G/TBT/N/USA/867/Add.2"],
+          "core": "G/TBT/N/USA/867", "asked": "G/TBT/N/USA/867/Add.2"}),
+    ]
+    out: list[tuple[str, Composed]] = []
+    for intent, refs, zh, en, ctx in cases:
+        for lang, q in (("zh", zh), ("en", en)):
+            ev = [record_evidence(n, records[r], lang) for n, r in enumerate(refs, 1)]
+            out.append((lang, compose(intent, ev, lang, q, **ctx)))
+    for lang in ("zh", "en"):
+        out.append((lang, compose("alerts", alerts, lang, "枸杞被通报的原因" if lang == "zh" else "why goji rejected",
+                                  product="goji")))
+        out.append((lang, compose("rules", [mdr18()], lang, "植入卡" if lang == "zh" else "implant card")))
+    return out
+
+
+def test_chat_form_fits_a_phone_and_says_what_to_ask_next(curated_records: dict[str, BaseRecord],
+                                                         goji_alerts: list[Evidence]) -> None:
+    for lang, out in all_answers(curated_records, goji_alerts):
+        assert out.chat and len(out.chat) <= LIMITS[lang], (len(out.chat), out.chat)
+        assert "**" not in out.chat and "|" not in out.chat
+        assert out.chat.startswith(out.direct.replace("**", "")[:20])
+        assert ("详细说说" if lang == "zh" else "more about source") in out.chat.splitlines()[-1] + \
+            out.chat.splitlines()[-2]
+
+
+def test_full_answers_are_not_record_dumps(curated_records: dict[str, BaseRecord], goji_alerts: list[Evidence]) -> None:
+    lengths = [len(out.text) for _, out in all_answers(curated_records, goji_alerts)]
+    assert statistics.median(lengths) < 1100, lengths
+
+
+def test_detail_keeps_everything_and_has_a_chat_form(curated_records: dict[str, BaseRecord]) -> None:
+    ev = record_evidence(1, curated_records["Regulation (EC) No 1275/2008"], "zh")
+    out = OfflineComposer(NOW).detail(ev, "zh", shown_as=2)
+    assert "0.50瓦" in out.text and "2025-05-09" in out.text and verify(out.text, [ev]).clean
+    assert len(out.chat) <= LIMITS["zh"] and verify(out.chat, [ev]).clean
