@@ -18,6 +18,11 @@ Metrics, overall and per language:
 - invented: symbols, act numbers, dates, figures and markers the verifier finds in an answer but
   in none of the sources the sentence cites (must be 0).
 - ref recall (for information): the share of expected refs cited.
+- cited right: the share of answerable questions whose answer cites at least one expected ref.
+- answers the question: the share of answerable questions whose answer states the key fact (the
+  `direct` facts when given, else the first of `facts`) within its first two sentences.
+- no cited answer: the share of answerable questions answered with no citation at all (a refusal,
+  or only a question back).
 """
 
 from __future__ import annotations
@@ -35,10 +40,11 @@ from typing import Any
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.evals.jsonl import read_set
+from assistant.evals.split import WITHHELD, split_paths, withheld
 
 SET_DIR = PROJECT_ROOT / "evals" / "answers"
 RESULTS_DIR = PROJECT_ROOT / "evals" / "results"
-DEFAULT_SET = "questions"
+DEFAULT_SET = "dev"
 LANGS = ("zh", "en")
 TARGETS = {"citation_precision": 0.95, "key_facts": 0.9, "correct_refusals": 0.9, "invented": 0}
 
@@ -57,6 +63,11 @@ class Question:
     topic: list[str] = field(default_factory=list)
     also: list[str] = field(default_factory=list)
     markets: list[str] = field(default_factory=list)
+    direct: list[str] = field(default_factory=list)  # the fact(s) that answer it; default facts[:1]
+
+    @property
+    def key_facts(self) -> list[str]:
+        return self.direct or self.facts[:1]
 
 
 @dataclass
@@ -76,6 +87,16 @@ class Outcome:
     text: str = ""
     error: str | None = None
     removed: list[str] = field(default_factory=list)  # sentences the verifier would drop
+
+    @property
+    def cited_right(self) -> bool:
+        return bool(self.refs_cited) or (not self.question.refs and bool(self.cited))
+
+    @property
+    def answers_first(self) -> bool:
+        """The key fact is stated within the answer's first two sentences."""
+        keys = self.question.key_facts
+        return bool(keys) and not self.refused and any(fact_found(k, opening(self.text)) for k in keys)
 
     @property
     def refusal_ok(self) -> bool:
@@ -99,7 +120,7 @@ class Outcome:
 
 
 def resolve_set(set_name: str | None) -> tuple[str, Path]:
-    """(name, path): a set name under evals/answers/ (default `questions`), or a JSONL path."""
+    """(name, path): a set name under evals/answers/ (default `dev`), or a JSONL path."""
     name = set_name or DEFAULT_SET
     path = Path(name)
     if path.suffix == ".jsonl" or path.exists():
@@ -131,7 +152,7 @@ def parse_question(obj: Any) -> Question:
         id=obj["id"], q=obj["q"], lang=obj["lang"], intent=str(obj.get("intent") or ""),
         refs=_str_list(obj.get("refs"), "refs"), facts=_str_list(obj.get("facts"), "facts"),
         refuse=refuse, topic=_str_list(obj.get("topic"), "topic"), also=_str_list(obj.get("also"), "also"),
-        markets=_str_list(obj.get("markets"), "markets"),
+        markets=_str_list(obj.get("markets"), "markets"), direct=_str_list(obj.get("direct"), "direct"),
     )
 
 
@@ -194,6 +215,19 @@ def canon(text: str) -> str:
 
 def fact_found(fact: str, text: str) -> bool:
     return canon(fact) in canon(text)
+
+
+_SENTENCE_END = re.compile(
+    r"(?<=[。！？!?；;])|(?<!\bNo\.)(?<!\bArt\.)(?<!e\.g\.)(?<!i\.e\.)(?<!U\.S\.)(?<!\bvs\.)(?<=[.])(?=\s)|\n+"
+)
+_MARKUP = re.compile(r"^[\s#>*\-•\d.)）、]*|[*_`]+")
+
+
+def opening(text: str, n: int = 2) -> str:
+    """The first `n` sentences of an answer, Markdown markers dropped. A line is at least one
+    sentence (a heading counts: it is what the reader sees first); citation markers stay."""
+    parts = [_MARKUP.sub("", p).strip() for p in _SENTENCE_END.split(text or "")]
+    return " ".join([p for p in parts if p and re.search(r"\w", p)][:n])
 
 
 # --- relevance of a citation --------------------------------------------------------------------
@@ -283,6 +317,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
     refs_total = sum(len(o.question.refs) for o in outcomes if not o.question.refuse)
     refs_cited = sum(len(o.refs_cited) for o in outcomes if not o.question.refuse)
     times = [o.ms for o in outcomes]
+    answerable = [o for o in outcomes if not o.question.refuse]
     return {
         "questions": len(outcomes),
         "answerable": sum(1 for o in outcomes if not o.question.refuse),
@@ -296,6 +331,10 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         "invented": sum(len(o.invented) for o in outcomes),
         "unverified_sentences": sum(len(o.removed) for o in outcomes),
         "ref_recall": _ratio(refs_cited, refs_total),
+        "cited_right": _ratio(sum(1 for o in answerable if o.cited_right), len(answerable)),
+        "answers_question": _ratio(sum(1 for o in answerable if o.answers_first), len(answerable)),
+        "no_cited_answer": _ratio(sum(1 for o in answerable if not o.cited), len(answerable)),
+        "no_cited_answer_n": sum(1 for o in answerable if not o.cited),
         "errors": sum(1 for o in outcomes if o.error),
         "p50_ms": round(statistics.median(times), 1) if times else None,
     }
@@ -317,12 +356,14 @@ def _outcome_json(o: Outcome) -> dict[str, Any]:
         "facts_found": o.facts_found, "facts_missing": o.facts_missing, "invented": o.invented,
         "unverified": o.removed,
         "refs_missing": [r for r in o.question.refs if r not in o.cited], "ms": round(o.ms, 1),
-        "error": o.error, "failed": o.failed,
+        "error": o.error, "failed": o.failed, "cited_right": o.cited_right,
+        "answers_question": o.answers_first if not o.question.refuse else None,
     }
 
 
 def _table(result: dict[str, Any]) -> str:
-    cols = [("citation_precision", "cite-prec"), ("key_facts", "facts"), ("correct_refusals", "refusals"),
+    cols = [("citation_precision", "cite-prec"), ("cited_right", "cited-right"), ("key_facts", "facts"),
+            ("answers_question", "answers-q"), ("no_cited_answer", "no-cited"), ("correct_refusals", "refusals"),
             ("invented", "invented"), ("unverified_sentences", "unverified"), ("ref_recall", "ref-recall"),
             ("p50_ms", "p50 ms")]
     lines = [f"answer eval: set {result['set']}, {result['metrics']['all']['questions']} questions, "
@@ -341,10 +382,16 @@ def _table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _failure_lines(outcomes: list[Outcome]) -> list[str]:
+def _failure_lines(outcomes: list[Outcome], hide: bool = False) -> list[str]:
     out = []
     for o in outcomes:
         if not o.failed:
+            continue
+        if hide:  # test split: which question failed and how, never what it asks or expects
+            kinds = [k for k, bad in (("error", o.error), ("refusal", not o.refusal_ok),
+                                      ("irrelevant citations", o.irrelevant), ("missing facts", o.facts_missing),
+                                      ("invented", o.invented), ("unverified", o.removed)) if bad]
+            out.append(f"  {o.question.id}: " + ", ".join(kinds))
             continue
         bits = []
         if o.error:
@@ -363,13 +410,31 @@ def _failure_lines(outcomes: list[Outcome]) -> list[str]:
     return out
 
 
-def run_answer_eval(settings: Settings, set_name: str | None, out: Path | None = None, echo: bool = True) -> dict[str, Any]:
-    """Ask every question of the set, score the answers, print a table, write the JSON results."""
+def load_split(split: str) -> tuple[list[Question], list[str]]:
+    """The questions of a split (`dev`, `test` or `all`) and the problems met reading them."""
+    questions: list[Question] = []
+    problems: list[str] = []
+    for path in split_paths(SET_DIR, split):
+        qs, ps = load_questions(path)
+        questions += qs
+        problems += ps
+    return questions, problems
+
+
+def run_answer_eval(settings: Settings, set_name: str | None, out: Path | None = None, echo: bool = True,
+                    split: str = "dev") -> dict[str, Any]:
+    """Ask every question of the set (a named set or file, else the split), score the answers,
+    print a table, write the JSON results."""
     from assistant.dialogue.assistant import Assistant
     from assistant.retrieve.search import get_searcher
 
-    name, path = resolve_set(set_name)
-    questions, problems = load_questions(path)
+    if set_name:
+        name, path = resolve_set(set_name)
+        questions, problems = load_questions(path)
+    else:
+        name, path = split, SET_DIR / f"{split}.jsonl"
+        questions, problems = load_split(split)
+    hide = withheld(path, None if set_name else split)
 
     def say(text: str) -> None:
         if echo:
@@ -387,10 +452,15 @@ def run_answer_eval(settings: Settings, set_name: str | None, out: Path | None =
     result: dict[str, Any] = {
         "set": name, "path": str(path), "composer": "/".join(composers) or "offline",
         "metrics": metrics, "targets": TARGETS, "passed": _passed(metrics["all"]) and bool(outcomes),
-        "problems": problems, "questions": [_outcome_json(o) for o in outcomes],
+        "problems": problems, "split": None if set_name else split,
+        "questions": [_outcome_json(o) for o in outcomes],
     }
+    if hide:
+        for row in result["questions"]:
+            row.update(q=WITHHELD, facts_found=len(row["facts_found"]), facts_missing=len(row["facts_missing"]),
+                       refs_missing=len(row["refs_missing"]))
     say(_table(result))
-    fails = _failure_lines(outcomes)
+    fails = _failure_lines(outcomes, hide)
     if fails:
         say(f"failures ({len(fails)}):")
         for line in fails:

@@ -9,45 +9,93 @@ from typing import Annotated
 
 import typer
 
-eval_app = typer.Typer(no_args_is_help=True, help="Evaluation harnesses (retrieval, answers, intake).")
+eval_app = typer.Typer(no_args_is_help=True, help="Evaluation harnesses (retrieval, answers, intake, dialogue).")
+
+SplitOpt = Annotated[
+    str, typer.Option("--split", help="dev (tuning allowed, the default), test (never tuned on; CI) or all.")
+]
+
+
+def _check_split(split: str) -> str:
+    from assistant.evals.split import SPLITS
+
+    if split not in SPLITS:
+        raise typer.BadParameter(f"--split must be one of {', '.join(SPLITS)}")
+    return split
 
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    set_name: Annotated[str | None, typer.Option("--set", help="Question set name or path (default: full set).")] = None,
+    set_name: Annotated[str | None, typer.Option("--set", help="Question set name or path (overrides --split).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results JSON instead of tables.")] = False,
     out: Annotated[Path | None, typer.Option(help="Where to write the results JSON.")] = None,
+    split: SplitOpt = "dev",
 ) -> None:
     """Recall@1/5/10, MRR and nDCG@10 overall, per language and per intent; lists the misses."""
     from assistant.config import get_settings
     from assistant.evals.retrieval import run_retrieval_eval
 
-    result = run_retrieval_eval(get_settings(), set_name, out=out, echo=not as_json)
+    result = run_retrieval_eval(get_settings(), set_name, out=out, echo=not as_json, split=_check_split(split))
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
 
 
 @eval_app.command("answers")
 def eval_answers(
-    set_name: Annotated[str | None, typer.Option("--set", help="Answer set name or path.")] = None,
+    set_name: Annotated[str | None, typer.Option("--set", help="Answer set name or path (overrides --split).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     out: Annotated[Path | None, typer.Option(help="Where to write the results JSON.")] = None,
+    split: SplitOpt = "dev",
 ) -> None:
-    """Citation precision, key-fact recall, refusal accuracy and invented symbols."""
+    """Citation precision, key facts, answers-the-question, refusals and invented symbols."""
     from assistant.config import get_settings
     from assistant.evals.answers import run_answer_eval
 
-    result = run_answer_eval(get_settings(), set_name, out=out, echo=not as_json)
+    result = run_answer_eval(get_settings(), set_name, out=out, echo=not as_json, split=_check_split(split))
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
 
 
 @eval_app.command("intake")
 def eval_intake_cmd(
-    set_path: Annotated[Path | None, typer.Option("--set", help="Narratives JSONL (default evals/intake).")] = None,
+    set_path: Annotated[Path | None, typer.Option("--set", help="Narratives JSONL (overrides --split).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    split: SplitOpt = "dev",
 ) -> None:
     """Per-field accuracy of the offline barrier-report extractor."""
+    from assistant.evals.intake import split_file
     from assistant.reports.cli import eval_intake
 
-    eval_intake(set_path, as_json)
+    eval_intake(set_path or split_file(_check_split(split)), as_json)
+
+
+@eval_app.command("dialogue")
+def eval_dialogue(
+    set_name: Annotated[str | None, typer.Option("--set", help="Conversation set path (overrides --split).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    out: Annotated[Path | None, typer.Option(help="Where to write the results JSON.")] = None,
+    split: SplitOpt = "dev",
+) -> None:
+    """Multi-turn conversations, one session each: the share of turns that cite the right record,
+    or refuse or ask back when they should."""
+    from assistant.config import get_settings
+    from assistant.evals.dialogue import run_dialogue_eval
+
+    result = run_dialogue_eval(get_settings(), set_name, out=out, echo=not as_json, split=_check_split(split))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+@eval_app.command("invariance")
+def eval_invariance(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    out: Annotated[Path | None, typer.Option(help="Where to write the results JSON.")] = None,
+    per_question: Annotated[int, typer.Option(help="Rewrites per dev question (rotated by hash).")] = 4,
+) -> None:
+    """Meaning-preserving rewrites of the dev questions: the share that keep the same top record."""
+    from assistant.config import get_settings
+    from assistant.evals.checklist import run_invariance_eval
+
+    result = run_invariance_eval(get_settings(), out=out, echo=not as_json, per_question=per_question)
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")

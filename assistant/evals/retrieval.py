@@ -26,10 +26,11 @@ from typing import Any
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.evals.jsonl import read_set
+from assistant.evals.split import WITHHELD, split_paths, withheld
 
 SET_DIR = PROJECT_ROOT / "evals" / "retrieval"
 RESULTS_DIR = PROJECT_ROOT / "evals" / "results"
-DEFAULT_SET = "questions"
+DEFAULT_SET = "dev"
 K = 10
 LANGS = ("zh", "en")
 
@@ -69,7 +70,7 @@ class Outcome:
 
 
 def resolve_set(set_name: str | None) -> Path:
-    """A set name (`questions`, `ci`) under evals/retrieval/, or a path to a JSONL file."""
+    """A set name (`dev`, `test`) under evals/retrieval/, or a path to a JSONL file."""
     name = set_name or DEFAULT_SET
     path = Path(name)
     if path.suffix == ".jsonl" or path.exists():
@@ -274,6 +275,9 @@ def format_tables(result: dict[str, Any], max_misses: int = 40) -> str:
             where = "no-answer question answered"
         first = f"{m['first']} [{m['first_score']:.2f}]" if m["first"] else "(nothing)"
         lines.append(f"- {m['id']} [{m['lang']}/{m['intent']}] {m['q']}")
+        if m["q"] == WITHHELD:
+            lines.append(f"    {where}")
+            continue
         lines.append(f"    expected: {', '.join(m['expected'][:3]) or '(nothing)'}"
                      f"{' ...' if len(m['expected']) > 3 else ''}; {where}; first: {first}")
     if len(misses) > max_misses:
@@ -283,14 +287,34 @@ def format_tables(result: dict[str, Any], max_misses: int = 40) -> str:
     return "\n".join(lines)
 
 
+def load_split(split: str) -> tuple[list[Question], list[str], Path]:
+    """Questions of a split (`dev`, `test` or `all`), their problems, and a path naming them."""
+    questions: list[Question] = []
+    problems: list[str] = []
+    paths = split_paths(SET_DIR, split)
+    for path in paths:
+        qs, ps = load_questions(path)
+        questions += qs
+        problems += ps
+    return questions, problems, paths[0] if len(paths) == 1 else SET_DIR / f"{split}.jsonl"
+
+
 def run_retrieval_eval(
-    settings: Settings, set_name: str | None, out: Path | None = None, echo: bool = True
+    settings: Settings, set_name: str | None, out: Path | None = None, echo: bool = True,
+    split: str = "dev",
 ) -> dict[str, Any]:
-    """Evaluate a question set, print the tables (when `echo`) and write the results JSON."""
-    path = resolve_set(set_name)
-    questions, problems = load_questions(path)
+    """Evaluate a question set (a named set or file, else the split), print the tables (when
+    `echo`) and write the results JSON."""
+    if set_name:
+        path = resolve_set(set_name)
+        questions, problems = load_questions(path)
+    else:
+        questions, problems, path = load_split(split)
     outcomes = evaluate(settings, questions)
     result = summarise(outcomes, path, problems)
+    result["split"] = None if set_name else split
+    if withheld(path, split if not set_name else None):
+        result["misses"] = [{**m, "q": WITHHELD, "expected": [], "note": ""} for m in result["misses"]]
     target = out or RESULTS_DIR / f"retrieval-{path.stem}.json"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

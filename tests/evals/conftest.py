@@ -5,6 +5,10 @@ rather than in a fresh tmp folder: ingest is incremental and atomic, so when nei
 the pipeline changed it is a fingerprint check (a few seconds), and when they did only changed
 chunks are embedded again. The first build takes a few minutes on a 2-core machine. A lock file
 keeps two test sessions from building it at the same time.
+
+`TBT_EVAL_DATA_DIR` names an index that already exists (for example a copy of a developer's
+`var/`): it is used as it is, without any ingest, so the floors can be checked against the index
+being measured. Point it at a copy: the answer and dialogue suites store chat sessions there.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ def full_index() -> Settings:
     """Settings whose data_dir holds an index of everything under corpus/ (as `tbt ingest` builds)."""
     from assistant.ingest.pipeline import run_ingest
 
+    existing = os.environ.get("TBT_EVAL_DATA_DIR")
+    if existing:
+        return Settings(data_dir=Path(existing), corpus_dir=CORPUS, today="2024-11-15")
     root = full_index_dir()
     settings = Settings(data_dir=root, corpus_dir=CORPUS, today="2024-11-15")
     with _locked(root):
