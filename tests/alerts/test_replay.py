@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from assistant.alerts.chat import subscription_reply
 from assistant.alerts.email import EmailNotifier
 from assistant.alerts.models import DeliveryRow, OutboxRow
 from assistant.alerts.runner import AlertRunner, PassReport
@@ -82,10 +83,9 @@ def world(day0: Settings, smtp: tuple[Mailbox, int]) -> Iterator[World]:
 
     vocab = ProductVocabulary.load()
     store = SubscriptionStore(engine)
-    toys = vocab.related_words("玩具")
     goji = vocab.related_words("枸杞")
-    store.create(A, Criteria.clean(hs=["9503"], products=["玩具"], product_words=toys),
-                 lang="zh", frequency="daily")
+    made = subscription_reply(engine, "telegram:1001", "订阅玩具的通报", "zh", vocab)  # daily
+    assert made is not None and made.action == "create"
     store.create(B, Criteria.clean(hs=["95"]), lang="en", frequency="immediate")
     store.create(C, Criteria.clean(hs=["081340"], products=["goji"], product_words=goji),
                  lang="en", frequency="immediate")
