@@ -64,6 +64,7 @@ class Question:
     also: list[str] = field(default_factory=list)
     markets: list[str] = field(default_factory=list)
     direct: list[str] = field(default_factory=list)  # the fact(s) that answer it; default facts[:1]
+    origin: str = ""  # tuned | apart-<month> (see evals/README.md)
 
     @property
     def key_facts(self) -> list[str]:
@@ -153,6 +154,7 @@ def parse_question(obj: Any) -> Question:
         refs=_str_list(obj.get("refs"), "refs"), facts=_str_list(obj.get("facts"), "facts"),
         refuse=refuse, topic=_str_list(obj.get("topic"), "topic"), also=_str_list(obj.get("also"), "also"),
         markets=_str_list(obj.get("markets"), "markets"), direct=_str_list(obj.get("direct"), "direct"),
+        origin=str(obj.get("origin") or ""),
     )
 
 
@@ -368,13 +370,13 @@ def _table(result: dict[str, Any]) -> str:
             ("p50_ms", "p50 ms")]
     lines = [f"answer eval: set {result['set']}, {result['metrics']['all']['questions']} questions, "
              f"composer {result['composer']}",
-             f"  {'':<5}{'n':>5}" + "".join(f"{label:>12}" for _, label in cols)]
-    for key in (*LANGS, "all"):
+             f"  {'':<14}{'n':>5}" + "".join(f"{label:>12}" for _, label in cols)]
+    for key in (*LANGS, "all", *[k for k in result["metrics"] if k not in (*LANGS, "all")]):
         m = result["metrics"].get(key)
         if not m or not m["questions"]:
             continue
         cells = "".join(f"{'-' if m[k] is None else m[k]:>12}" for k, _ in cols)
-        lines.append(f"  {key:<5}{m['questions']:>5}{cells}")
+        lines.append(f"  {key:<14}{m['questions']:>5}{cells}")
     t = TARGETS
     lines.append(f"  targets: citation precision >= {t['citation_precision']}, key facts >= {t['key_facts']}, "
                  f"correct refusals >= {t['correct_refusals']}, invented = {t['invented']}  ->  "
@@ -448,6 +450,8 @@ def run_answer_eval(settings: Settings, set_name: str | None, out: Path | None =
     metrics = {"all": summarise(outcomes)}
     for lang in LANGS:
         metrics[lang] = summarise([o for o in outcomes if o.question.lang == lang])
+    for origin in sorted({o.question.origin for o in outcomes if o.question.origin}):
+        metrics[origin] = summarise([o for o in outcomes if o.question.origin == origin])
     composers = sorted({o.composer for o in outcomes if not o.refused and o.composer not in ("error",)})
     result: dict[str, Any] = {
         "set": name, "path": str(path), "composer": "/".join(composers) or "offline",

@@ -45,6 +45,7 @@ class Question:
     intent: str
     refs: list[str]
     note: str = ""
+    origin: str = ""  # tuned | holdout | apart-<month> (how the question came to be; see evals/README.md)
 
 
 @dataclass
@@ -102,7 +103,8 @@ def load_questions(path: Path) -> tuple[list[Question], list[str]]:
             problems.append(f"{where}: lang {lang!r} is not zh or en; counted as 'other'")
             lang = lang or "other"
         questions.append(
-            Question(qid, q, lang, str(row.get("intent") or "unknown"), list(refs), str(row.get("note") or ""))
+            Question(qid, q, lang, str(row.get("intent") or "unknown"), list(refs), str(row.get("note") or ""),
+                     str(row.get("origin") or ""))
         )
     return questions, problems
 
@@ -214,6 +216,7 @@ def summarise(outcomes: list[Outcome], set_path: Path, problems: list[str]) -> d
         "overall": _aggregate(outcomes),
         "by_lang": _group(outcomes, "lang"),
         "by_intent": _group(outcomes, "intent"),
+        "by_origin": _group(outcomes, "origin") if any(o.question.origin for o in outcomes) else {},
         "intent_agreement": round(intent_agree[True] / max(len(outcomes), 1), 4),
         "latency_ms": _latency(outcomes),
         "misses": _miss_rows(outcomes),
@@ -256,7 +259,10 @@ def format_tables(result: dict[str, Any], max_misses: int = 40) -> str:
         ("overall", {"all": result["overall"]}),
         ("by language", result["by_lang"]),
         ("by intent", result["by_intent"]),
+        ("by origin (tuned: tuned on before the split; holdout; apart-*: written apart)", result.get("by_origin") or {}),
     ):
+        if not rows:
+            continue
         lines.append(title)
         lines.append(head)
         for name, agg in rows.items():
@@ -314,7 +320,8 @@ def run_retrieval_eval(
     result = summarise(outcomes, path, problems)
     result["split"] = None if set_name else split
     if withheld(path, split if not set_name else None):
-        result["misses"] = [{**m, "q": WITHHELD, "expected": [], "note": ""} for m in result["misses"]]
+        result["misses"] = [{**m, "q": WITHHELD, "expected": [WITHHELD] * len(m["expected"]), "note": ""}
+                            for m in result["misses"]]
     target = out or RESULTS_DIR / f"retrieval-{path.stem}.json"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
