@@ -217,9 +217,10 @@ def _quote(sentence: str) -> str:
 def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx: dict[str, Any]) -> list[Evidence]:
     """The records whose sentences may open the answer, best first."""
     if intent == "notification":
-        asked = ctx.get("asked")
+        asked = [e for e in ev if e.ref == ctx.get("asked")]
+        if asked:  # a quoted symbol: the answer is about that document
+            return asked
         notes = [e for e in ev if e.type == "notification"]
-        notes.sort(key=lambda e: 0 if e.ref == asked else 1)
         return notes[:MAIN_RECORDS] or ev[:MAIN_RECORDS]
     if intent == "requirements":
         rules = [e for e in ev if e.type in _RULE_TYPES]
@@ -346,7 +347,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         passages.append({"n": c.ev.n, "ref": c.ev.ref, "cite": c.ev.cite, "sentence": c.sentence})
     head = main[0]
     st = statuses.get(head.ref)
-    if st is not None and st.kind != "in_force" and head.type in _RULE_TYPES:
+    if (st is not None and st.kind != "in_force" and head.type in _RULE_TYPES
+            and (st.kind != "to_be_repealed" or form == "when")):  # a rule still in force: said below
         note = phrase("status_note", lang, ref=head.ref, status=status_text(st, lang))
         parts.insert(0 if st.kind == "repealed" else len(parts), f"{note.rstrip('。.')} [{head.n}]"
                      + ("。" if lang == "zh" else "."))

@@ -224,8 +224,8 @@ class OfflineComposer:
             out.add(phrase("symbol_heading", lang, ref=asked), by_ref[asked].n)
             if len(fam) > 1:
                 out.add(phrase("family", lang, core=core, count=len(fam)), by_ref[core].n)
-            for e in fam:
-                self._notification_line(out, e, lang, full=True)
+            for e in fam:  # the asked document in full, the rest of its chain by what answers
+                self._notification_line(out, e, lang, full=True, short=e.ref != asked)
             rest = [e for e in notes if e.ref not in family]
         else:
             out.add(phrase("notif_heading", lang))
@@ -400,7 +400,7 @@ class OfflineComposer:
         if conf:
             out.add(f"  - {phrase('conformity', lang)}{sep}{conf if full else _first_sentences(conf, BRIEF_CHARS)}", e.n)
         kinds = [ntm_label(code, lang) for code in r.get("ntm") or []]
-        if kinds and e.type == "regulation" and full:
+        if kinds and e.type == "regulation" and full:  # the NTM class: in the record's detail
             out.add(f"  - {phrase('ntm', lang)}{sep}" + ("；".join(kinds) if lang == "zh" else "; ".join(kinds)), e.n)
         dates = self._dates_text(r, lang)
         if dates:
@@ -485,7 +485,8 @@ class OfflineComposer:
                 parts.append(f"{phrase(label, lang)} {v.isoformat()}")
         return ("；" if lang == "zh" else "; ").join(parts)
 
-    def _notification_line(self, out: Lines, e: Evidence, lang: str, full: bool = False) -> None:
+    def _notification_line(self, out: Lines, e: Evidence, lang: str, full: bool = False,
+                           short: bool = False) -> None:
         r = e.record
         d = r.get("dates") or {}
         sep = "：" if lang == "zh" else ": "
@@ -501,7 +502,7 @@ class OfflineComposer:
         out.add(line, e.n)
         summary = _pick(r, "summary", lang)
         if summary and full:
-            out.add(f"  - {summary}", e.n)
+            out.add(f"  - {self._best_of(summary, BRIEF_CHARS) if short else summary}", e.n)
         status = []
         deadline = _d(d.get("comment_deadline"))
         if deadline:
