@@ -27,6 +27,14 @@ try:  # the barrier-report commands live with the reports feature
 except ImportError:  # pragma: no cover - only while the feature is absent
     pass
 
+try:  # the staff console: `tbt staff add USER --role ...` and `tbt bench staff`
+    from assistant.staff.cli import register_bench, staff_app
+
+    app.add_typer(staff_app, name="staff", help="Staff console accounts.")
+    register_bench(bench_app)
+except ImportError:  # pragma: no cover
+    pass
+
 
 def _settings() -> Settings:
     return get_settings()
