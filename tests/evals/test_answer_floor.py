@@ -17,15 +17,17 @@ from assistant.evals.answers import load_questions, run_answer_eval
 from assistant.evals.dialogue import run_dialogue_eval
 from assistant.evals.split import WITHHELD
 
-# Measured on the test split when the floors were set; see README "Evaluation".
+# Measured on the test split on 2026-12-04 (112 questions, 102 to answer; 14 conversations, 42
+# turns): cited right 1.0, key facts 0.976, answers the question 0.794, correct refusals 1.0, no
+# cited answer 0 of 102, invented 0; conversation turns right 36 of 42 (0.857).
 ANSWER_FLOORS = {
-    "cited_right": 0.0,
-    "key_facts": 0.0,
-    "answers_question": 0.0,
-    "correct_refusals": 0.0,
+    "cited_right": 0.97,
+    "key_facts": 0.95,
+    "answers_question": 0.75,
+    "correct_refusals": 0.95,
 }
-NO_CITED_ANSWER_CEILING = 1.0
-DIALOGUE_FLOOR = 0.0  # share of conversation turns right
+NO_CITED_ANSWER_CEILING = 0.03
+DIALOGUE_FLOOR = 0.80  # share of conversation turns right (one turn is 0.024)
 
 
 @pytest.mark.slow

@@ -17,14 +17,16 @@ from assistant.config import Settings
 from assistant.evals.retrieval import SET_DIR, load_questions, run_retrieval_eval
 from assistant.evals.split import WITHHELD
 
-# Measured on the test split (406 questions) when the floors were set; see README "Evaluation".
+# Measured on the test split (406 questions: 223 zh, 183 en; 52 with no answer) on 2026-12-04:
+# Recall@5 zh 0.959 / en 0.956, MRR zh 0.939 / en 0.920, no-answer 0.750. One more miss costs
+# about 0.005 (zh) or 0.006 (en) of Recall@5, one more false answer about 0.02 of no-answer.
 FLOORS = {
-    ("zh", "recall@5"): 0.0,
-    ("en", "recall@5"): 0.0,
-    ("zh", "mrr"): 0.0,
-    ("en", "mrr"): 0.0,
+    ("zh", "recall@5"): 0.94,
+    ("en", "recall@5"): 0.935,
+    ("zh", "mrr"): 0.92,
+    ("en", "mrr"): 0.90,
 }
-NO_ANSWER_FLOOR = 0.0
+NO_ANSWER_FLOOR = 0.70
 
 
 @pytest.mark.slow
