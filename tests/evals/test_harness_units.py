@@ -129,3 +129,14 @@ def test_every_kind_of_rewrite_is_exercised_on_the_dev_split() -> None:
     kinds = {r.kind for q in questions if q.refs for r in sample(q.q, q.lang, q.intent)}
     assert {"zh-polite", "zh-filler", "zh-now", "zh-why", "traditional", "fullwidth", "zh-order",
             "en-polite", "en-filler", "en-now", "en-typo", "en-lower", "en-order"} <= kinds
+
+
+@pytest.mark.parametrize("command", ["retrieval", "answers", "dialogue", "intake"])
+def test_an_unknown_split_is_a_clear_error(command: str) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    result = CliRunner().invoke(app, ["eval", command, "--split", "train"])
+    assert result.exit_code != 0
+    assert "dev, test, all" in result.output
