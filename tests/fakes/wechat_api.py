@@ -88,11 +88,11 @@ class FakeWeChatAPI:
             self.token_requests.append(query)
             if not (query.get("appid") or query.get("corpid")):
                 return 200, {"errcode": 41002, "errmsg": "appid missing (fixture)"}
-            token = self._new_token()
+            issued = self._new_token()
             if parsed.path == "/cgi-bin/token":  # the OA fixture has the same shape
-                token = {**json.loads((FIXTURES / "token.json").read_text("utf-8")),
-                         "access_token": token["access_token"]}
-            return 200, token
+                issued = {**json.loads((FIXTURES / "token.json").read_text("utf-8")),
+                          "access_token": issued["access_token"]}
+            return 200, issued
         if method == "POST" and parsed.path in ("/cgi-bin/message/custom/send", "/cgi-bin/message/send"):
             token = query.get("access_token", "")
             with self._lock:
