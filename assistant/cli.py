@@ -27,6 +27,14 @@ try:  # the barrier-report commands live with the reports feature
 except ImportError:  # pragma: no cover - only while the feature is absent
     pass
 
+try:  # early warning: `tbt alerts run|list|add|pause|resume|delete|outbox`, `tbt bench alerts`
+    from assistant.alerts.cli import alerts_app, bench_alerts
+
+    app.add_typer(alerts_app, name="alerts")
+    bench_app.command("alerts")(bench_alerts)
+except ImportError:  # pragma: no cover - only while the feature is absent
+    pass
+
 try:  # the staff console: `tbt staff add USER --role ...` and `tbt bench staff`
     from assistant.staff.cli import register_bench, staff_app
 
