@@ -12,10 +12,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.alerts.items import AlertItem, anchors
 from assistant.alerts.levels import MatchInfo
-from assistant.alerts.subscriptions import Subscription
+from assistant.alerts.subscriptions import Criteria, Subscription
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -44,20 +45,15 @@ class _Word:
     text: str
     han: bool
     parts: tuple[str, ...]
+    anchor: str | None  # what the keyword is looked up by: its first word or a Han pair
 
     @classmethod
     def of(cls, text: str) -> _Word:
         if _HAN.search(text):
-            return cls(text, True, ())
-        return cls(text, False, tuple(_stem(w) for w in _WORDS.findall(text)))
-
-    @property
-    def anchor(self) -> str | None:
-        if self.han:
-            pairs = sorted(anchors(self.text))
-            han_pairs = [p for p in pairs if _HAN.match(p)]
-            return han_pairs[0] if han_pairs else self.text[:1]
-        return self.parts[0] if self.parts else None
+            han_pairs = sorted(p for p in anchors(text) if _HAN.match(p))
+            return cls(text, True, (), han_pairs[0] if han_pairs else text[:1])
+        parts = tuple(_stem(w) for w in _WORDS.findall(text))
+        return cls(text, False, parts, parts[0] if parts else None)
 
     def found(self, item: AlertItem, terms: frozenset[str]) -> bool:
         if self.han:
@@ -65,18 +61,23 @@ class _Word:
         return bool(self.parts) and all(p in terms for p in self.parts)
 
 
-@dataclass(frozen=True)
+@lru_cache(maxsize=65536)
+def _word(text: str) -> _Word:
+    """Keywords repeat across many subscriptions: prepare each once."""
+    return _Word.of(text)
+
+
+@dataclass
 class _Prepared:
-    sub: Subscription
+    """Subscriptions with identical criteria, checked once per item (market-only ones repeat)."""
+
+    subs: list[Subscription]
     markets: frozenset[str]
     types: frozenset[str]
     ntm: tuple[str, ...]
     hs: tuple[str, ...]
     words: tuple[_Word, ...]
-
-    @property
-    def has_what(self) -> bool:
-        return bool(self.hs or self.words)
+    has_what: bool
 
 
 def _ntm_ok(wanted: tuple[str, ...], item: AlertItem) -> bool:
@@ -104,17 +105,25 @@ class SubscriptionIndex:
 
     def __init__(self, subs: Iterable[Subscription]) -> None:
         self.prepared: list[_Prepared] = []
-        self.by_hs: dict[str, list[int]] = defaultdict(list)  # subscribed code -> subs
-        self.by_hs_prefix: dict[str, list[int]] = defaultdict(list)  # proper prefix -> subs
+        self.count = 0
+        self.by_hs: dict[str, list[int]] = defaultdict(list)  # subscribed code -> groups
+        self.by_hs_prefix: dict[str, list[int]] = defaultdict(list)  # proper prefix -> groups
         self.by_anchor: dict[str, list[int]] = defaultdict(list)
         self.by_market: dict[str, list[int]] = defaultdict(list)
+        groups: dict[Criteria, int] = {}
         for sub in subs:
             if sub.paused:
                 continue
+            self.count += 1
             c = sub.criteria
-            words = tuple(_Word.of(w) for w in dict.fromkeys([*c.keywords, *c.product_words]))
-            prep = _Prepared(sub, c.market_set(), frozenset(c.types), c.ntm, c.hs, words)
-            i = len(self.prepared)
+            known = groups.get(c)
+            if known is not None:
+                self.prepared[known].subs.append(sub)
+                continue
+            words = tuple(_word(w) for w in dict.fromkeys([*c.keywords, *c.product_words]))
+            prep = _Prepared([sub], c.market_set(), frozenset(c.types), c.ntm, c.hs, words,
+                             bool(c.hs or words))
+            i = groups[c] = len(self.prepared)
             self.prepared.append(prep)
             for code in c.hs:
                 self.by_hs[code].append(i)
@@ -129,37 +138,54 @@ class SubscriptionIndex:
                     self.by_market[m].append(i)
 
     def __len__(self) -> int:
-        return len(self.prepared)
+        return self.count
 
     def candidates(self, item: AlertItem, terms: frozenset[str]) -> set[int]:
         out: set[int] = set()
+        by_hs, by_prefix, by_anchor = self.by_hs, self.by_hs_prefix, self.by_anchor
         for r in item.hs:
             for k in range(2, len(r) + 1):
-                out.update(self.by_hs.get(r[:k], ()))
-            out.update(self.by_hs_prefix.get(r, ()))
+                hit = by_hs.get(r[:k])
+                if hit:
+                    out.update(hit)
+            hit = by_prefix.get(r)
+            if hit:
+                out.update(hit)
         for t in terms:
-            hit = self.by_anchor.get(t)
+            hit = by_anchor.get(t)
             if hit:
                 out.update(hit)
         for m in item.markets:
-            out.update(self.by_market.get(m, ()))
+            hit = self.by_market.get(m)
+            if hit:
+                out.update(hit)
         return out
 
     def match(self, item: AlertItem) -> list[tuple[Subscription, MatchInfo]]:
         """Every subscription `item` meets, with how it met it."""
         terms = item_terms(item)
-        out = []
-        for i in sorted(self.candidates(item, terms)):
+        out: list[tuple[Subscription, MatchInfo]] = []
+        markets, measure = item.markets, item.measure
+        market_only = MatchInfo(by_market=True)
+        for i in self.candidates(item, terms):
             p = self.prepared[i]
-            if p.markets and not (p.markets & item.markets):
+            if p.markets and p.markets.isdisjoint(markets):
                 continue
-            if p.types and item.measure not in p.types:
+            if p.types and measure not in p.types:
                 continue
-            if not _ntm_ok(p.ntm, item):
+            if p.ntm and not _ntm_ok(p.ntm, item):
                 continue
-            depth, code = _hs_depth(p.hs, item) if p.hs else (0, "")
-            found = tuple(w.text for w in p.words if w.found(item, terms))
-            if p.has_what and not depth and not found:
-                continue
-            out.append((p.sub, MatchInfo(depth, code, found, by_market=bool(p.markets))))
+            if not p.has_what:
+                info = market_only
+            else:
+                depth, code = _hs_depth(p.hs, item) if p.hs else (0, "")
+                found = tuple(w.text for w in p.words if w.found(item, terms)) if p.words else ()
+                if not depth and not found:
+                    continue
+                info = MatchInfo(depth, code, found, by_market=bool(p.markets))
+            subs = p.subs
+            if len(subs) == 1:
+                out.append((subs[0], info))
+            else:
+                out.extend([(sub, info) for sub in subs])
         return out

@@ -19,6 +19,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -132,11 +133,16 @@ class Criteria:
 
     def market_set(self) -> frozenset[str]:
         """The markets an item may carry to match: each code, its blocs and a bloc's members."""
-        out: set[str] = set()
-        for code in self.markets:
-            out.update(expand_markets([code]))
-            out.update(bloc_members(code))
-        return frozenset(out)
+        return _market_set(self.markets)
+
+
+@lru_cache(maxsize=4096)
+def _market_set(codes: tuple[str, ...]) -> frozenset[str]:
+    out: set[str] = set()
+    for code in codes:
+        out.update(expand_markets([code]))
+        out.update(bloc_members(code))
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
