@@ -10,8 +10,23 @@ import pytest
 
 from assistant.config import Settings
 from tests.alerts.smtp_server import Mailbox, serve
+from tests.reports.conftest import pg_server  # noqa: F401  (the throwaway PostgreSQL cluster)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "alerts"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh database (today 2025-03-03): SQLite under tmp, or PostgreSQL."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path, today="2025-03-03")
+        return
+    server = request.getfixturevalue("pg_server")
+    name = server.createdb()
+    try:
+        yield Settings(data_dir=tmp_path, database_url=server.url(name), today="2025-03-03")
+    finally:
+        server.dropdb(name)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -36,11 +35,13 @@ def _rows(*names: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def test_two_passes_at_once_deliver_each_item_once(tmp_path: Path,
+def test_two_passes_at_once_deliver_each_item_once(db_settings: Settings,
                                                    smtp: tuple[Mailbox, int]) -> None:
     box, port = smtp
-    settings = Settings(data_dir=tmp_path, today="2025-03-03")
+    settings = db_settings
     engine = init_db(settings)
+    for addr in list(box.messages):  # the mailbox is shared by the module: start clean
+        box.messages.remove(addr)
     day0 = _rows("rasff_day0.csv")
     everything = day0 | _rows("eping_day1_fixture.xlsx", "rasff_day1.csv")
     registry = NotifierRegistry()
@@ -78,6 +79,7 @@ def test_two_passes_at_once_deliver_each_item_once(tmp_path: Path,
         assert len(mail) == 1, [m["Subject"] for m in mail]  # one message, never two
     again = AlertRunner(settings, engine, registry).run(now=NOW, record_rows=everything)
     assert again.queued == 0 and again.sent == 0
+    engine.dispose()
 
 
 def test_email_notifier_reports_failures_without_raising(smtp: tuple[Mailbox, int]) -> None:
