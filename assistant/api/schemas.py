@@ -53,6 +53,7 @@ class SearchResult(BaseModel):
 
 class IndexStatus(BaseModel):
     ready: bool
+    problem: str | None = None  # e.g. vectors missing for some chunks (`tbt ingest --force`)
     generation: str | None = None
     records: int = 0
     chunks: int = 0

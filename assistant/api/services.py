@@ -89,8 +89,12 @@ class Services:
         except (OSError, ValueError):
             log.exception("unreadable manifest in %s", gen)
             return {"ready": False, "generation": gen.name, "records": 0, "chunks": 0, "last_ingest": None}
+        from assistant.index.store import vector_problem
+
+        problem = vector_problem(self.settings, gen, manifest)  # vectors missing: not ready
         return {
-            "ready": True,
+            "ready": problem is None,
+            "problem": problem,
             "generation": gen.name,
             "records": int(manifest.get("records") or 0),
             "chunks": int(manifest.get("chunks") or 0),

@@ -7,8 +7,11 @@ rename, so a failed or interrupted run leaves the previous index in use.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
+import logging
 import os
 import shutil
 import threading
@@ -16,12 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from assistant.config import Settings
 from assistant.index.lexical import LexicalIndex
-from assistant.index.vector import COLLECTION_PREFIX, VectorIndex, client_for
+from assistant.index.vector import COLLECTION_PREFIX, MatrixVectors, VectorIndex, client_for
 from assistant.records import BaseRecord, parse_record
+
+log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 KEEP_GENERATIONS = 2
@@ -86,10 +92,37 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def vector_index_for(settings: Settings, gen: Path, manifest: dict[str, Any]) -> VectorIndex:
+    """The Chroma collection of a generation: on the server it was built on, else embedded.
+
+    The manifest records the server (`chroma_url`), so a generation built into embedded Chroma
+    is still read from its own folder after TBT_CHROMA_URL is set, and the other way round.
+    """
     name = manifest.get("collection") or COLLECTION_PREFIX
-    if settings.chroma_url:
-        return VectorIndex(client_for(None, settings.chroma_url), name)
+    url = manifest.get("chroma_url")
+    if url is None:  # built before the manifest recorded it
+        url = None if (gen / "chroma").is_dir() else settings.chroma_url
+    if url:
+        return VectorIndex(client_for(None, url), name)
     return VectorIndex(client_for(gen / "chroma", None), name)
+
+
+def query_vectors(settings: Settings, gen: Path, manifest: dict[str, Any]) -> VectorIndex | MatrixVectors:
+    """What the searcher queries: the memory-mapped matrix for embedded generations (fast to
+    open), Chroma for a server. An older generation without a matrix gets one written from its
+    Chroma store on first load, when its folder is writable."""
+    matrix = MatrixVectors.open(gen)
+    if matrix is not None:
+        return matrix
+    if manifest.get("chroma_url") or not (gen / "chroma").is_dir():
+        return vector_index_for(settings, gen, manifest)
+    chroma = vector_index_for(settings, gen, manifest)
+    with contextlib.suppress(OSError):
+        ids = sorted(chroma.ids())
+        got = chroma.get_vectors(ids)
+        if ids and len(got) == len(ids):
+            MatrixVectors.write(gen, ids, np.stack([got[i] for i in ids]))
+            return MatrixVectors.open(gen) or chroma
+    return chroma
 
 
 @dataclass
@@ -101,10 +134,11 @@ class LoadedIndex:
     chunk_rows: list[dict[str, Any]]
     record_rows: dict[str, dict[str, Any]]
     lexical: LexicalIndex
-    vectors: VectorIndex
+    vectors: VectorIndex | MatrixVectors
     chunk_pos: dict[str, int] = field(default_factory=dict)
     by_core_symbol: dict[str, list[str]] = field(default_factory=dict)
     _models: dict[str, BaseRecord] = field(default_factory=dict)
+    _provenance: dict[str, Any] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, ref: str) -> BaseRecord | None:
@@ -118,6 +152,22 @@ class LoadedIndex:
         with self._lock:
             self._models[ref] = model
         return model
+
+    def provenance(self, ref: str, chunk_id: str | None = None) -> dict[str, Any] | None:
+        """{file, loader, user_added} of a record (or of one of its chunks, when that chunk came
+        from another file, such as a shipped act's full text), or None when unknown."""
+        if self._provenance is None:
+            try:
+                data = json.loads((self.path / "provenance.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            self._provenance = data if isinstance(data, dict) else {}
+        if chunk_id is not None:
+            found = (self._provenance.get("chunks") or {}).get(chunk_id)
+            if found:
+                return dict(found)
+        found = (self._provenance.get("records") or {}).get(ref)
+        return dict(found) if found else None
 
 
 
@@ -138,10 +188,18 @@ def load_index(settings: Settings) -> LoadedIndex:
         if cached is not None:
             return cached
         manifest = read_manifest(gen)
-        chunk_rows = read_jsonl(gen / "chunks.jsonl")
-        record_rows = {row["ref"]: row for row in read_jsonl(gen / "records.jsonl")}
+        # hundreds of thousands of small dicts: the cyclic GC would walk them again and again
+        # while they are built (most of the load time); they hold no cycles, so pause it
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            chunk_rows = read_jsonl(gen / "chunks.jsonl")
+            record_rows = {row["ref"]: row for row in read_jsonl(gen / "records.jsonl")}
+        finally:
+            if enabled:
+                gc.enable()
         lexical = LexicalIndex.load(gen / "bm25", len(chunk_rows))
-        vectors = vector_index_for(settings, gen, manifest)
+        vectors = query_vectors(settings, gen, manifest)
         idx = LoadedIndex(gen, manifest, chunk_rows, record_rows, lexical, vectors)
         idx.chunk_pos = {row["id"]: i for i, row in enumerate(chunk_rows)}
         for ref, row in record_rows.items():
@@ -151,6 +209,38 @@ def load_index(settings: Settings) -> LoadedIndex:
         _loaded.clear()
         _loaded[key] = idx
         return idx
+
+
+_sound: set[str] = set()  # generations found sound (immutable once built: checked once)
+
+
+def vector_problem(settings: Settings, gen: Path, manifest: dict[str, Any]) -> str | None:
+    """Why the generation's vectors do not match its chunks, or None when they do.
+
+    Reads the matrix header when there is one (cheap); otherwise counts the Chroma collection.
+    """
+    key = f"{gen.resolve()}|{manifest.get('created')}"
+    if key in _sound:
+        return None
+    problem = _vector_problem(settings, gen, manifest)
+    if problem is None:
+        _sound.add(key)
+    return problem
+
+
+def _vector_problem(settings: Settings, gen: Path, manifest: dict[str, Any]) -> str | None:
+    chunks = int(manifest.get("chunks") or 0)
+    matrix = MatrixVectors.open(gen)
+    if matrix is not None:
+        count = matrix.count()
+    else:
+        try:
+            count = vector_index_for(settings, gen, manifest).count()
+        except Exception as exc:  # an unreachable server or a damaged store is a problem too
+            return f"vector store unreadable: {type(exc).__name__}: {exc}"
+    if count != chunks:
+        return f"{count} vectors for {chunks} chunks: run `tbt ingest --force`"
+    return None
 
 
 def now_iso() -> str:

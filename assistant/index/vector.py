@@ -102,3 +102,82 @@ class VectorIndex:
         ids = res["ids"][0]
         dists = res["distances"][0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=False)]
+
+
+MATRIX_FILE = "vectors.npy"
+MATRIX_IDS = "vector_ids.json"
+
+
+class MatrixVectors:
+    """The same vectors as a memory-mapped matrix beside the generation (exact cosine search).
+
+    Loading it costs milliseconds where opening embedded Chroma costs over a second (importing
+    chromadb, opening SQLite and the HNSW segment), which is most of a cold `tbt ask`. Vectors
+    are L2-normalised by the embedder, so a dot product is the cosine similarity.
+    """
+
+    def __init__(self, ids: list[str], matrix: np.ndarray) -> None:
+        self._ids = ids
+        self._pos = {cid: i for i, cid in enumerate(ids)}
+        self.matrix = matrix
+        self.name = "matrix"
+
+    @classmethod
+    def open(cls, folder: Path) -> MatrixVectors | None:
+        """The matrix in `folder`, or None when it is missing or does not match its ids."""
+        import json
+
+        try:
+            ids = json.loads((folder / MATRIX_IDS).read_text(encoding="utf-8"))
+            matrix = np.load(folder / MATRIX_FILE, mmap_mode="r")
+        except (OSError, ValueError):
+            return None
+        if not isinstance(ids, list) or matrix.ndim != 2 or matrix.shape[0] != len(ids):
+            return None
+        return cls([str(i) for i in ids], matrix)
+
+    @staticmethod
+    def write(folder: Path, ids: Sequence[str], matrix: np.ndarray) -> None:
+        """Write atomically (temporary names, then rename), so readers never see half a file."""
+        import json
+        import os
+        import secrets
+
+        tag = secrets.token_hex(4)
+        tmp_m = folder / f".{MATRIX_FILE}.{tag}.npy"
+        tmp_i = folder / f".{MATRIX_IDS}.{tag}"
+        rows = np.asarray(matrix, dtype=np.float32)
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        np.save(tmp_m, np.ascontiguousarray(rows / norms))
+        tmp_i.write_text(json.dumps(list(ids)), encoding="utf-8")
+        os.replace(tmp_i, folder / MATRIX_IDS)
+        os.replace(tmp_m, folder / MATRIX_FILE)
+
+    def count(self) -> int:
+        return len(self._ids)
+
+    def ids(self) -> set[str]:
+        return set(self._ids)
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for cid in ids:
+            i = self._pos.get(cid)
+            if i is not None:
+                out[cid] = np.asarray(self.matrix[i], dtype=np.float32)
+        return out
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first; `where` filters are not supported here."""
+        if where:
+            raise ValueError("MatrixVectors does not filter; use the Chroma index for `where`")
+        if not self._ids or n <= 0:
+            return []
+        q = np.asarray(vector, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(q)) or 1.0
+        sims = np.asarray(self.matrix @ (q / norm))
+        n = min(n, len(self._ids))
+        top = np.argpartition(-sims, n - 1)[:n]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(self._ids[i], float(sims[i])) for i in top]

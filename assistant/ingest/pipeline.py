@@ -8,16 +8,19 @@ folder and `CURRENT` is switched only at the end.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import pickle
 import resource
 import secrets
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,15 +39,27 @@ from assistant.index.store import (
     read_manifest,
     set_current,
     vector_index_for,
+    vector_problem,
     write_jsonl,
 )
 from assistant.index.tokenize import tokenize
+from assistant.index.vector import MatrixVectors
 from assistant.ingest.base import IngestIssue
 from assistant.ingest.registry import discover, load_path
 from assistant.records import BaseRecord, Chunk, RecordType
 
 PIPELINE_VERSION = "3"  # bump when loaders/chunking change what they produce
 EMBED_BATCH = 256
+LOCK_FILE = ".ingest.lock"
+PROVENANCE_FILE = "provenance.json"
+
+
+class IngestError(RuntimeError):
+    """The run could not produce a sound generation; the current index is left as it was."""
+
+
+class IngestBusy(IngestError):
+    """Another ingest holds the lock on this data directory."""
 
 Progress = Callable[[str, int, int], None]
 
@@ -68,10 +83,18 @@ class IngestReport:
     reused: int = 0
     seconds: float = 0.0
     peak_mb: float | None = None
+    failed: list[str] = field(default_factory=list)  # files named on the command line that failed
+    waited: float = 0.0  # seconds spent waiting for another ingest to finish
 
     @property
     def ok(self) -> bool:
+        """An index is in place (the run may still have failed on some named files)."""
         return self.noop or self.records > 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything asked for was ingested; 1 when nothing was, or a named file failed."""
+        return 0 if self.ok and not self.failed else 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +107,8 @@ class IngestReport:
             "reused": self.reused,
             "seconds": round(self.seconds, 2),
             "peak_mb": self.peak_mb,
+            "failed": self.failed,
+            "waited": round(self.waited, 2),
             "sources": self.sources,
             "issues": [str(i) for i in self.issues],
         }
@@ -123,17 +148,67 @@ def _source_list(settings: Settings, extra: Iterable[Path], previous: dict[str, 
     return discover(roots)
 
 
+def _is_shipped(path: Path, settings: Settings) -> bool:
+    """A file of the shipped corpus (as opposed to one a user added with `tbt ingest FILE`)."""
+    try:
+        path.resolve().relative_to(settings.corpus_dir.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _own_ref(rec: BaseRecord, path: Path, taken: dict[str, BaseRecord]) -> str:
+    """A ref for a user-added record whose ref is already taken: the file name says whose it is."""
+    base = f"{rec.ref} ({path.name})"[:300]
+    ref, n = base, 2
+    while ref in taken:
+        ref, n = f"{base} #{n}"[:300], n + 1
+    return ref
+
+
+def _rename(rec: BaseRecord, chunks: list[Chunk], ref: str) -> tuple[BaseRecord, list[Chunk]]:
+    """The record under a new ref, with its chunks re-pointed (ids and citations follow)."""
+    old = rec.ref
+    out = []
+    seqs: dict[tuple[str | None, str], int] = {}
+    for c in chunks:
+        if c.ref != old:
+            out.append(c)
+            continue
+        seq = seqs.get((c.place, c.lang), 0)
+        seqs[(c.place, c.lang)] = seq + 1
+        cite = ref + c.cite[len(old):] if c.cite.startswith(old) else c.cite
+        out.append(c.model_copy(update={
+            "ref": ref, "cite": cite, "id": Chunk.make_id(ref, c.place, c.lang, seq)}))
+    return rec.model_copy(update={"ref": ref}), out
+
+
 def _merge_records(
     loaded: list[tuple[Path, str | None, list[BaseRecord], list[Chunk]]],
     issues: list[IngestIssue],
+    shipped: Callable[[Path], bool] = lambda _p: True,
+    provenance: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, BaseRecord], list[Chunk]]:
-    """Records by ref; curated records win a clash, and a document's chunks attach to them."""
+    """Records by ref; curated records win a clash, and a shipped document's chunks attach to
+    them (the full text of a curated act). A user-added file never merges into another record:
+    when its ref is taken it is indexed under its own ref, named after the file."""
     records: dict[str, BaseRecord] = {}
     origin: dict[str, str] = {}
     chunks: list[Chunk] = []
+    prov = provenance if provenance is not None else {}
     ordered = sorted(loaded, key=lambda t: 0 if t[1] == "curated" else 1)
     for path, loader, recs, pre_chunks in ordered:
+        user = not shipped(path)
         for rec in recs:
+            if rec.ref in records and user:
+                new_ref = _own_ref(rec, path, records)
+                issues.append(IngestIssue(
+                    str(path),
+                    f"ref {rec.ref!r} already belongs to {origin[rec.ref]}; this file's text is "
+                    f"indexed as {new_ref!r} and never cited as {rec.ref!r}",
+                    severity="warning",
+                ))
+                rec, pre_chunks = _rename(rec, pre_chunks, new_ref)
             if rec.ref in records:
                 if rec.type == RecordType.document and loader != "curated":
                     continue  # the full text of a curated act: its chunks join the curated record
@@ -147,6 +222,9 @@ def _merge_records(
                 continue
             records[rec.ref] = rec
             origin[rec.ref] = path.name
+            prov[rec.ref] = {"file": str(path), "loader": loader, "user_added": user}
+        for c in pre_chunks:
+            prov.setdefault("#" + c.id, {"file": str(path), "loader": loader, "user_added": user})
         chunks.extend(pre_chunks)
     return records, chunks
 
@@ -184,14 +262,62 @@ def run_ingest(
     reset_extra: bool = False,
     progress: Progress = _noop,
     measure_memory: bool = False,
+    wait: bool = True,
 ) -> IngestReport:
-    """Build or update the index; see the module docstring for the guarantees."""
+    """Build or update the index; see the module docstring for the guarantees.
+
+    One ingest at a time per data directory: a second run waits for the first (or raises
+    IngestBusy with `wait=False`), then starts from what the first one made current.
+    """
+    root = index_root(settings)
+    (root / "generations").mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    with _ingest_lock(root, wait, progress):
+        waited = time.perf_counter() - t0
+        report = _run_locked(settings, extra, force, reset_extra, progress, measure_memory)
+        report.waited = waited
+        return report
+
+
+@contextlib.contextmanager
+def _ingest_lock(root: Path, wait: bool, progress: Progress) -> Iterator[None]:
+    """An exclusive lock file in the index folder (released by the OS if the process dies)."""
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            if not wait:
+                raise IngestBusy(
+                    f"another ingest (pid {holder}) is running on {root}; try again when it ends"
+                ) from None
+            progress("wait", 0, 1)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            progress("wait", 1, 1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _run_locked(
+    settings: Settings,
+    extra: Iterable[Path],
+    force: bool,
+    reset_extra: bool,
+    progress: Progress,
+    measure_memory: bool,
+) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     root = index_root(settings)
-    (root / "generations").mkdir(parents=True, exist_ok=True)
     prev_gen = current_generation(settings)
     prev = read_manifest(prev_gen) if prev_gen else None
+    if prev_gen is not None and prev is not None and vector_problem(settings, prev_gen, prev):
+        # a broken generation (vectors missing) is never a base to reuse from, nor a no-op
+        prev_gen, prev = None, None
     extra = [Path(p).resolve() for p in extra]
     sources = _source_list(settings, extra, None if reset_extra else prev)
 
@@ -220,10 +346,19 @@ def run_ingest(
 
     # 1. load every source; a bad file is an issue, never the end of the run
     loaded: list[tuple[Path, str | None, list[BaseRecord], list[Chunk]]] = []
+    named = {str(p) for p in extra}
+    bad_extra: set[str] = set()
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
     for i, path in enumerate(sources):
         progress("load", i, len(sources))
-        loader, result = load_path(path)
+        loader, result = load_path(path, max_bytes=max_bytes)
         report.issues.extend(result.issues)
+        errors = [x for x in result.issues if x.severity == "error"]
+        if not result.records and (errors or not _is_shipped(path, settings)):
+            bad_extra.add(str(path.resolve()))
+            if str(path.resolve()) in named or str(path) in named:
+                why = errors[0].message if errors else "no records in this file"
+                report.failed.append(f"{path}: {why}")
         loaded.append((path, loader, result.records, result.chunks))
         report.sources.append(
             {
@@ -235,7 +370,10 @@ def run_ingest(
             }
         )
     progress("load", len(sources), len(sources))
-    records, pre_chunks = _merge_records(loaded, report.issues)
+    provenance: dict[str, dict[str, Any]] = {}
+    records, pre_chunks = _merge_records(
+        loaded, report.issues, lambda p: _is_shipped(p, settings), provenance
+    )
     report.records = len(records)
     report.records_by_type = dict(Counter(r.type.value for r in records.values()))
     if not records:
@@ -254,12 +392,15 @@ def run_ingest(
             "key": key_now,
             "created": now_iso(),
             "embedder": settings.embedder,
+            "chroma_url": settings.chroma_url or "",
             "collection": f"{COLLECTION_PREFIX}_{name.replace('-', '_')}"
             if settings.chroma_url
             else COLLECTION_PREFIX,
+            # a file that gave nothing is reported once, not remembered and re-read every run
             "extra_paths": sorted(
-                {str(p) for p in extra}
-                | ({*prev.get("extra_paths", [])} if prev and not reset_extra else set())
+                ({str(p) for p in extra}
+                 | ({*prev.get("extra_paths", [])} if prev and not reset_extra else set()))
+                - bad_extra
             ),
         }
         hashes = {c.id: _chunk_hash(c) for c in chunks}
@@ -271,6 +412,7 @@ def run_ingest(
 
         # 3. vectors: reuse what is unchanged, embed the rest
         _build_vectors(settings, gen, manifest, chunks, hashes, prev_gen, prev, prev_hashes, report, progress)
+        manifest["vectors"] = _check_vectors(settings, gen, manifest, chunks)
 
         # 4. lexical index (tokens reused by text hash)
         token_lists: list[list[str]] = []
@@ -296,6 +438,7 @@ def run_ingest(
             {
                 "records": report.records,
                 "chunks": report.chunks,
+        _write_provenance(gen, records, chunks, provenance)
                 "records_by_type": report.records_by_type,
                 "records_by_source": {src["path"]: src["records"] for src in report.sources},
                 "sources": report.sources,
@@ -331,7 +474,9 @@ def _build_vectors(
     progress: Progress,
 ) -> None:
     reusable = {cid for cid, h in hashes.items() if prev_hashes.get(cid) == h}
-    if prev_gen is not None and prev is not None and not settings.chroma_url and reusable:
+    prev_embedded = prev is not None and not prev.get("chroma_url") and prev_gen is not None \
+        and (prev_gen / "chroma").is_dir()
+    if prev_gen is not None and prev is not None and not settings.chroma_url and reusable and prev_embedded:
         # Embedded Chroma: copy the previous store and apply the difference.
         shutil.copytree(prev_gen / "chroma", gen / "chroma")
         vindex = vector_index_for(settings, gen, manifest)
@@ -343,7 +488,7 @@ def _build_vectors(
         vindex = vector_index_for(settings, gen, manifest)
         carried = {}
         if prev_gen is not None and prev is not None and reusable:
-            old = vector_index_for(settings, prev_gen, prev)
+            old = MatrixVectors.open(prev_gen) or vector_index_for(settings, prev_gen, prev)
             carried = old.get_vectors(sorted(reusable))
             reusable = set(carried)
     todo = [c for c in chunks if c.id not in reusable]
@@ -357,7 +502,10 @@ def _build_vectors(
     embedder = get_embedder(settings)
     for start in range(0, len(todo), EMBED_BATCH * 8):
         block = todo[start : start + EMBED_BATCH * 8]
-        vecs = [embedder.embed_documents([c.text for c in block[i : i + EMBED_BATCH]]) for i in range(0, len(block), EMBED_BATCH)]
+        vecs = []
+        for i in range(0, len(block), EMBED_BATCH):
+            vecs.append(embedder.embed_documents([c.text for c in block[i : i + EMBED_BATCH]]))
+            progress("embed", report.embedded + i + len(vecs[-1]), len(todo))
         vindex.add([c.id for c in block], np.concatenate(vecs), [_chunk_meta(c) for c in block])
         report.embedded += len(block)
         progress("embed", report.embedded, len(todo))
@@ -378,6 +526,7 @@ def _read_pickle(path: Path) -> dict[str, Any]:
     except (OSError, pickle.UnpicklingError, EOFError):
         return {}
 
+    progress("embed", 0, len(todo))
 
 def _write_pickle(path: Path, data: dict[str, Any]) -> None:
     with path.open("wb") as fh:
@@ -386,5 +535,36 @@ def _write_pickle(path: Path, data: dict[str, Any]) -> None:
 
 def _finish_memory(report: IngestReport, measure: bool) -> None:
     """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+def _check_vectors(settings: Settings, gen: Path, manifest: dict[str, Any], chunks: list[Chunk]) -> int:
+    """Every chunk has its vector, or the generation is not made current (IngestError).
+
+    For embedded Chroma the vectors are also written as a memory-mapped matrix, which is what
+    queries read (fast to open); Chroma stays the store that later runs reuse vectors from.
+    """
+    vindex = vector_index_for(settings, gen, manifest)
+    ids = [c.id for c in chunks]
+    count = vindex.count()
+    got = vindex.get_vectors(ids)
+    if count != len(ids) or len(got) != len(ids):
+        raise IngestError(
+            f"vector store holds {count} vectors ({len(got)} of this generation's {len(ids)} "
+            "chunks); the generation was not made current. Run `tbt ingest --force`."
+        )
+    if not manifest.get("chroma_url"):
+        MatrixVectors.write(gen, ids, np.stack([got[i] for i in ids]) if ids else np.zeros((0, 1)))
+    return count
+
+
+def _write_provenance(
+    gen: Path, records: dict[str, BaseRecord], chunks: list[Chunk], prov: dict[str, dict[str, Any]]
+) -> None:
+    """Where each record and chunk came from (file, loader, user-added or shipped)."""
+    out: dict[str, Any] = {
+        "records": {ref: prov[ref] for ref in records if ref in prov},
+        "chunks": {c.id: p for c in chunks if (p := prov.get("#" + c.id)) and p != prov.get(c.ref)},
+    }
+    (gen / PROVENANCE_FILE).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+
+
     if measure:
         report.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

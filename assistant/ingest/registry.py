@@ -23,6 +23,60 @@ LOADER_MODULES = (
 SUPPORTED_SUFFIXES = {".pdf", ".md", ".markdown", ".txt", ".json", ".jsonl", ".yaml", ".yml", ".csv", ".xlsx"}
 _SKIP_NAMES = ("source", "license", "licence", "readme", "notice")
 _SKIP_DIRS = {"vocab", "__pycache__"}
+# files whose whole text is chunked and embedded: above TBT_MAX_FILE_MB they are refused rather
+# than left embedding for a quarter of an hour (tabular exports are row records and exempt)
+PROSE_SUFFIXES = {".pdf", ".md", ".markdown", ".txt"}
+
+# what a file really is, from its first bytes, to say so when the name promises something else
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.doc/.xls)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"{\\rtf", "an RTF document"),
+)
+_EXPECTED = {".pdf": "PDF", ".xlsx": "xlsx workbook", ".json": "JSON file", ".jsonl": "JSON Lines file",
+             ".csv": "CSV file", ".md": "Markdown file", ".markdown": "Markdown file",
+             ".txt": "text file", ".yaml": "YAML file", ".yml": "YAML file"}
+
+
+def what_it_is(head: bytes) -> str | None:
+    """'a ZIP archive', 'a PDF document', ... from a file's first bytes (None: not recognised)."""
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            if magic == b"PK\x03\x04" and b"xl/" in head[:2000]:
+                return "an Excel workbook (xlsx)"
+            if magic == b"PK\x03\x04" and b"word/" in head[:2000]:
+                return "a Word document (docx)"
+            return name
+    stripped = head.lstrip()[:200].lower()
+    if stripped.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page"
+    return None
+
+
+def mismatch(path: Path, head: bytes) -> str | None:
+    """'not a PDF: this is a ZIP archive' when the content contradicts the file's suffix."""
+    suffix = path.suffix.lower()
+    found = what_it_is(head)
+    if found is None:
+        if suffix == ".pdf" and head:
+            return "not a PDF: the file does not start with %PDF (damaged, or another format renamed)"
+        return None
+    binary = not found.startswith("an HTML")
+    if suffix == ".pdf" and not found.startswith("a PDF"):
+        return f"not a PDF: this is {found}"
+    if suffix == ".xlsx" and not found.startswith(("a ZIP", "an Excel")):
+        return f"not an xlsx workbook: this is {found}"
+    if suffix in (".json", ".jsonl", ".csv", ".md", ".markdown", ".txt", ".yaml", ".yml") and binary:
+        return f"not a {_EXPECTED[suffix]}: this is {found}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,10 +111,31 @@ def pick_loader(path: Path) -> LoaderInfo | None:
     return None
 
 
-def load_path(path: Path) -> tuple[str | None, LoadResult]:
-    """Load one file with the loader that recognises it; problems come back as issues."""
+def load_path(path: Path, max_bytes: int | None = None) -> tuple[str | None, LoadResult]:
+    """Load one file with the loader that recognises it; problems come back as issues.
+
+    `max_bytes` caps prose files (PDF, Markdown, text), whose every word is embedded."""
     if not path.exists():
         return None, LoadResult(issues=[IngestIssue(str(path), "file not found")])
+    if path.is_dir():
+        return None, LoadResult(issues=[IngestIssue(str(path), "a folder with no file ingest can read")])
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        return None, LoadResult(issues=[IngestIssue(str(path), f"cannot read file: {exc.strerror or exc}")])
+    if size == 0:
+        return None, LoadResult(issues=[IngestIssue(str(path), "empty file (0 bytes)")])
+    if max_bytes is not None and size > max_bytes and path.suffix.lower() in PROSE_SUFFIXES:
+        return None, LoadResult(issues=[IngestIssue(
+            str(path),
+            f"file too large: {size / 2**20:.1f} MB, above the {max_bytes / 2**20:.0f} MB limit for "
+            "PDF and text files (TBT_MAX_FILE_MB); split it, or raise the limit",
+        )])
+    wrong = mismatch(path, head)
+    if wrong is not None:
+        return None, LoadResult(issues=[IngestIssue(str(path), wrong)])
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return None, LoadResult(
             issues=[
