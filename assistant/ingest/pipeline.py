@@ -432,13 +432,14 @@ def _run_locked(
         # 5. records, chunks, manifest; then switch
         write_jsonl(gen / "records.jsonl", [r.model_dump(mode="json", exclude_none=True) for r in records.values()])
         write_jsonl(gen / "chunks.jsonl", [c.model_dump(mode="json", exclude_none=True) for c in chunks])
+        # (the lead's per-generation field vectors and lexicon are built here)
         _write_pickle(gen / "chunk_hashes.pkl", hashes)
         _write_pickle(gen / "tokens.pkl", tokens_by_hash)
+        _write_provenance(gen, records, chunks, provenance)
         manifest.update(
             {
                 "records": report.records,
                 "chunks": report.chunks,
-        _write_provenance(gen, records, chunks, provenance)
                 "records_by_type": report.records_by_type,
                 "records_by_source": {src["path"]: src["records"] for src in report.sources},
                 "sources": report.sources,
@@ -500,6 +501,7 @@ def _build_vectors(
     if not todo:
         return
     embedder = get_embedder(settings)
+    progress("embed", 0, len(todo))
     for start in range(0, len(todo), EMBED_BATCH * 8):
         block = todo[start : start + EMBED_BATCH * 8]
         vecs = []
@@ -511,30 +513,6 @@ def _build_vectors(
         progress("embed", report.embedded, len(todo))
 
 
-def _display_path(path: Path, settings: Settings) -> str:
-    try:
-        return str(path.resolve().relative_to(settings.corpus_dir.resolve().parent))
-    except ValueError:
-        return str(path)
-
-
-def _read_pickle(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            data = pickle.load(fh)
-        return data if isinstance(data, dict) else {}
-    except (OSError, pickle.UnpicklingError, EOFError):
-        return {}
-
-    progress("embed", 0, len(todo))
-
-def _write_pickle(path: Path, data: dict[str, Any]) -> None:
-    with path.open("wb") as fh:
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _finish_memory(report: IngestReport, measure: bool) -> None:
-    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
 def _check_vectors(settings: Settings, gen: Path, manifest: dict[str, Any], chunks: list[Chunk]) -> int:
     """Every chunk has its vector, or the generation is not made current (IngestError).
 
@@ -566,5 +544,28 @@ def _write_provenance(
     (gen / PROVENANCE_FILE).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
 
 
+def _display_path(path: Path, settings: Settings) -> str:
+    try:
+        return str(path.resolve().relative_to(settings.corpus_dir.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_pickle(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+        return data if isinstance(data, dict) else {}
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
+
+
+def _write_pickle(path: Path, data: dict[str, Any]) -> None:
+    with path.open("wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _finish_memory(report: IngestReport, measure: bool) -> None:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
     if measure:
         report.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
