@@ -41,5 +41,10 @@ bench: install
 	$(BIN)/tbt bench search
 	$(BIN)/tbt bench ask
 
+# Workshop mode: the shipped corpus, offline, projector page at /demo; demo data apart (README).
+.PHONY: demo
+demo: install
+	$(BIN)/tbt demo --host $(HOST) --port $(PORT)
+
 clean:
 	rm -rf var .pytest_cache

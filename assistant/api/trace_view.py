@@ -212,7 +212,8 @@ def from_answer(answer: Mapping[str, Any], lang: str) -> TraceView:
     view = TraceView(fallback=True, analysis=_analysis(answer.get("analysis"), t))
     refused = bool(answer.get("refused"))
     cites = answer.get("citations") or []
-    view.decision = [(t["k_answered"], _yes_no(not refused, t))]
+    if "refused" in answer:
+        view.decision = [(t["k_answered"], _yes_no(not refused, t))]
     for c in cites if isinstance(cites, list) else []:
         if isinstance(c, Mapping):
             view.passages.append(Passage(_short(c.get("n"), 6), _short(c.get("cite") or c.get("ref"), 160),

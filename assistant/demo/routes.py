@@ -128,7 +128,8 @@ def _report_page(request: Request, services: Services, number: str, staff: bool)
         if latest is None:
             return _render(request, services, "demo_form.html", lang, status=404, stored=None,
                            staff=staff)
-        return RedirectResponse(f"/demo/{'staff' if staff else 'reports'}/{latest}", status_code=303)
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/demo/{'staff' if staff else 'reports'}/{latest}{query}", status_code=303)
     stored = _store(services).get(number)
     if stored is None:
         return _render(request, services, "demo_form.html", lang, status=404, stored=None, staff=staff)
