@@ -27,6 +27,22 @@ try:  # the barrier-report commands live with the reports feature
 except ImportError:  # pragma: no cover - only while the feature is absent
     pass
 
+try:  # early warning: `tbt alerts run|list|add|pause|resume|delete|outbox`, `tbt bench alerts`
+    from assistant.alerts.cli import alerts_app, bench_alerts
+
+    app.add_typer(alerts_app, name="alerts")
+    bench_app.command("alerts")(bench_alerts)
+except ImportError:  # pragma: no cover - only while the feature is absent
+    pass
+
+try:  # the staff console: `tbt staff add USER --role ...` and `tbt bench staff`
+    from assistant.staff.cli import register_bench, staff_app
+
+    app.add_typer(staff_app, name="staff", help="Staff console accounts.")
+    register_bench(bench_app)
+except ImportError:  # pragma: no cover
+    pass
+
 
 def _settings() -> Settings:
     return get_settings()
@@ -45,20 +61,24 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Build or update the index from corpus/ and any extra files or folders."""
-    from assistant.ingest.pipeline import run_ingest
+    from assistant.ingest.pipeline import IngestError, run_ingest
 
     settings = _settings()
     progress = _progress_printer(enabled=not as_json)
     try:
         report = run_ingest(settings, paths or [], force=force, reset_extra=reset, progress=progress, measure_memory=True)
+    except IngestError as exc:
+        progress("done", 0, 0)
+        typer.echo(f"Ingest failed: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
     finally:
         progress("done", 0, 0)
     if as_json:
         _echo_json(report.as_dict())
     else:
         _print_ingest_summary(report)
-    if not report.ok:
-        raise typer.Exit(code=1)
+    if report.exit_code:
+        raise typer.Exit(code=report.exit_code)
 
 
 def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
@@ -81,11 +101,13 @@ def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
                 TaskProgressColumn,
                 TextColumn,
                 TimeElapsedColumn,
+                TimeRemainingColumn,
             )
 
             bar = state.get("bar")
             if bar is None:
-                bar = Progress(TextColumn("{task.description:>9}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), transient=True)
+                bar = Progress(TextColumn("{task.description:>9}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                               TimeRemainingColumn(), transient=True)
                 bar.start()
                 state["bar"] = bar
                 state["tasks"] = {}
@@ -94,33 +116,23 @@ def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
                 tasks[stage] = bar.add_task(stage, total=max(total, 1))
             bar.update(tasks[stage], completed=done, total=max(total, 1))
         else:
-            last = state.get(stage)
-            if done == total or last is None or done - last >= max(total // 5, 1):
-                state[stage] = done
-                sys.stderr.write(f"{stage}: {done}/{total}\n")
+            from assistant.ingest.progress import ProgressPrinter
+
+            state.setdefault("plain", ProgressPrinter())(stage, done, total)
 
     return progress
 
 
 def _print_ingest_summary(report: Any) -> None:
-    if report.noop:
-        typer.echo(f"No source changed since the last ingest; index {report.generation} is current "
-                   f"({report.records} records, {report.chunks} chunks). Use --force to rebuild.")
-        return
-    typer.echo(f"Ingested {report.records} records as {report.chunks} chunks in {report.seconds:.1f} s "
-               f"(embedded {report.embedded}, reused {report.reused}).")
-    for t, n in sorted(report.records_by_type.items()):
-        typer.echo(f"  {t:<13} {n:>7}")
-    for src in report.sources:
-        typer.echo(f"  {src['records']:>7}  {src['path']}  [{src['loader'] or 'unrecognised'}]"
-                   + (f"  ({src['issues']} issues)" if src["issues"] else ""))
-    if report.issues:
-        typer.echo(f"{len(report.issues)} issue(s):", err=True)
-        for issue in report.issues[:50]:
-            typer.echo(f"  {issue}", err=True)
-        if len(report.issues) > 50:
-            typer.echo(f"  ... and {len(report.issues) - 50} more", err=True)
-    if not report.ok:
+    from assistant.ingest.progress import issue_lines, summary_lines
+
+    for line in summary_lines(report):
+        typer.echo(line)
+    for line in issue_lines(report.issues):
+        typer.echo(line, err=True)
+    for failed in report.failed:
+        typer.echo(f"Not ingested: {failed}", err=True)
+    if report.records == 0 and not report.noop:
         typer.echo("Nothing could be ingested.", err=True)
 
 
@@ -183,6 +195,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(1)
     m = read_manifest(gen)
     size = sum(p.stat().st_size for p in gen.rglob("*") if p.is_file())
+    from assistant.index.store import vector_problem
+
+    problem = vector_problem(settings, gen, m)
     out: dict[str, Any] = {
         "generation": gen.name,
         "last_ingest": m.get("created"),
@@ -194,10 +209,15 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         "embedder": m.get("embedder"),
         "index_bytes": size,
         "issues": len(m.get("issues", [])),
+        "problem": problem,
     }
     if as_json:
         _echo_json(out)
+        if problem:
+            raise typer.Exit(1)
         return
+    if problem:
+        typer.echo(f"PROBLEM: the index is damaged: {problem}")
     typer.echo(f"Index {out['generation']} built {out['last_ingest']} with {out['embedder']}: "
                f"{out['records']} records, {out['chunks']} chunks, {size / 2**20:.1f} MiB")
     for t, n in sorted((out["records_by_type"] or {}).items()):
@@ -205,6 +225,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     typer.echo("By source:")
     for s, n in sorted((out["records_by_source"] or {}).items(), key=lambda kv: -kv[1]):
         typer.echo(f"  {n:>7}  {s}")
+    if problem:
+        raise typer.Exit(1)
 
 
 # -- serve -------------------------------------------------------------------------------------
@@ -283,7 +305,16 @@ def ask(
             raise typer.Exit(2) from exc
     questions = [question or ""] if batch is None else _read_lines(batch)
     assistant = Assistant(_settings())
-    for q in questions:
+    # Loading builds millions of long-lived objects (index rows, vocabularies, the tokenizer);
+    # the cyclic GC rescans them over and over, a third of a cold start. Pause it until the
+    # first answer, then freeze what was loaded out of its reach.
+    import gc
+
+    gc.disable()
+    for i, q in enumerate(questions):
+        if i == 1:
+            gc.freeze()
+            gc.enable()
         try:
             answer = assistant.ask(q, session_id=session if batch is None else None, lang=lang, channel="cli")
         except IndexNotReady as exc:
