@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from assistant.alerts.scheduler import start_alert_scheduler
 from assistant.api import (
     docs,
     errors,
@@ -41,6 +42,9 @@ Errors are JSON: `{"error": "message"}`. 503 means the index is not built yet: r
 
 OPTIONAL_ROUTERS: tuple[str, ...] = ("assistant.api.reports", "bots.wechat.router")
 OPTIONAL_ROUTERS += ("assistant.demo.routes",)  # workshop mode (/demo)
+OPTIONAL_ROUTERS += ("assistant.staff.routes_api", "assistant.staff.routes_pages")  # staff console
+OPTIONAL_ROUTERS += ("bots.telegram.webhook",)  # POST /telegram/webhook (404 without a token)
+OPTIONAL_ROUTERS += ("assistant.alerts.api",)  # /api/subscriptions and the /alerts form
 
 
 def _optional_router(module: str) -> APIRouter | None:
@@ -65,7 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # load the model and index in the background: the server answers /healthz at once
         threading.Thread(target=services.warm_up, name="tbt-warm-up", daemon=True).start()
+        alerts = start_alert_scheduler(settings)  # TBT_ALERTS_INTERVAL_MINUTES (off: None)
         yield
+        if alerts is not None:
+            alerts.set()
 
     app = FastAPI(
         lifespan=lifespan,
