@@ -17,6 +17,7 @@ from assistant.alerts.items import AlertItem
 from assistant.alerts.levels import LEVEL_NAMES
 from assistant.retrieve.markets import market_name
 
+MAX_ENTRIES = 40  # per message; the counts in the subject and headings stay complete
 _ICONS = {"red": "🔴", "yellow": "🟡", "green": "🟢", "reminder": "⏰"}
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
 LEVEL_RULES = {
@@ -165,18 +166,26 @@ def message_for(entries: list[Entry], lang: str, today: dt.date, channel: str,
     title = f"技术性贸易措施预警（{today}）" if zh else f"TBT/SPS early warning ({today})"
     body = [title]
     order = ("reminder", "red", "yellow", "green")
+    budget = MAX_ENTRIES
     for level in order:
-        group = [e for e in entries if e.level == level]
-        if not group:
+        everything = [e for e in entries if e.level == level]
+        if not everything:
             continue
+        group = everything[: max(budget, 0)]
+        budget -= len(group)
         if level == "reminder":
             name = "评议截止提醒" if zh else "Comment deadline reminders"
         else:
             name = LEVEL_NAMES[level][1] + "预警" if zh else f"{LEVEL_NAMES[level][0]} warnings"
         body.append("")
-        body.append(f"{_ICONS[level]} {name}（{len(group)}）" if zh else
-                    f"{_ICONS[level]} {name} ({len(group)})")
+        body.append(f"{_ICONS[level]} {name}（{len(everything)}）" if zh else
+                    f"{_ICONS[level]} {name} ({len(everything)})")
         body.extend(e.text for e in group)
+        if len(group) < len(everything):
+            more = len(everything) - len(group)
+            body.append(f"…另有{more}条未列出，请缩小订阅范围（市场、产品）以减少数量。" if zh else
+                        f"… {more} more not listed; narrow the subscription (markets, products) "
+                        "to get fewer.")
     body.append("")
     body.append(LEVEL_RULES["zh" if zh else "en"])
     if channel in ("telegram", "wechat", "wecom"):

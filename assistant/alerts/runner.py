@@ -29,7 +29,13 @@ from assistant.alerts.compose import Entry, item_entry, message_for, reminder_en
 from assistant.alerts.items import AlertItem, items_for, watched_refs
 from assistant.alerts.levels import grade
 from assistant.alerts.matching import SubscriptionIndex
-from assistant.alerts.models import DeliveryRow, KnownItemRow, OutboxRow, RecipientRow
+from assistant.alerts.models import (
+    DeliveryRow,
+    KnownItemRow,
+    OutboxRow,
+    RecipientRow,
+    SubscriptionRow,
+)
 from assistant.alerts.reminders import due_reminder, parse_days
 from assistant.alerts.subscriptions import Subscription, SubscriptionStore
 from assistant.config import Settings
@@ -44,6 +50,7 @@ MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
 STALE_CLAIM = dt.timedelta(minutes=15)  # a "sending" claim older than this was a crashed pass
 DAILY = dt.timedelta(hours=23, minutes=50)  # a little slack so an hourly cron does not drift
 WEEKLY = dt.timedelta(days=7) - dt.timedelta(minutes=10)
+DROPPED = 0  # message_id of a queued item whose subscription went away before it was sent
 _RANK = {"red": 0, "yellow": 1, "green": 2}
 _FREQ_RANK = {"immediate": 0, "daily": 1, "weekly": 2}
 
@@ -278,6 +285,16 @@ class AlertRunner:
                     DeliveryRow.message_id.is_(None),
                 ).order_by(DeliveryRow.id).with_for_update(skip_locked=True)
             ).all()
+            live = set(db.scalars(select(SubscriptionRow.id).where(
+                SubscriptionRow.channel == address.channel,
+                SubscriptionRow.user_id == address.user_id,
+                SubscriptionRow.paused.is_(False))))
+            dropped = [r.id for r in rows if r.subscription_id not in live]
+            if dropped:  # unsubscribed or paused since it was queued: never sent
+                db.execute(update(DeliveryRow).where(DeliveryRow.id.in_(dropped),
+                                                     DeliveryRow.message_id.is_(None))
+                           .values(message_id=DROPPED))
+                rows = [r for r in rows if r.subscription_id in live]
             daily_due = recipient.last_daily_at is None or now - recipient.last_daily_at >= DAILY
             weekly_due = recipient.last_weekly_at is None or now - recipient.last_weekly_at >= WEEKLY
             take = [r for r in rows if r.kind == "reminder" or r.frequency == "immediate"

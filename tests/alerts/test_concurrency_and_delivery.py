@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -133,3 +134,34 @@ def test_types_and_ntm_codes_narrow_a_subscription() -> None:
     assert {s.id for s, _ in index.match(_item())} == {2}  # a TBT item without NTM codes
     assert {s.id for s, _ in index.match(_item(ntm=["B31"]))} == {2, 3}
     assert {s.id for s, _ in index.match(_item(agreement="SPS"))} == {1}
+
+
+def test_nothing_is_sent_after_unsubscribing(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
+    box, port = smtp
+    settings = Settings(data_dir=tmp_path, today="2025-03-03")
+    engine = init_db(settings)
+    registry = NotifierRegistry()
+    registry.register(EmailNotifier("127.0.0.1", port))
+    runner = AlertRunner(settings, engine, registry)
+    day0 = _rows("rasff_day0.csv")
+    runner.run(now=NOW, record_rows=day0)
+    store = SubscriptionStore(engine)
+    me = Address("email", "leaving@fixture.example")
+    store.create(me, Criteria.clean(markets=["EU", "FIXTURE"]), lang="en", frequency="daily")
+    runner.run(now=NOW, record_rows=day0 | _rows("rasff_day1.csv"))
+    assert len(box.to(me.user_id)) == 1  # the first digest
+    later = day0 | _rows("rasff_day1.csv", "eping_day1_fixture.xlsx")
+    queued = runner.run(now=NOW + dt.timedelta(hours=1), record_rows=later)
+    assert queued.queued == 4 and queued.sent == 0  # the next digest is due tomorrow
+    store.delete(me, 1)
+    tomorrow = runner.run(now=NOW + dt.timedelta(days=1), record_rows=later)
+    assert tomorrow.messages == 0 and len(box.to(me.user_id)) == 1
+
+
+def test_a_long_digest_is_capped_but_counts_everything() -> None:
+    from assistant.alerts.compose import MAX_ENTRIES, Entry, message_for
+
+    entries = [Entry("green", f"• RASFF 2099.{i:04d} fixture") for i in range(MAX_ENTRIES + 25)]
+    subject, body = message_for(entries, "zh", NOW.date(), "email", None)
+    assert f"绿色预警（{MAX_ENTRIES + 25}）" in body and "另有25条" in body
+    assert body.count("• RASFF") == MAX_ENTRIES and str(MAX_ENTRIES + 25) in subject
