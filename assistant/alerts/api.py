@@ -122,6 +122,12 @@ def _criteria(body: SubscriptionIn) -> tuple[Criteria, str]:
 
 
 def _address(channel: str, user_id: str) -> Address:
+    """An e-mail address: chat users subscribe in their chat, where the channel vouches for them
+    (over HTTP anyone could name someone else's Telegram or WeChat id)."""
+    if channel != "email":
+        raise _bilingual(422, "Over HTTP only e-mail subscriptions are made; on Telegram or WeChat, "
+                         "say \"subscribe EU toys\" in the chat.",
+                         "通过HTTP只能用邮箱订阅；Telegram或微信用户请在对话中说“订阅欧盟玩具的通报”。")
     try:
         return check_address(Address(channel, user_id))
     except SubscriptionError as exc:

@@ -61,6 +61,7 @@ def test_someone_elses_address_is_refused(client: TestClient) -> None:
     ME | {"hs": ["9"]},
     {"channel": "email", "user_id": "not-an-address", "markets": ["EU"]},
     {"channel": "web", "user_id": "x", "markets": ["EU"]},
+    {"channel": "telegram", "user_id": "123", "markets": ["EU"]},  # made in the chat only
     ME | {"markets": ["EU"], "frequency": "hourly"},
 ])
 def test_bad_subscriptions_get_a_clear_error(client: TestClient, body: dict) -> None:  # type: ignore[type-arg]
