@@ -8,12 +8,14 @@ from collections.abc import Callable
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter
+from telegram.request import HTTPXRequest
 
 from assistant.config import Settings
 from assistant.dialogue.assistant import Assistant
 from bots.telegram.core import TelegramCore
 from bots.telegram.handlers import Handlers, bot_commands
 from bots.telegram.notifier import register_notifier
+from bots.telegram.updates import TolerantBot
 
 log = logging.getLogger("bots.telegram")
 
@@ -45,15 +47,15 @@ def build_application(
         own = Assistant(settings)
         assistant = lambda: own  # noqa: E731
     base = api_url(settings)
-    builder = (
-        Application.builder()
-        .token(settings.telegram_token)
-        .base_url(f"{base}/bot")
-        .base_file_url(f"{base}/file/bot")
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=2))
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONCURRENT_UPDATES * 2)
+    bot = TolerantBot(
+        settings.telegram_token,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        request=HTTPXRequest(connection_pool_size=CONCURRENT_UPDATES * 2),
+        get_updates_request=HTTPXRequest(),
+        rate_limiter=rate_limiter or AIORateLimiter(max_retries=2),  # type: ignore[arg-type]
     )
+    builder = Application.builder().bot(bot).concurrent_updates(CONCURRENT_UPDATES)
     if not updater:
         builder = builder.updater(None)
     application = builder.build()

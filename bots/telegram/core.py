@@ -206,6 +206,11 @@ class TelegramCore:
                 return Reply([OutMessage(stored.more[i], keyboard)], lang=lang)
         return Reply(notice=t("expired", lang), lang=lang)
 
+    def unknown_command(self, who: Who) -> Reply:
+        lang, _ = self.language(who)
+        return Reply([OutMessage(esc(t("unknown_command", lang)) + "\n\n" + esc(t("help", lang)))],
+                     lang=lang)
+
     def unsupported(self, who: Who) -> Reply:
         """A photo, sticker, voice note...: a short polite reply in the user's language."""
         lang, chosen = self.language(who)

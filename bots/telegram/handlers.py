@@ -12,8 +12,8 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import (
     BotCommand,
@@ -43,6 +43,7 @@ from bots.telegram.texts import both, t
 log = logging.getLogger("bots.telegram")
 
 T = TypeVar("T")
+Context = ContextTypes.DEFAULT_TYPE
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 COMMANDS = ("start", "help", "report", "lang", "subscribe", "mysubs")
 
@@ -68,18 +69,19 @@ class Handlers:
 
     def install(self, app: Application) -> None:  # type: ignore[type-arg]
         private = filters.ChatType.PRIVATE
-        app.add_handler(CommandHandler("start", self.on_start))
-        app.add_handler(CommandHandler("lang", self.on_start))
-        app.add_handler(CommandHandler("help", self.on_help))
-        app.add_handler(CommandHandler("report", self.on_report))
-        app.add_handler(CommandHandler("subscribe", self.on_subscribe))
-        app.add_handler(CommandHandler("mysubs", self.on_mysubs))
+        new_message = filters.UpdateType.MESSAGE  # edited messages are not answered again
+        for name, callback in self.commands().items():
+            app.add_handler(CommandHandler(name, callback, filters=new_message))
+        app.add_handler(MessageHandler(new_message & private & filters.COMMAND, self.on_unknown))
         app.add_handler(CallbackQueryHandler(self.on_button))
-        new_message = filters.UpdateType.MESSAGE
         app.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(MessageHandler(
             new_message & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_unsupported))
         app.add_error_handler(self.on_error)
+
+    def commands(self) -> dict[str, Callable[[Update, Context], Coroutine[Any, Any, None]]]:
+        return {"start": self.on_start, "lang": self.on_start, "help": self.on_help,
+                "report": self.on_report, "subscribe": self.on_subscribe, "mysubs": self.on_mysubs}
 
     # -- plumbing ------------------------------------------------------------------------------
     @staticmethod
@@ -129,8 +131,7 @@ class Handlers:
 
     # -- handlers ------------------------------------------------------------------------------
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        args = " ".join(context.args or [])
-        if args.lower() == "report":  # deep link t.me/<bot>?start=report
+        if _after_command(update.effective_message).lower() == "report":  # deep link t.me/<bot>?start=report
             await self._turn(update, context, self.core.report)
             return
         await self._turn(update, context, self.core.start, typing=False)
@@ -158,8 +159,19 @@ class Handlers:
             text = _addressed_text(message, context.bot.username, context.bot.id)
         if text is None:
             return
+        if text.startswith("/"):  # a command Telegram did not mark as one (typed by hand)
+            name = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
+            command = self.commands().get(name)
+            if command is not None:
+                await command(update, context)
+            elif message.chat.type == ChatType.PRIVATE:
+                await self.on_unknown(update, context)
+            return
         question = text
         await self._turn(update, context, lambda who: self.core.ask(who, question))
+
+    async def on_unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._turn(update, context, self.core.unknown_command, typing=False)
 
     async def on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._turn(update, context, self.core.unsupported, typing=False)

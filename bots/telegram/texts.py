@@ -44,6 +44,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "expired": ("这个按钮已过期，请直接输入您的问题。", "This button has expired; please type your question."),
     "unsupported": ("目前我只能阅读文字消息，请用文字描述您的问题。",
                     "I can only read text messages for now; please type your question."),
+    "unknown_command": ("我不认识这个命令。", "I do not know that command."),
     "error": ("抱歉，处理时出了问题，请稍后再试。", "Sorry, something went wrong; please try again."),
     "not_ready": ("资料库正在准备中，请稍后再试。", "The knowledge base is being prepared; please try later."),
     "subscribe_usage": ("请在 /subscribe 后写上关键词，例如：/subscribe 欧盟 玩具",

@@ -18,11 +18,11 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from telegram import Update
 from telegram.ext import Application
 
 from assistant.config import Settings
 from bots.telegram.notifier import register_notifier
+from bots.telegram.updates import parse_update
 
 log = logging.getLogger("bots.telegram")
 
@@ -93,10 +93,8 @@ async def telegram_webhook(request: Request) -> JSONResponse:
     except (UnicodeDecodeError, ValueError):
         return _error(400, "不是有效的 Telegram 更新", "not a Telegram Update")
     application = await _application(request.app, settings)
-    try:
-        update = Update.de_json(data, application.bot)
-    except Exception:  # a malformed update: Telegram must not retry it forever
-        log.warning("telegram webhook: unreadable update %s", data.get("update_id"))
+    update = parse_update(data, application.bot)
+    if update is None:
         return _error(400, "不是有效的 Telegram 更新", "not a Telegram Update")
     await application.process_update(update)
     return JSONResponse({"ok": True})

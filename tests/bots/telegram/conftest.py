@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 from telegram.ext import AIORateLimiter, Application
 
 from assistant.config import Settings
 from assistant.dialogue.assistant import Assistant
 from assistant.notify import registry
 from bots.telegram.app import build_application
+from bots.telegram.updates import parse_update
 from tests.fakes.telegram_api import Call, FakeTelegram, fake_telegram
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "telegram"
@@ -80,7 +80,9 @@ class Bot:
     def feed(self, update: dict[str, Any]) -> list[Call]:
         """Process one update; the Bot API calls it caused, in order."""
         before = len(self.fake.calls)
-        self.loop.run_until_complete(self.app.process_update(Update.de_json(update, self.app.bot)))
+        parsed = parse_update(update, self.app.bot)  # what the webhook and polling do too
+        assert parsed is not None
+        self.loop.run_until_complete(self.app.process_update(parsed))
         return self.fake.calls[before:]
 
     def say(self, chat_id: int, text: str, **kw: Any) -> list[Call]:
