@@ -3,10 +3,11 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-HOST ?= 127.0.0.1
-PORT ?= 8000
+# TBT_HOST / TBT_PORT (the app's own settings) are honoured; HOST= / PORT= on the make line win
+HOST ?= $(or $(TBT_HOST),127.0.0.1)
+PORT ?= $(or $(TBT_PORT),8000)
 
-.PHONY: install system-deps ingest run serve test test-fast lint bench eval clean
+.PHONY: install system-deps font-deps ingest run serve test test-fast lint bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,10 +21,14 @@ install: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The CJK font the PDF national form embeds: `make run` installs it (as root) so export works.
+font-deps:
+	@bash scripts/system-deps.sh font
+
 ingest: install
 	$(BIN)/tbt ingest
 
-run: install ingest
+run: install font-deps ingest
 	$(BIN)/tbt serve --host $(HOST) --port $(PORT)
 
 serve: install

@@ -229,6 +229,23 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(1)
 
 
+# -- purge -------------------------------------------------------------------------------------
+@app.command()
+def purge(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Delete chat sessions and unfinished report drafts older than TBT_SESSION_TTL_HOURS."""
+    from assistant.db import init_db
+    from assistant.dialogue.sessions import purge as run_purge
+
+    settings = _settings()
+    done = run_purge(init_db(settings), settings.session_ttl_hours)
+    if as_json:
+        _echo_json({"sessions": done.sessions, "drafts": done.drafts})
+        return
+    typer.echo(f"Deleted {done.sessions} expired session(s) and {done.drafts} unfinished draft(s) "
+               f"(older than {settings.session_ttl_hours} h). / 已删除 {done.sessions} 个过期会话和 "
+               f"{done.drafts} 份未完成的报告草稿。")
+
+
 # -- serve -------------------------------------------------------------------------------------
 @app.command()
 def serve(

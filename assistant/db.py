@@ -34,9 +34,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # hide_parameters: a failing statement's error and log line never carry the values
+        # (reporters' names, phones, e-mails), only the SQL
+        kwargs.setdefault("hide_parameters", True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _tune_sqlite(engine)
         return engine
+    kwargs.setdefault("hide_parameters", True)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -60,6 +60,27 @@ def _optional_router(module: str) -> APIRouter | None:
     return router if isinstance(router, APIRouter) else None
 
 
+def _start_purge(settings: Settings) -> threading.Event | None:
+    """A daemon thread deleting expired sessions and unfinished drafts; its stop event."""
+    if settings.purge_every_minutes <= 0:
+        return None
+    from assistant.db import init_db
+    from assistant.dialogue.sessions import purge_every
+
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            engine = init_db(settings)
+        except Exception:
+            log.exception("session purge not started: the database is unavailable")
+            return
+        purge_every(engine, settings.session_ttl_hours, settings.purge_every_minutes, stop)
+
+    threading.Thread(target=run, name="tbt-purge", daemon=True).start()
+    return stop
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app for `settings` (default: the environment's TBT_* settings)."""
     settings = settings or get_settings()
@@ -70,9 +91,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # load the model and index in the background: the server answers /healthz at once
         threading.Thread(target=services.warm_up, name="tbt-warm-up", daemon=True).start()
         alerts = start_alert_scheduler(settings)  # TBT_ALERTS_INTERVAL_MINUTES (off: None)
+        purging = _start_purge(settings)  # expired sessions and drafts (TBT_PURGE_EVERY_MINUTES)
         yield
         if alerts is not None:
             alerts.set()
+        if purging is not None:
+            purging.set()
 
     app = FastAPI(
         lifespan=lifespan,

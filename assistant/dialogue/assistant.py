@@ -133,17 +133,21 @@ class Assistant:
 
     # -- entry point -----------------------------------------------------------------------
     def ask(self, text: str | None, session_id: str | None = None, lang: str | None = None, channel: str = "api") -> Answer:
+        from assistant.dialogue.sessions import turn_lock
+
         session_id = session_id or secrets.token_urlsafe(12)
-        state = self.sessions.load(session_id) or {}
-        text = (text or "").strip()[:MAX_INPUT]
-        lang = lang if lang in ("zh", "en") else None
-        state["session_id"] = session_id  # report drafts are keyed by it (resume after expiry)
-        try:
-            answer = self._route(text, state, lang, channel)
-        finally:
-            state["turns"] = int(state.get("turns", 0)) + 1
-            self.sessions.save(session_id, state, self.settings.session_ttl_hours)
+        with turn_lock(self.sessions.engine, session_id):  # one turn of a session at a time
+            state = self.sessions.load(session_id) or {}
+            text = (text or "").strip()[:MAX_INPUT]
+            lang = lang if lang in ("zh", "en") else None
+            state["session_id"] = session_id  # report drafts are keyed by it (resume after expiry)
+            try:
+                answer = self._route(text, state, lang, channel)
+            finally:
+                state["turns"] = int(state.get("turns", 0)) + 1
+                self.sessions.save(session_id, state, self.settings.session_ttl_hours)
         answer.session_id = session_id
+        answer.trace["turn"] = state["turns"]  # unique within the session
         return answer
 
     # -- routing ---------------------------------------------------------------------------

@@ -5,13 +5,17 @@ a JSON document that expires `ttl_hours` after its last save.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, String, Text, delete, select
+from sqlalchemy import DateTime, Engine, String, Text, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -93,3 +97,83 @@ class SessionStore:
             if ids:
                 db.execute(delete(ChatSessionRow).where(ChatSessionRow.id.in_(ids)))
             return len(ids)
+
+
+# -- one turn at a time per session ------------------------------------------------------------
+_turn_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+_turn_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def turn_lock(engine: Engine, session_id: str) -> Iterator[None]:
+    """Hold while a turn loads, answers and saves its session, so concurrent turns of one session
+    run one after another: none is lost and each gets its own turn number.
+
+    Within a process a lock per session id; across worker processes on PostgreSQL, a session-level
+    advisory lock on the id as well. (SQLite deployments are one process.)
+    """
+    with _turn_locks_guard:
+        lock = _turn_locks.get(session_id)
+        if lock is None:
+            lock = threading.Lock()
+            _turn_locks[session_id] = lock
+    with lock:
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        with engine.connect() as conn:
+            key = {"k": "tbt-session:" + session_id}
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), key)
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), key)
+                conn.commit()
+
+
+# -- retention -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Purged:
+    """What one purge removed."""
+
+    sessions: int
+    drafts: int
+
+
+def purge(engine: Engine, ttl_hours: int, now: dt.datetime | None = None) -> Purged:
+    """Delete expired chat sessions and report drafts left unfinished for `ttl_hours`.
+
+    Filed reports are never touched here (their retention is the staff's decision, see README);
+    a draft that became a report is kept with it.
+    """
+    from assistant.reports.models import DraftRow, DraftStatus
+
+    now = now or utcnow()
+    sessions = SessionStore(engine, clock=lambda: now).purge_expired()
+    cutoff = now - dt.timedelta(hours=ttl_hours)
+    with Session(engine) as db, db.begin():
+        result = db.execute(
+            delete(DraftRow).where(
+                DraftRow.status != DraftStatus.submitted,
+                DraftRow.report_id.is_(None),
+                DraftRow.updated_at <= cutoff,
+            )
+        )
+        drafts = int(getattr(result, "rowcount", 0) or 0)
+    return Purged(sessions=sessions, drafts=drafts)
+
+
+def purge_every(engine: Engine, ttl_hours: int, minutes: int, stop: threading.Event) -> None:
+    """Purge now and then every `minutes` until `stop` is set (the server's background thread)."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    while not stop.is_set():
+        try:
+            done = purge(engine, ttl_hours)
+            if done.sessions or done.drafts:
+                log.info("purged %d expired sessions and %d unfinished drafts", done.sessions, done.drafts)
+        except Exception:  # a purge that fails is retried next time; it never stops the server
+            log.exception("session purge failed")
+        stop.wait(max(60, minutes * 60))

@@ -40,7 +40,9 @@ def _raise(check: v.Checked[Any]) -> Any:
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+    # allow_inf_nan=False: 1e400 (Infinity) and NaN are refused with "finite number" (issue 13)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True,
+                              allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod
