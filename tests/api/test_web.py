@@ -99,3 +99,43 @@ def test_quick_replies_are_buttons_of_a_form(client: TestClient) -> None:
     replies = body["answer"]["choices"] + body["answer"]["followups"]
     for reply in replies:
         assert f'name="text" value="{escape(reply)}"' in body["html"]
+
+
+ENGLISH_CHROME = ("Sources", "You could also ask", "Record details", "How it works", "New chat", "Send")
+CHINESE_CHROME = ("来源", "记录详情", "工作原理", "新对话", "发送")
+
+
+def _chrome(html: str) -> str:
+    """The page minus what the assistant said (answers and snippets may quote English titles)."""
+    html = re.sub(r'<div class="answer-text">.*?</div>', "", html, flags=re.S)
+    html = re.sub(r"<blockquote.*?</blockquote>|<q>.*?</q>|<dd>.*?</dd>|<td[^>]*>.*?</td>", "", html, flags=re.S)
+    return re.sub(r'<a class="source-title".*?</a>|<caption>.*?</caption>', "", html, flags=re.S)
+
+
+def test_chinese_answers_get_chinese_labels_unless_english_was_chosen(client: TestClient) -> None:
+    """Without a choice, labels follow the conversation (not the browser's English); the
+    中文/English switch then changes every label of the page, answers included."""
+    r = client.post("/chat", data={"text": "出口蓝牙耳机到欧盟需要什么认证？"},
+                    headers={"accept": "application/json", "accept-language": "en-US,en;q=0.9"})
+    turn = _chrome(r.json()["html"])
+    assert "来源" in turn and "工作原理" in turn
+    assert not [w for w in ENGLISH_CHROME if re.search(rf">\s*{w}\b", turn)]
+    page = _chrome(client.get("/", headers={"accept-language": "en-US"}).text)
+    assert 'lang="zh-CN"' in page and not [w for w in ENGLISH_CHROME if re.search(rf">\s*{w}\b", page)]
+
+    english = _chrome(client.get("/?lang=en").text)
+    assert "Sources" in english and "How it works" in english and "New chat" in english
+    assert not [w for w in CHINESE_CHROME if w in english]
+    r = client.post("/chat", data={"text": "枸杞在欧盟被通报了怎么办？"}, headers={"accept": "application/json"})
+    assert "Sources" in r.json()["html"]  # the choice is remembered for new answers too
+    zh = _chrome(client.get("/?lang=zh").text)
+    assert not [w for w in ENGLISH_CHROME if re.search(rf">\s*{w}\b", zh)]
+
+
+def test_record_page_labels_follow_the_switch(client: TestClient) -> None:
+    zh = client.get("/records/G/TBT/N/USA/867?lang=zh").text
+    assert "返回对话" in zh and "Back to the chat" not in zh and "Notifying member" not in zh
+    en = client.get("/records/G/TBT/N/USA/867?lang=en").text
+    assert "Back to the chat" in en and "返回对话" not in en
+    missing = client.get("/records/G/TBT/N/FIXTURE/1?lang=zh")
+    assert missing.status_code == 404 and "没有找到" in missing.text
