@@ -294,6 +294,23 @@ def bench_ask(
     _echo_json(out) if as_json else typer.echo(out["text"])
 
 
+@bench_app.command("load")
+def bench_load(
+    clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 20,
+    seconds: Annotated[float, typer.Option(help="Duration of each run (at most 600).")] = 60.0,
+    workers: Annotated[str, typer.Option(help="Worker counts to try, comma-separated.")] = "1,4",
+    setups: Annotated[str, typer.Option(help="embedded (SQLite, local vectors) and/or scaled "
+                                        "(PostgreSQL + Chroma server), comma-separated.")] = "embedded,scaled",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Throughput and p50/p95 of POST /api/ask under concurrent clients, on loopback servers."""
+    from assistant.bench_load import bench_load as run
+
+    out = run(_settings(), clients, seconds, tuple(int(w) for w in workers.split(",") if w.strip()),
+              tuple(x.strip() for x in setups.split(",") if x.strip()))
+    _echo_json(out) if as_json else typer.echo(out["text"])
+
+
 # -- ask ---------------------------------------------------------------------------------------
 @app.command()
 def ask(
