@@ -3,7 +3,9 @@ handlers; and the polling loop behind `tbt telegram`."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from collections.abc import Callable
 
 from telegram import Update
@@ -82,3 +84,29 @@ def run_polling(settings: Settings) -> None:
     application = build_application(settings)
     application.post_init = post_init
     application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+
+
+_SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def configure_webhook(settings: Settings, url: str | None) -> str:
+    """Point Telegram at `url` with our secret token (or remove the webhook when `url` is None)."""
+    if url is not None:
+        if not url.startswith("https://"):
+            raise ValueError("Telegram only delivers to an https:// URL")
+        secret = settings.telegram_webhook_secret or ""
+        if not _SECRET_CHARS.fullmatch(secret):
+            raise ValueError("set TBT_TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -) first")
+
+    async def call() -> str:
+        application = build_application(settings, updater=False)
+        async with application:
+            if url is None:
+                await application.bot.delete_webhook()
+                return "webhook removed; use `tbt telegram` to poll"
+            await application.bot.set_webhook(url, secret_token=settings.telegram_webhook_secret,
+                                              allowed_updates=ALLOWED_UPDATES)
+            await set_commands(application)
+            return f"webhook set: {url}"
+
+    return asyncio.run(call())
