@@ -372,6 +372,45 @@ from assistant.demo.cli import demo as _demo  # noqa: E402  (workshop mode)
 app.command(name="demo")(_demo)
 
 
+# -- telegram ----------------------------------------------------------------------------------
+@app.command()
+def telegram(
+    set_webhook: Annotated[str | None, typer.Option(
+        help="Instead of polling: point Telegram at this https URL (…/telegram/webhook) and exit.")] = None,
+    delete_webhook: Annotated[bool, typer.Option(help="Remove the webhook and exit.")] = False,
+) -> None:
+    """Run the Telegram bot by long polling (or set/delete its webhook). Needs TBT_TELEGRAM_TOKEN."""
+    from bots.telegram.app import NotConfigured, configure_webhook, run_polling
+
+    try:
+        if set_webhook or delete_webhook:
+            typer.echo(configure_webhook(_settings(), None if delete_webhook else set_webhook))
+            return
+        run_polling(_settings())
+    except (NotConfigured, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+
+
+@bench_app.command("channels")
+def bench_channels(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Messages per second through the Telegram and WeChat adapters (local fakes of their APIs)."""
+    from bots.telegram.bench import run as run_telegram
+
+    out: dict[str, float] = dict(run_telegram(_settings()))
+    try:
+        from bots.wechat.bench import run as run_wechat
+    except ImportError:
+        run_wechat = None
+    if run_wechat is not None:
+        out.update(run_wechat(_settings()))
+    if as_json:
+        _echo_json(out)
+    else:
+        for key, value in out.items():
+            typer.echo(f"{key:40s} {value:>10}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 
