@@ -64,7 +64,7 @@ def name(e: Evidence, lang: str) -> str:
     r = e.record
     if e.cite and e.cite != e.ref:
         return e.cite
-    short = tidy(str(r.get("title_zh") if lang == "zh" else r.get("title_en") or "") or "")
+    short = tidy(str((r.get("title_zh") if lang == "zh" else r.get("title_en")) or ""))
     if short and e.ref not in short and len(short) <= 60:
         return f"{short}（{e.ref}）" if lang == "zh" else f"{short} ({e.ref})"
     return e.ref
@@ -158,6 +158,7 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
     add(pick(r, "outcome", lang), "outcome")
     add(pick(r, "scope", lang), "scope")
     if e.type == "announcement":
+        add(str(r.get("title") or ""), "title")
         add(str(r.get("answer") or r.get("text") or r.get("content") or "")[:2000], "passage")
     if e.type == "notification":
         add(str(r.get("products") or ""), "products")
@@ -168,9 +169,18 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
     return out
 
 
-def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float]) -> Scored:
+# The field a question asks about by name, in either language: its sentences come first.
+_FIELD_HINTS: dict[str, re.Pattern[str]] = {
+    "outcome": re.compile(r"结果|结局|后来|怎么解决|outcome|result|resolved|what happened", re.I),
+    "conformity": re.compile(r"认证|合格评定|检测|certif|conformity|testing|CE marking", re.I),
+    "scope": re.compile(r"范围|哪些产品|适用于哪些|scope|which products|cover", re.I),
+}
+HINT_BONUS = 1.5
+
+
+def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset()) -> Scored:
     base = score(c.sentence, q_terms, form, 0, idf)
-    bonus = -RANK_PENALTY * c.rank
+    bonus = -RANK_PENALTY * c.rank + (HINT_BONUS if c.kind in hinted else 0.0)
     if c.kind == "passage" and c.rank == 0:
         bonus += PASSAGE_BONUS
     if c.kind == "date" and form != "when":
@@ -192,6 +202,7 @@ def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidat
     q_terms = terms(question)
     idf = idf_of([c.sentence for c in cands], q_terms)
     weights: dict[str, dict[str, float]] = {}
+    hinted = frozenset(k for k, rx in _FIELD_HINTS.items() if rx.search(question))
     best: tuple[_Candidate, Scored] | None = None
     for c in cands:
         w = weights.get(c.ev.ref)
@@ -199,7 +210,7 @@ def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidat
             subject = _subject_terms(c.ev)
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
-        sc = _score(c, q_terms, form, w)
+        sc = _score(c, q_terms, form, w, hinted)
         if best is None or sc.score > best[1].score:
             best = (c, sc)
     return best
@@ -236,6 +247,14 @@ def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx:
     return (non_alert or ev)[:MAIN_RECORDS]
 
 
+def _named_first(question: str, records: list[Evidence]) -> list[Evidence]:
+    """The records the question names (its ref, title or short name such as GPSR) first."""
+    from assistant.answer.evidence import named_in
+
+    named = [e for e in records if named_in(question, e.ref, e.record)]
+    return named + [e for e in records if e not in named]
+
+
 def _topic(ctx: dict[str, Any], lang: str) -> str:
     product, market = ctx.get("product"), ctx.get("market")
     if lang == "zh":
@@ -258,9 +277,14 @@ def _rules_list(ev: list[Evidence], statuses: dict[str, RuleStatus], lang: str, 
     return phrase(key, lang, topic=_topic(ctx, lang), items=joined)
 
 
+def _specific_hazard(hazard: str) -> str:
+    """'Carbofuran - pesticide residues' -> 'Carbofuran' (RASFF names the substance first)."""
+    return tidy(re.split(r"\s+-\s+|\s*\(", hazard, maxsplit=1)[0]) if hazard else ""
+
+
 def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> list[str]:
-    """How many alerts, which years, which notifying countries, the main hazards; each sentence
-    cites the alerts it is drawn from."""
+    """How many alerts, which years and the main hazards (first sentence), then the substances
+    named most and the notifying countries; each sentence cites the alerts it is drawn from."""
     if not alerts:
         return []
     dated = sorted(alerts, key=lambda e: str((e.record.get("dates") or {}).get("event") or ""))
@@ -271,44 +295,52 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
                 else phrase("years_one", lang, first=years[0]))
     else:
         span = "—"
-    ends = list(dict.fromkeys([dated[-1].n, dated[0].n]))
-    key = "alerts_count" if len(alerts) > 1 else "alerts_count_one"
-    first = phrase(key, lang, count=len(alerts), topic=topic, years=span).rstrip("。.")
-    out = [first + " " + "".join(f"[{n}]" for n in ends) + ("。" if lang == "zh" else ".")]
-    by_country: Counter[str] = Counter()
-    first_of: dict[str, int] = {}
-    by_hazard: Counter[str] = Counter()
-    hazard_of: dict[str, int] = {}
+    tally: dict[str, tuple[Counter[str], dict[str, int]]] = {
+        "country": (Counter(), {}), "category": (Counter(), {}), "substance": (Counter(), {})}
+
+    def count(kind: str, label: str, n: int) -> None:
+        if label:
+            tally[kind][0][label] += 1
+            tally[kind][1].setdefault(label, n)
+
     for e in alerts:
         r = e.record
         for part in [p.strip() for p in str(r.get("notifying_country") or "").split(";") if p.strip()]:
-            label = country(part, lang)
-            by_country[label] += 1
-            first_of.setdefault(label, e.n)
-        haz = rasff_hazard_category(r.get("hazard_category"), lang) or tidy(str(r.get("hazard") or ""))
-        for h in [x for x in re.split(r"[、;]\s*", haz) if x][:2]:
-            by_hazard[h] += 1
-            hazard_of.setdefault(h, e.n)
+            count("country", country(part, lang), e.n)
+        cat = rasff_hazard_category(r.get("hazard_category"), lang)
+        for c in [x for x in re.split(r"[、;]\s*", cat) if x][:2]:
+            count("category", c, e.n)
+        count("substance", _specific_hazard(str(r.get("hazard") or "")), e.n)
 
-    def counted(c: Counter[str], where: dict[str, int]) -> tuple[str, list[int]]:
-        top = c.most_common(3)
+    def top(kind: str, k: int = 3) -> tuple[str, list[int]]:
+        c, where = tally[kind]
+        best = c.most_common(k)
         text = ("、" if lang == "zh" else ", ").join(
-            f"{k}（{v}）" if lang == "zh" else f"{k} ({v})" for k, v in top)
-        return text, [where[k] for k, _ in top]
+            f"{x}（{v}）" if lang == "zh" else f"{x} ({v})" for x, v in best)
+        return text, [where[x] for x, _ in best]
 
+    end = "。" if lang == "zh" else "."
+    ends = list(dict.fromkeys([dated[-1].n, dated[0].n]))
+    key = "alerts_count" if len(alerts) > 1 else "alerts_count_one"
+    first = phrase(key, lang, count=len(alerts), topic=topic, years=span).rstrip("。.")
+    hazards, cited = top("category") if tally["category"][0] else top("substance")
+    if hazards:
+        first += ("，" if lang == "zh" else "; ") + phrase("alerts_hazards", lang, hazards=hazards).rstrip("。.")
+        ends += [n for n in cited if n not in ends]
+    out = [first + " " + "".join(f"[{n}]" for n in ends) + end]
     parts: list[str] = []
     ns: list[int] = []
-    if by_country:
-        text, cited = counted(by_country, first_of)
-        parts.append(phrase("alerts_by", lang, countries=text).rstrip("。."))
+    if tally["category"][0] and tally["substance"][0]:
+        text, cited = top("substance")
+        parts.append(phrase("alerts_substances", lang, substances=text).rstrip("。."))
         ns += cited
-    if by_hazard:
-        text, cited = counted(by_hazard, hazard_of)
-        parts.append(phrase("alerts_hazards", lang, hazards=text).rstrip("。."))
+    if tally["country"][0]:
+        text, cited = top("country")
+        parts.append(phrase("alerts_by", lang, countries=text).rstrip("。."))
         ns += cited
     if parts:
         marks = "".join(f"[{n}]" for n in dict.fromkeys(ns))
-        out.append(("；" if lang == "zh" else "; ").join(parts) + f" {marks}" + ("。" if lang == "zh" else "."))
+        out.append(("，" if lang == "zh" else "; ").join(parts) + f" {marks}" + end)
     return out
 
 
@@ -322,7 +354,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         sents = alerts_summary(alerts, lang, ctx)
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
-    main = _main(intent, ev, statuses, ctx)
+    main = _named_first(question, _main(intent, ev, statuses, ctx))
     sep = "：" if lang == "zh" else ": "
     parts: list[str] = []
     passages: list[dict[str, Any]] = []
@@ -338,7 +370,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         c, sc = found
         if sc.overlap == 0 and not (sc.cue and form in ("when", "how_much")):
             # nothing shares the question's words: what the best record (or provision) says first
-            first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "passage")), c)
+            first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "title", "passage")), c)
             c = first
         sentence = _quote(c.sentence)
         lead = "" if c.kind == "date" and sentence.startswith(c.ev.ref) else name(c.ev, lang) + sep
