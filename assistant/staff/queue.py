@@ -22,6 +22,7 @@ from assistant.staff.models import SavedViewRow
 
 SORTS = ("priority", "-priority", "date", "-date")
 MAX_EXPORT = 100_000
+COUNT_CAP = 5_000
 
 
 class QueueFilter(BaseModel):
@@ -101,6 +102,7 @@ class QueuePage:
     rows: list[QueueRow]
     page: int
     per_page: int
+    capped: bool = False  # more than `total` match
 
 
 def _like(term: str) -> str:
@@ -161,13 +163,16 @@ def _row(r: ReportRow) -> QueueRow:
 
 
 def search(engine: Engine, f: QueueFilter, me: str | None = None) -> QueuePage:
+    """One page of the queue and how many match, counted up to COUNT_CAP (shown as "5,000+"):
+    an exact count of a broad filter over 100,000 reports costs more than the page itself."""
     conds = _where(f, me)
     with Session(engine) as db:
-        total = db.scalar(select(func.count()).select_from(ReportRow).where(*conds)) or 0
+        matching = select(ReportRow.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+        total = db.scalar(select(func.count()).select_from(matching)) or 0
         stmt = _ordered(select(ReportRow).where(*conds), f.sort)
         stmt = stmt.limit(f.per_page).offset((f.page - 1) * f.per_page)
         rows = [_row(r) for r in db.scalars(stmt)]
-    return QueuePage(int(total), rows, f.page, f.per_page)
+    return QueuePage(min(int(total), COUNT_CAP), rows, f.page, f.per_page, capped=total > COUNT_CAP)
 
 
 def export_rows(engine: Engine, f: QueueFilter, me: str | None = None) -> list[QueueRow]:

@@ -159,7 +159,7 @@ FilterDep = Annotated[queue.QueueFilter, Depends(queue_filter)]
 @router.get("/queue")
 def get_queue(caller: Viewer, store: StoreDep, f: FilterDep) -> dict[str, Any]:
     page = queue.search(store.engine, f, caller.user.username)
-    return {"total": page.total, "page": page.page, "per_page": page.per_page,
+    return {"total": page.total, "total_capped": page.capped, "page": page.page, "per_page": page.per_page,
             "rows": [r.as_dict() for r in page.rows]}
 
 

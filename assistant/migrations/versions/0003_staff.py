@@ -44,9 +44,10 @@ def upgrade() -> None:
                                  ondelete="SET NULL")
     for name in _REPORT_INDEXES:
         op.create_index(f"ix_reports_{name}", "reports", [name])
-    # the queue's usual sorts inside one status
-    op.create_index("ix_reports_status_priority", "reports", ["status", "priority"])
-    op.create_index("ix_reports_status_created", "reports", ["status", "created_at"])
+    # the queue's usual shapes: one status, duplicates hidden (barrier_id null), by priority or date
+    op.create_index("ix_reports_status_priority", "reports", ["status", "barrier_id", "priority"])
+    op.create_index("ix_reports_status_created", "reports", ["status", "barrier_id", "created_at"])
+    op.create_index("ix_reports_market_status", "reports", ["market", "status"])
 
     op.create_table(
         "app_secrets",
@@ -123,6 +124,7 @@ def downgrade() -> None:
     for table in ("staff_drafts", "staff_saved_views", "staff_audit", "staff_sessions", "staff_users",
                   "report_comments", "app_secrets"):
         op.drop_table(table)
+    op.drop_index("ix_reports_market_status", "reports")
     op.drop_index("ix_reports_status_created", "reports")
     op.drop_index("ix_reports_status_priority", "reports")
     for name in _REPORT_INDEXES:
