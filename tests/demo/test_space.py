@@ -61,3 +61,31 @@ def test_reset_empties_the_demo_only(real_settings: Settings, demo_settings: Set
     assert (demo_settings.data_dir / "index").exists() and space.is_demo(demo_settings)
     assert [r.number for r in real_store.list()] == [real_number]  # real data untouched
     assert demo_store.submit(complete_report(channel="demo")).number  # and the demo works on
+
+
+def test_tbt_demo_reuses_the_index_and_makes_the_demo_the_process_settings(
+    real_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.config import get_settings
+    from assistant.demo.serve import demo_settings, ensure_index
+
+    said: list[str] = []
+    assert ensure_index(real_settings, said.append) is False and said == []  # nothing rebuilt
+    monkeypatch.setenv("TBT_DATA_DIR", str(real_settings.data_dir))
+    monkeypatch.setenv("TBT_DATABASE_URL", f"sqlite:///{tmp_path / 'real.sqlite3'}")
+    settings = demo_settings(real_settings, tmp_path / "demo", reset_first=True)
+    try:
+        assert get_settings().data_dir == settings.data_dir and get_settings().database_url is None
+        assert space.is_demo(get_settings())
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+def test_tbt_demo_command_is_registered() -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    result = CliRunner().invoke(app, ["demo", "--help"])
+    assert result.exit_code == 0 and "--demo-dir" in result.output and "--reset" in result.output
