@@ -325,7 +325,8 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
     first = phrase(key, lang, count=len(alerts), topic=topic, years=span).rstrip("。.")
     hazards, cited = top("category") if tally["category"][0] else top("substance")
     if hazards:
-        first += ("，" if lang == "zh" else "; ") + phrase("alerts_hazards", lang, hazards=hazards).rstrip("。.")
+        first += "，" if lang == "zh" else ", "  # one sentence: count, years and main hazards
+        first += phrase("alerts_hazards", lang, hazards=hazards).rstrip("。.")
         ends += [n for n in cited if n not in ends]
     out = [first + " " + "".join(f"[{n}]" for n in ends) + end]
     parts: list[str] = []
