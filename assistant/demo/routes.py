@@ -133,12 +133,10 @@ def _report_page(request: Request, services: Services, number: str, staff: bool)
     stored = _store(services).get(number)
     if stored is None:
         return _render(request, services, "demo_form.html", lang, status=404, stored=None, staff=staff)
-    if staff:
-        url = _staff_url(request, stored.number)
-        if url:
-            return RedirectResponse(url, status_code=303)
+    # the staff console needs a staff login, so the demo shows what staff receive and links to it
+    console = _staff_url(request, stored.number) if staff else None
     return _render(
-        request, services, "demo_form.html", lang, stored=stored, staff=staff,
+        request, services, "demo_form.html", lang, stored=stored, staff=staff, console=console,
         rows=form_rows(stored.report), form_title=FORM_TITLE if lang == "zh" else FORM_TITLE_EN,
         formats=FORM_FORMATS,
     )

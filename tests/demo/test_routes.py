@@ -102,6 +102,8 @@ def test_filing_a_report_through_the_scenario(demo_client: TestClient, demo_sett
     staff = demo_client.get(f"/demo/staff/latest?lang={lang}")
     assert staff.status_code == 200 and number in staff.text
     assert ("工作人员视图" if lang == "zh" else "Staff view") in staff.text
+    if any(getattr(r, "path", "") == "/staff/reports/{number}" for r in demo_client.app.routes):  # type: ignore[attr-defined]
+        assert f'href="/staff/reports/{number}"' in staff.text  # the console, when it is built in
 
 
 def test_reset_returns_to_the_start(demo_client: TestClient, demo_settings: Settings) -> None:
