@@ -248,11 +248,12 @@ def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx:
 
 
 def _named_first(question: str, records: list[Evidence]) -> list[Evidence]:
-    """The records the question names (its ref, title or short name such as GPSR) first."""
+    """The records the question names (its ref, title or short name such as GPSR) alone, when
+    it names any: a question about GPSR is answered from GPSR."""
     from assistant.answer.evidence import named_in
 
     named = [e for e in records if named_in(question, e.ref, e.record)]
-    return named + [e for e in records if e not in named]
+    return named or records
 
 
 def _topic(ctx: dict[str, Any], lang: str) -> str:
