@@ -64,7 +64,7 @@ def hammer(url: str, clients: int, seconds: float, setup: str = "", workers: int
     def client(n: int) -> None:
         session = f"bench-{n}-{time.monotonic_ns()}"
         i = n
-        with httpx.Client(timeout=60) as c:
+        with httpx.Client(timeout=120) as c:
             while time.monotonic() < stop_at:
                 q = QUESTIONS[i % len(QUESTIONS)]
                 i += 1
