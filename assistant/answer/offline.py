@@ -232,11 +232,16 @@ class OfflineComposer:
             rest = notes
             if not notes:
                 out.add(phrase("no_notifs", lang, topic=self._topic(ctx, lang)))
-        for e in rest[:MAX_NOTIFS]:
+        for e in rest[: MAX_NOTIFS if not fam else 2]:
             self._notification_line(out, e, lang)
-        self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:3], lang)
-        self._section(out, "alerts_heading", _china_first(groups.get("alert", []))[:3], lang)
-        self._section(out, "cases_heading", groups.get("case", [])[:2], lang)
+        self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:2], lang)
+        alerts = _china_first(groups.get("alert", []))
+        if alerts:
+            out.blank()
+            out.add(phrase("alerts_heading", lang))
+            for sentence in alerts_summary(alerts, lang, ctx):
+                out.raw("- " + sentence)
+        self._section(out, "cases_heading", groups.get("case", [])[:1], lang)
         self._next_steps(out, lang, [], kind="notification")
 
     def _alerts(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
@@ -248,7 +253,7 @@ class OfflineComposer:
                 self._alert_line(out, e, lang)
             rest = alerts[MAX_ALERTS:]
             if rest:
-                refs = ("、" if lang == "zh" else ", ").join(f"{e.ref} [{e.n}]" for e in rest[:8])
+                refs = ("、" if lang == "zh" else ", ").join(f"{e.ref} [{e.n}]" for e in rest[:5])
                 out.raw(phrase("more_alerts", lang, refs=refs))
         else:
             out.add(phrase("no_alerts", lang, topic=self._topic(ctx, lang)))
@@ -263,7 +268,7 @@ class OfflineComposer:
         if cases:
             out.add(phrase("cases_heading", lang))
             for i, e in enumerate(cases):
-                self._record_block(out, e, lang, full=(i == 0), brief=(i > 0))
+                self._record_block(out, e, lang, brief=(i > 0))  # the whole record: "第1条详细说说"
         self._section(out, "notif_heading", groups.get("notification", [])[:2], lang)
         self._section(out, "regs_heading", groups.get("regulation", [])[:2], lang)
         if not cases:
@@ -316,8 +321,8 @@ class OfflineComposer:
                 self._alert_line(out, e, lang)
             elif e.type == "notification":
                 self._notification_line(out, e, lang)
-            else:
-                self._record_block(out, e, lang, brief=e.type == "case")
+            else:  # a record beside the main answer: what answers, not everything it says
+                self._record_block(out, e, lang, brief=True)
 
     def _title(self, e: Evidence, lang: str) -> str:
         r = e.record
@@ -502,7 +507,7 @@ class OfflineComposer:
         out.add(line, e.n)
         summary = _pick(r, "summary", lang)
         if summary and full:
-            out.add(f"  - {self._best_of(summary, BRIEF_CHARS) if short else summary}", e.n)
+            out.add(f"  - {self._best_of(summary, BRIEF_CHARS if short else QUOTE_CHARS)}", e.n)
         status = []
         deadline = _d(d.get("comment_deadline"))
         if deadline:
