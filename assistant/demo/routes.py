@@ -95,11 +95,16 @@ _STORES: dict[str, Any] = {}
 
 def _store(services: Services) -> Any:
     """The demo database's report store, built once per database (migrations run once)."""
+    import datetime as dt
+
+    from assistant.db import make_engine
     from assistant.reports.store import ReportStore
 
-    key = services.settings.resolved_database_url
-    if key not in _STORES:
-        _STORES[key] = ReportStore.from_settings(services.settings)
+    settings = services.settings
+    key = settings.resolved_database_url
+    if key not in _STORES:  # the schema is already at head: space.prepare migrated it
+        today = dt.date.fromisoformat(settings.today) if settings.today else None
+        _STORES[key] = ReportStore(make_engine(key), today=(lambda: today) if today else None)
     return _STORES[key]
 
 

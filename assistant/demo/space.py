@@ -72,7 +72,16 @@ def prepare(base: Settings, demo_dir: Path | None = None) -> Settings:
                 "index": str(index),
                 "note": "Workshop demo data: sessions and reports here are demo data, not real."}
         marker.write_text(json.dumps(info, indent=2), encoding="utf-8")
-    return base.model_copy(update={"data_dir": folder, "database_url": None})
+    settings = base.model_copy(update={"data_dir": folder, "database_url": None})
+    _migrate(settings)
+    return settings
+
+
+def _migrate(settings: Settings) -> None:
+    """Bring the demo database to the newest schema once, before any server thread uses it."""
+    from assistant.db import init_db
+
+    init_db(settings).dispose()
 
 
 def reset(settings: Settings) -> ResetResult:

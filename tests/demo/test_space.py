@@ -55,7 +55,7 @@ def test_reset_empties_the_demo_only(real_settings: Settings, demo_settings: Set
     (demo_settings.data_dir / "leftover.txt").write_text("demo file", encoding="utf-8")
 
     result = space.reset(demo_settings)
-    assert result.total >= 1 and result.files == 1
+    assert result.total >= 1 and result.files >= 1
     assert demo_store.list() == []
     assert not (demo_settings.data_dir / "leftover.txt").exists()
     assert (demo_settings.data_dir / "index").exists() and space.is_demo(demo_settings)
