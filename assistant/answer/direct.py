@@ -368,6 +368,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
         cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).applicable] or cands
     found = _best(cands, question, form)
+    if parts and form in ("must", "list"):
+        found = None  # the rules that apply answer it; their points follow right below
     if found is not None:
         c, sc = found
         if sc.overlap == 0 and not (sc.cue and form in ("when", "how_much")):

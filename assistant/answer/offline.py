@@ -37,7 +37,7 @@ MAX_CASES = 2
 MAX_REQS = 2  # requirements of one rule shown: those that best answer the question
 REQS_CHARS = 240  # ... or only the best one when two would be longer than this
 SUMMARY_CHARS = 200  # a record's summary inside a list of several
-CASE_CHARS = 200  # a past case mentioned beside the main answer
+CASE_CHARS = 150  # a past case mentioned beside the main answer
 QUOTE_CHARS = 400  # a passage of a long document (an article of a regulation)
 BRIEF_CHARS = 150  # a further rule beside the main one: the sentence that answers
 
@@ -234,7 +234,7 @@ class OfflineComposer:
                 out.add(phrase("no_notifs", lang, topic=self._topic(ctx, lang)))
         for e in rest[: MAX_NOTIFS if not fam else 2]:
             self._notification_line(out, e, lang)
-        self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:2], lang)
+        self._section(out, "regs_heading", (groups.get("regulation", []) + groups.get("document", []))[:3], lang)
         alerts = _china_first(groups.get("alert", []))
         if alerts:
             out.blank()
@@ -431,7 +431,7 @@ class OfflineComposer:
         elif e.type == "case":
             outcome = _pick(r, "outcome", lang)
             if outcome:
-                out.add(f"  - {phrase('outcome', lang)}{sep}{_first_sentences(outcome, SUMMARY_CHARS)}", e.n)
+                out.add(f"  - {phrase('outcome', lang)}{sep}{outcome}", e.n)  # what a case question asks
 
     def _best_of(self, text: str, limit: int) -> str:
         """The sentences of `text` that best answer the question, in their order, within `limit`
