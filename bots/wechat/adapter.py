@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 PASSIVE_SECONDS = 4.5
 PART_BYTES = MAX_BYTES - 40  # room for the "(continued)" line on later parts
+PRUNE_EVERY = 3600.0  # seconds between clean-ups of the message log
 SUCCESS = "success"  # what WeChat expects when there is no passive reply
 SILENT_EVENTS = {"unsubscribe"}
 
@@ -117,6 +118,7 @@ class WeChatAdapter:
         self.log, self.users = MessageLog(engine), ChannelUsers(engine)
         self.crypto = (MessageCrypto(account.token or "", account.aes_key, account.receive_id or "")
                        if account.aes_key else None)
+        self._pruned = float("-inf")
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{self.channel}-ask")
 
     # -- URL verification ------------------------------------------------------------------
@@ -194,6 +196,7 @@ class WeChatAdapter:
     # -- the work, in a worker thread ------------------------------------------------------
     def _process(self, msg: Inbound, job: _Job) -> str | None:
         """Claim the message, decide, and return the passive reply text (None: `success`)."""
+        self._prune()
         if not self.log.claim(self.channel, msg.key, msg.from_user):
             seen = self.log.get(self.channel, msg.key)
             log.info("%s retry of %s ignored", self.channel, msg.key)
@@ -212,6 +215,17 @@ class WeChatAdapter:
             self._deliver(msg, parts, lang)
             return None
         return self._passive(msg, parts, lang)
+
+    def _prune(self) -> None:
+        """Forget old message keys now and then (retries come within seconds)."""
+        now = time.monotonic()
+        if now - self._pruned < PRUNE_EVERY:
+            return
+        self._pruned = now
+        try:
+            self.log.prune()
+        except Exception:  # housekeeping must never cost a reply
+            log.exception("%s: could not prune the message log", self.channel)
 
     def _decide(self, msg: Inbound) -> _Step:
         user = self.users.touch(self.channel, msg.from_user)
