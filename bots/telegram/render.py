@@ -30,8 +30,8 @@ def utf16_len(text: str) -> int:
 
 
 def esc(text: str) -> str:
-    """Text safe inside Telegram HTML (&, <, > and quotes escaped)."""
-    return html.escape(text, quote=True)
+    """Text safe inside Telegram HTML (&, < and > escaped; quotes need it only in attributes)."""
+    return html.escape(text, quote=False)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -47,7 +47,7 @@ def safe_url(url: str | None) -> str | None:
 def link(label: str, url: str | None) -> str:
     """`label` as a link when `url` is usable, as plain escaped text otherwise."""
     href = safe_url(url)
-    return f'<a href="{esc(href)}">{esc(label)}</a>' if href else esc(label)
+    return f'<a href="{html.escape(href, quote=True)}">{esc(label)}</a>' if href else esc(label)
 
 
 def _fit(text: str, limit: int) -> int:
