@@ -76,7 +76,8 @@ def page_caller(role: str):  # type: ignore[no-untyped-def]
     async def dep(request: Request, caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:
         if caller is None:
             nxt = request.url.path if request.method == "GET" else "/staff/queue"
-            raise HTTPException(303, "login", headers={"Location": f"/staff?{urlencode({'next': nxt})}"})
+            args = {"next": nxt, **({"lang": page_lang(request)} if request.query_params.get("lang") else {})}
+            raise HTTPException(303, "login", headers={"Location": f"/staff?{urlencode(args)}"})
         return await inner(request, caller)
 
     return dep
