@@ -54,15 +54,17 @@ def sources_block(citations: Sequence[Citation], lang: str) -> str:
     return "\n".join([head, *(f"[{c.n}] {short_ref(c.ref)}" for c in citations)])
 
 
-def options_block(answer: Answer) -> str:
-    """WeChat has no buttons: quick replies and follow-up suggestions are written out."""
+def options_block(answer: Answer, body: str = "") -> str:
+    """WeChat has no buttons: quick replies and follow-up suggestions (those the text does not
+    already mention) are written out."""
     zh = answer.language == "zh"
     lines = []
     if answer.choices:
         lines.append(("可回复：" if zh else "You can reply: ") + " / ".join(answer.choices))
-    if answer.followups:
+    followups = [f for f in answer.followups if plain(f) not in body][:3]
+    if followups:
         lines.append("您还可以问：" if zh else "You could also ask:")
-        lines.extend(f"· {plain(f)}" for f in answer.followups[:3])
+        lines.extend(f"· {plain(f)}" for f in followups)
     return "\n".join(lines)
 
 
@@ -71,7 +73,7 @@ def answer_text(answer: Answer) -> str:
     body = plain(answer.for_chat())
     cited = {int(n) for n in re.findall(r"\[(\d{1,3})\]", body)}
     shown = [c for c in answer.citations if c.n in cited] or list(answer.citations)
-    blocks = [body, options_block(answer), sources_block(shown, answer.language)]
+    blocks = [body, options_block(answer, body), sources_block(shown, answer.language)]
     return "\n\n".join(b for b in blocks if b)
 
 
