@@ -122,3 +122,27 @@ def test_group_messages_need_a_mention(bot: Bot) -> None:
     replies = bot.say(group, "@tbt_fixture_bot What do toys need for the EU?", user_id=700_008,
                       chat_type="supergroup")
     assert len(replies) == 1 and replies[0].chat_id == group
+
+
+def test_more_button_sends_the_rest_of_the_answer(bot: Bot) -> None:
+    chat = 700_009
+    bot.press(chat, "l:en")
+    [answer] = bot.say(chat, "What do LED lamps need for the UK?")
+    more = [c for c in bot.press(chat, button([answer], "More")) if c.method == "sendMessage"]
+    assert more and more[0].text and more[0].text != answer.text and len(more[0].text) <= 4096
+
+
+def test_language_and_buttons_survive_a_restart(bot_settings, fake: FakeTelegram, assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = 700_010
+    first = Bot(bot_settings, fake, assistant)
+    try:
+        first.press(chat, "l:en")
+        [answer] = first.say(chat, "What do toys need for the EU?")
+    finally:
+        first.close()
+    again = Bot(bot_settings, fake, assistant)  # a new process would see the same database
+    try:
+        sources = [c for c in again.press(chat, button([answer], "Sources")) if c.method == "sendMessage"]
+        assert sources and "Sources" in sources[0].text  # still English, still the same answer
+    finally:
+        again.close()
