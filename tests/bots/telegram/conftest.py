@@ -12,7 +12,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,14 +67,15 @@ def button_update(chat_id: int, data: str, message_id: int = 1) -> dict[str, Any
 class Bot:
     """One bot (the real Application) on its own event loop, fed update by update."""
 
-    def __init__(self, settings: Settings, fake: FakeTelegram, assistant: Assistant,
-                 rate_limiter: Any = None) -> None:
+    def __init__(self, settings: Settings, fake: FakeTelegram,
+                 assistant: Assistant | Callable[[], Assistant], rate_limiter: Any = None) -> None:
         self.fake = fake
         self.settings = settings
         self.loop = asyncio.new_event_loop()
         limiter = rate_limiter or AIORateLimiter(overall_max_rate=0, group_max_rate=0)
         self.app: Application = build_application(  # type: ignore[type-arg]
-            settings, assistant=lambda: assistant, rate_limiter=limiter, updater=False)
+            settings, assistant=assistant if callable(assistant) else lambda: assistant,
+            rate_limiter=limiter, updater=False)
         self.loop.run_until_complete(self.app.initialize())
 
     def feed(self, update: dict[str, Any]) -> list[Call]:
