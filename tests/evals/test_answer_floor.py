@@ -17,13 +17,14 @@ from assistant.evals.answers import load_questions, run_answer_eval
 from assistant.evals.dialogue import run_dialogue_eval
 from assistant.evals.split import WITHHELD
 
-# Measured on the test split on 2026-12-04 (112 questions, 102 to answer; 14 conversations, 42
-# turns): cited right 1.0, key facts 0.976, answers the question 0.794, correct refusals 1.0, no
-# cited answer 0 of 102, invented 0; conversation turns right 36 of 42 (0.857).
+# Measured on the test split on 2026-12-04, twice an hour apart while answering was being
+# reworked (112 questions, 102 to answer; 14 conversations, 42 turns): cited right 1.0 / 1.0, key
+# facts 0.976 / 0.958, answers the question 0.794 / 0.863, correct refusals 1.0, no cited answer
+# 0 of 102, invented 0; conversation turns right 36 of 42 (0.857) both times.
 ANSWER_FLOORS = {
     "cited_right": 0.97,
-    "key_facts": 0.95,
-    "answers_question": 0.75,
+    "key_facts": 0.93,
+    "answers_question": 0.77,
     "correct_refusals": 0.95,
 }
 NO_CITED_ANSWER_CEILING = 0.03
