@@ -14,8 +14,11 @@ minute.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,8 +61,11 @@ def _gacc_slice(src_dir: Path, dest_dir: Path, n: int = GACC_ANNOUNCEMENTS) -> N
 
 
 @pytest.fixture(scope="session")
-def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings whose data_dir holds a real index of the small corpus described above."""
+def small_index(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Settings:
+    """Settings whose data_dir holds a real index of the small corpus described above.
+
+    With TBT_TEST_ENGINES=scaled (.ci/run) the same index lives on a Chroma server and the state
+    in a throwaway PostgreSQL database (assistant/scaleout.py), so suites run on real engines."""
     from assistant.ingest.pipeline import run_ingest
 
     root = tmp_path_factory.mktemp("small_index")
@@ -72,4 +78,19 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(data_dir=root / "data", corpus_dir=corpus, today="2024-11-15")
     report = run_ingest(settings)
     assert report.ok and report.records > RASFF_ROWS, report.as_dict()
+    if os.environ.get("TBT_TEST_ENGINES") == "scaled":
+        from assistant.scaleout import Unavailable, scaled_settings
+
+        stack = request.getfixturevalue("_engines_stack")
+        try:
+            settings = stack.enter_context(scaled_settings(settings, root / "scaled"))
+        except Unavailable as exc:
+            pytest.skip(f"TBT_TEST_ENGINES=scaled: {exc}")
     return settings
+
+
+@pytest.fixture(scope="session")
+def _engines_stack() -> Iterator[contextlib.ExitStack]:
+    """Servers started for the session (TBT_TEST_ENGINES=scaled), stopped at its end."""
+    with contextlib.ExitStack() as stack:
+        yield stack

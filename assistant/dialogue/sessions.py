@@ -104,6 +104,22 @@ _turn_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValu
 _turn_locks_guard = threading.Lock()
 
 
+_lock_engines: dict[str, Engine] = {}
+
+
+def _lock_engine(engine: Engine) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    key = engine.url.render_as_string(hide_password=False)
+    with _turn_locks_guard:
+        found = _lock_engines.get(key)
+        if found is None:
+            found = create_engine(key, poolclass=NullPool, hide_parameters=True)
+            _lock_engines[key] = found
+    return found
+
+
 @contextlib.contextmanager
 def turn_lock(engine: Engine, session_id: str) -> Iterator[None]:
     """Hold while a turn loads, answers and saves its session, so concurrent turns of one session
@@ -121,7 +137,9 @@ def turn_lock(engine: Engine, session_id: str) -> Iterator[None]:
         if engine.dialect.name != "postgresql":
             yield
             return
-        with engine.connect() as conn:
+        # a connection of its own, outside the engine's pool: the turn itself needs pooled
+        # connections, and 20 turns each holding one while waiting for another would starve it
+        with _lock_engine(engine).connect() as conn:
             key = {"k": "tbt-session:" + session_id}
             conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), key)
             conn.commit()

@@ -80,3 +80,21 @@ def test_idempotent_filing_across_workers(scaled_url: str) -> None:
         t.join(120)
     assert all(s < 300 for s in statuses), statuses
     assert len(set(numbers)) == 1
+
+
+def test_twenty_clients_at_once_all_answered(scaled_url: str) -> None:
+    """20 concurrent conversations (more than a connection pool's default size): no 500."""
+    statuses: list[int] = []
+
+    def client(i: int) -> None:
+        with httpx.Client(timeout=180) as c:
+            for q in ("LED lamps UK", "玩具出口美国需要什么？"):
+                statuses.append(c.post(scaled_url + "/api/ask",
+                                       json={"text": q, "session_id": f"fixture-20-{i}"}).status_code)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert statuses == [200] * 40
