@@ -382,7 +382,7 @@ class OfflineComposer:
             out.add(line + (sep + text if text else ""), e.n)
             return
         if summary:
-            room = BRIEF_CHARS if brief else SUMMARY_CHARS
+            room = BRIEF_CHARS if brief else (QUOTE_CHARS if e.type == "case" else SUMMARY_CHARS)
             room = room if lang == "en" else room * 2 // 3  # a Chinese character says more
             line += sep + (summary if full else self._best_of(summary, room))
         elif e.type == "document":
@@ -405,7 +405,7 @@ class OfflineComposer:
         if conf:
             out.add(f"  - {phrase('conformity', lang)}{sep}{conf if full else _first_sentences(conf, BRIEF_CHARS)}", e.n)
         kinds = [ntm_label(code, lang) for code in r.get("ntm") or []]
-        if kinds and e.type == "regulation" and full:  # the NTM class: in the record's detail
+        if kinds and e.type == "regulation":  # the NTM class (shown for the main rule only)
             out.add(f"  - {phrase('ntm', lang)}{sep}" + ("；".join(kinds) if lang == "zh" else "; ".join(kinds)), e.n)
         dates = self._dates_text(r, lang)
         if dates:
