@@ -255,7 +255,8 @@ class ReportStore:
             return SubmitResult(existing.number, False, existing, self.access_token(existing.number))
         try:
             with Session(self.engine) as db, db.begin():
-                number = self._next_number(db, self._today().year)
+                today = self._today()
+                number = self._next_number(db, today.year)
                 now = utcnow()
                 session_id = None
                 if draft_id:
@@ -265,7 +266,7 @@ class ReportStore:
                                 data=report.model_dump(mode="json"), channel=report.channel,
                                 draft_id=draft_id, created_at=now, updated_at=now,
                                 session_id=session_id, **queue_columns(number, report))
-                first = priority.score([report], None, self._today())
+                first = priority.score([report], None, today)
                 row.priority = first.score
                 row.priority_reasons = [r.as_dict() for r in first.reasons]
                 db.add(row)

@@ -55,13 +55,13 @@ def _rows(n: int, seed: int = 7) -> list[dict[str, Any]]:
     for i in range(1, n + 1):
         product, hs = rnd.choice(PRODUCTS)
         market = rnd.choice(MARKETS)
-        report = BarrierReport.model_construct(**BarrierReport(
-            reporter={"organisation": f"fixture company {rnd.randint(1, 5000)}"},
-            market=market, product={"description": product, "hs": hs},
-            measure={"ntm_code": rnd.choice(NTM)},
-            incident={"description": f"fixture: {product} held at the border of {market}"},
-            impact={"lost_sales": rnd.randint(0, 500_000), "currency": "USD"},
-            language=rnd.choice(["zh", "en"]), channel=rnd.choice(CHANNELS)).__dict__)
+        report = BarrierReport.model_validate({
+            "reporter": {"organisation": f"fixture company {rnd.randint(1, 5000)}"},
+            "market": market, "product": {"description": product, "hs": hs},
+            "measure": {"ntm_code": rnd.choice(NTM)},
+            "incident": {"description": f"fixture: {product} held at the border of {market}"},
+            "impact": {"lost_sales": rnd.randint(0, 500_000), "currency": "USD"},
+            "language": rnd.choice(["zh", "en"]), "channel": rnd.choice(CHANNELS)})
         number = f"BR-2099-{i:06d}"
         created = start + dt.timedelta(minutes=rnd.randint(0, 60 * 24 * 600))
         status = rnd.choice(STATUSES)

@@ -137,7 +137,7 @@ def compose(service: StaffService, number: str, kind: str, lang: str) -> tuple[s
     member = market_name(r.market, lang) or ("相关成员" if zh else "the member concerned")
     measure = r.measure.title or (record.title if record else None) or ("该措施" if zh else "the measure")
     if r.measure.title or record is not None:  # the heading names the measure: cite where it comes from
-        measure += f" [{rep.n if r.measure.title else record.n}]"  # type: ignore[union-attr]
+        measure += f" [{rep.n if r.measure.title or record is None else record.n}]"
     out: list[str] = []
     arts = {a.number: a for a in agreements.articles(facts["agreement"])}
     A = facts["agreement"]

@@ -102,6 +102,8 @@ def test_whole_conversation_in_chinese(conv: IntakeConversation, sqlite_store: R
     t = chat.say("确认")
     assert t.done and re.fullmatch(r"BR-\d{4}-000001", t.report_number or "")
     assert t.report_number in t.reply and "筛查" in t.reply and "补充材料" in t.reply
+    link = f"/r/{t.report_number}?t={sqlite_store.access_token(t.report_number or '')}"
+    assert link in t.reply  # the reporter's only way to read the report back
     again = conv.handle(t.state, "确认")  # a resent confirmation does not file a second report
     assert again.report_number == t.report_number and len(sqlite_store.list()) == 1
 
@@ -156,6 +158,7 @@ def test_whole_conversation_in_english_with_wrong_values(conv: IntakeConversatio
     assert t.asking is None and "Please check the report" in t.reply
     t = chat.say("confirm")
     assert t.done and t.report_number and "screen" in t.reply
+    assert f"/r/{t.report_number}?t=" in t.reply and "keep this link private" in t.reply
     for turn in chat.turns:  # every reply is in English (user data aside)
         text = turn.reply.replace("RASFF", "")
         assert not CJK.search(text), text
