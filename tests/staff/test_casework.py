@@ -191,3 +191,20 @@ def test_dashboard_figures(store: ReportStore, login: Callable[[str], TestClient
 def test_report_model_round_trip(store: ReportStore) -> None:
     n = _submit(store)
     assert isinstance(store.get(n).report, BarrierReport)  # type: ignore[union-attr]
+
+
+def test_page_conflict_keeps_what_the_second_editor_typed(store: ReportStore,
+                                                          login: Callable[[str], TestClient]) -> None:
+    n = _submit(store)
+    tom, ada = login("tom"), login("ada")
+    v = store.get(n).version  # type: ignore[union-attr]
+    form = {"csrf": tom.headers["X-CSRF-Token"], "version": str(v), "product.description": "汤碗"}
+    assert tom.post(f"/staff/reports/{n}/edit", data=form, follow_redirects=False).status_code == 303
+    late = {"csrf": ada.headers["X-CSRF-Token"], "version": str(v), "product.description": "饭碗"}
+    r = ada.post(f"/staff/reports/{n}/edit", data=late)
+    assert r.status_code == 409 and 'id="conflict"' in r.text
+    assert 'value="饭碗"' in r.text and "汤碗" in r.text  # theirs kept in the form, the current value shown
+    assert store.get(n).report.product.description == "汤碗"  # type: ignore[union-attr]
+    no_csrf = ada.post(f"/staff/reports/{n}/edit", data={"version": str(v + 1), "product.description": "x"},
+                       headers={"X-CSRF-Token": ""})
+    assert no_csrf.status_code == 403
