@@ -110,13 +110,13 @@ async def _run(settings: Settings, rounds: int, adapter_messages: int) -> dict[s
     adapter.close()
     ordered = sorted(latencies)
     return {
-        "adapter_msgs_per_s": round(adapter_rate, 1),
-        "text_msgs_per_s_10_users": round(total / wall, 2),
-        "reply_p50_ms": round(statistics.median(ordered) * 1000, 1),
-        "reply_p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
-        "passive_share_4_5s": round(passive / total, 3),
-        "late_delivered": float(recorder.count),
-        "messages": float(total),
+        "wechat_adapter_msgs_per_s": round(adapter_rate, 1),
+        "wechat_text_msgs_per_s_10_users": round(total / wall, 2),
+        "wechat_reply_p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "wechat_reply_p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
+        "wechat_passive_share_4_5s": round(passive / total, 3),
+        "wechat_late_delivered": float(recorder.count),
+        "wechat_messages": float(total),
     }
 
 
