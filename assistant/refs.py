@@ -137,3 +137,69 @@ def gacc_ref(announcement_number: str) -> str | None:
     """`公告〔2024〕151号` -> `海关总署公告〔2024〕151号`."""
     refs = find_gacc(announcement_number)
     return refs[0] if refs else None
+
+
+# -- provisions of an act: "Article 18", "Art. 5(2)", "第18条", "Annex XIV", "附件十四" -----------------
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_HAN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_PROVISION_RE = re.compile(
+    r"\b(?P<kind>article|art\.?|annex)\s*(?P<n>\d{1,3}|[IVXLC]{1,7})\b"
+    r"|第\s*(?P<zn>\d{1,3}|[一二三四五六七八九十百]{1,5})\s*条"
+    r"|附件\s*(?P<zan>\d{1,3}|[IVXLC]{1,7}|[一二三四五六七八九十]{1,4})",
+    re.IGNORECASE,
+)
+
+
+def _roman(text: str) -> int:
+    total, prev = 0, 0
+    for ch in reversed(text.upper()):
+        v = _ROMAN[ch]
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total
+
+
+def _han(text: str) -> int:
+    if "百" in text:
+        head, _, tail = text.partition("百")
+        return (_HAN_NUM.get(head, 1) * 100) + (_han(tail) if tail else 0)
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        return _HAN_NUM.get(head, 1) * 10 + (_HAN_NUM.get(tail, 0) if tail else 0)
+    return _HAN_NUM.get(text, 0)
+
+
+def _to_int(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if re.fullmatch(r"[IVXLCivxlc]+", text):
+        return _roman(text)
+    return _han(text)
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for v, s in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + s, n - v
+    return out
+
+
+def find_provisions(text: str) -> list[str]:
+    """Provisions a question names, in the form chunk cites use: `Article 18`, `Annex XIV`."""
+    out: list[str] = []
+    for m in _PROVISION_RE.finditer(text):
+        if m.group("kind"):
+            kind = "Annex" if m.group("kind").lower() == "annex" else "Article"
+            raw = m.group("n")
+        elif m.group("zn"):
+            kind, raw = "Article", m.group("zn")
+        else:
+            kind, raw = "Annex", m.group("zan")
+        n = _to_int(raw)
+        if n <= 0:
+            continue
+        place = f"Article {n}" if kind == "Article" else f"Annex {to_roman(n)}"
+        if place not in out:
+            out.append(place)
+    return out

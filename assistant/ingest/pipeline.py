@@ -430,9 +430,12 @@ def _run_locked(
         LexicalIndex.build(token_lists).save(gen / "bm25")
 
         # 5. records, chunks, manifest; then switch
-        write_jsonl(gen / "records.jsonl", [r.model_dump(mode="json", exclude_none=True) for r in records.values()])
-        write_jsonl(gen / "chunks.jsonl", [c.model_dump(mode="json", exclude_none=True) for c in chunks])
-        # (the lead's per-generation field vectors and lexicon are built here)
+        record_dicts = [r.model_dump(mode="json", exclude_none=True) for r in records.values()]
+        chunk_dicts = [c.model_dump(mode="json", exclude_none=True) for c in chunks]
+        write_jsonl(gen / "records.jsonl", record_dicts)
+        write_jsonl(gen / "chunks.jsonl", chunk_dicts)
+        # 6. short fields and the bilingual lexicon as their own vectors (index/fields.py)
+        build_fields(settings, gen, record_dicts, chunk_dicts, prev_gen, progress)
         _write_pickle(gen / "chunk_hashes.pkl", hashes)
         _write_pickle(gen / "tokens.pkl", tokens_by_hash)
         _write_provenance(gen, records, chunks, provenance)
@@ -460,6 +463,25 @@ def _run_locked(
     report.seconds = time.perf_counter() - started
     _finish_memory(report, measure_memory)
     return report
+
+
+def build_fields(
+    settings: Settings,
+    gen: Path,
+    records: list[dict[str, Any]],
+    chunks: list[dict[str, Any]],
+    prev_gen: Path | None,
+    progress: Progress,
+) -> None:
+    """Embed the generation's record fields and lexicon terms, reusing the previous generation's."""
+    from assistant.index.fields import FieldIndex, build_field_index
+
+    previous = FieldIndex.load(prev_gen) if prev_gen is not None else None
+    embedder = get_embedder(settings)
+    fields = build_field_index(records, chunks, embedder.embed_documents, settings.corpus_dir / "vocab",
+                               previous if previous is None or previous.vectors.shape[1] == embedder.dim else None,
+                               progress)
+    fields.save(gen)
 
 
 def _build_vectors(

@@ -202,7 +202,9 @@ def _hs_level_cached(query_hs: tuple[tuple[str, float], ...], record_hs: tuple[s
 def relevance(c: Candidate) -> float:
     """Relevance in [0, 1] from evidence that means the same for every query."""
     f = c.features
-    cos = max(c.cosine if c.cosine is not None else 0.25, 0.0)
+    # dense evidence: the best chunk's cosine, or a short field's (title, provision heading),
+    # which meets a short question at full strength
+    cos = max(c.cosine if c.cosine is not None else 0.25, f.get("field", 0.0), 0.0)
     sem = min(max((cos - 0.15) / 0.55, 0.0), 1.0)
     base = 0.55 * c.coverage + 0.25 * sem + 0.2 * f.get("rank", 0.0)
     mult = f.get("prior", 1.0)

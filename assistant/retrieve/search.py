@@ -33,10 +33,12 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.index.embedder import get_embedder
+from assistant.index.fields import FieldIndex
 from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import normalise, tokenize
 from assistant.records import RecordType
-from assistant.refs import act_number, find_eu_acts
+from assistant.refs import act_number, find_eu_acts, find_provisions, find_symbols
+from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
 from assistant.retrieve.analyze import QueryAnalysis, analyze
 from assistant.retrieve.concepts import (
     CUE_WEIGHT,
@@ -64,6 +66,7 @@ ALWAYS_SCORED = {"regulation", "notification", "case", "form", "document"}  # th
 COSINE_TOP = 40  # candidates whose cosine is computed when the dense list missed them
 NO_ANSWER_THRESHOLD = 0.35  # the one place that decides "nothing relevant" (see evals/retrieval)
 
+_PLACE_RE = re.compile(r", (?:Article|Annex) [\dIVXLC]+$")
 SILENT_INTENTS = {"smalltalk", "help", "out_of_domain"}
 
 
@@ -97,6 +100,11 @@ class SearchResponse:
     analysis: QueryAnalysis
     hits: list[Hit]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # what the question quotes that the corpus does not hold ("海关总署公告〔2023〕72号",
+    # "Regulation (EU) 2017/745, Article 127"): said to be not found, never substituted
+    missing: list[str] = field(default_factory=list)
+    # the question's topic words that the index knows, beyond its market, product and intent cues
+    topical: list[str] = field(default_factory=list)
 
     @property
     def best_score(self) -> float:
@@ -134,6 +142,8 @@ class Searcher:
         self.vocab = vocab or ProductVocabulary.load(settings.corpus_dir)
         self.embedder = get_embedder(settings)
         self.glossary = Glossary.load()
+        self.aligner = Aligner(FieldIndex.load(self.index.path))
+        self._qvec_cache: dict[tuple[str, ...], np.ndarray] = {}
         self._act_index: dict[str, list[str]] = {}
         self._lower_refs: dict[str, str] = {}
         for ref, row in self.index.record_rows.items():
@@ -173,6 +183,40 @@ class Searcher:
                 out.extend(self._act_index.get(key, []))
         return list(dict.fromkeys(out))
 
+    def missing_refs(self, analysis: QueryAnalysis, exact: list[str]) -> list[str]:
+        """References the question quotes that no record answers to."""
+        found = set(exact)
+        out = []
+        for ref in analysis.refs:
+            hit = self._lower_refs.get(ref.lower())
+            acts = [r for key in find_eu_acts(ref) for r in self._act_index.get(key, [])]
+            symbol = find_symbols(ref)
+            family = symbol and self.index.by_core_symbol.get(symbol[0].core)
+            if not (hit or acts or family or ref in found):
+                out.append(ref)
+        return out
+
+    def _has_provisions(self, ref: str) -> bool:
+        return any(_PLACE_RE.search(str(self.index.chunk_rows[int(p)].get("cite") or ""))
+                   for p in self._chunks_by_ref.get(ref, [])[:50])
+
+    def provision_chunk(self, ref: str, place: str) -> int | None:
+        """The first chunk of `place` (Article 18) in a record's document, if it has one."""
+        for p in self._chunks_by_ref.get(ref, []):
+            cite = str(self.index.chunk_rows[int(p)].get("cite") or "")
+            if cite.endswith(f", {place}"):
+                return int(p)
+        return None
+
+    def provisions_of(self, ref: str, kind: str = "Article") -> list[str]:
+        """The places of one kind a record's document has, in order (for "it has Articles 1-123")."""
+        out: list[str] = []
+        for p in self._chunks_by_ref.get(ref, []):
+            place = str(self.index.chunk_rows[int(p)].get("cite") or "").rpartition(", ")[2]
+            if place.startswith(kind + " ") and place not in out:
+                out.append(place)
+        return out
+
     # -- main entry ------------------------------------------------------------------------
     def search(
         self,
@@ -196,12 +240,13 @@ class Searcher:
         if not query:
             return SearchResponse(query, analysis, [], timings)
         exact = self.exact_refs(analysis)
+        missing = self.missing_refs(analysis, exact)
         if not exact and analysis.intent in SILENT_INTENTS:
             return SearchResponse(query, analysis, [], timings)
 
         types = {type} if isinstance(type, str) else set(type or [])
         filters = (types, _market_filter(market), hs)
-        ranked = self._rank(query, analysis, exact, filters, mode, timings)
+        ranked, concepts = self._rank(query, analysis, exact, filters, mode, timings)
 
         hits: list[Hit] = []
         threshold = NO_ANSWER_THRESHOLD if min_score is None else min_score
@@ -232,7 +277,10 @@ class Searcher:
                 )
             )
         timings["total"] = (time.perf_counter() - t0) * 1000
-        return SearchResponse(query, analysis, hits, timings)
+        missing += [f"{h.ref}, {p}" for h in hits if "exact" in h.matched_by
+                    for p in find_provisions(query) if p not in h.cite and self._has_provisions(h.ref)]
+        topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs)]
+        return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical)
 
     # -- ranking ---------------------------------------------------------------------------
     def _rank(
@@ -243,14 +291,15 @@ class Searcher:
         filters: tuple[set[str], set[str], str | None],
         mode: str,
         timings: dict[str, float],
-    ) -> list[Candidate]:
-        """Every candidate record, best first, with its relevance in `score`."""
+    ) -> tuple[list[Candidate], list[Concept]]:
+        """Every candidate record, best first, with its relevance in `score`; and the query's words."""
         idx = self.index
         types, filter_markets, hs_filter = filters
 
         t1 = time.perf_counter()
         allowed = self._filter_mask(types, filter_markets, hs_filter)
-        concepts = self._concepts(analysis)
+        concepts, qvecs = self._concepts(analysis, embed=mode != "lexical")
+        fields = self.aligner.field_matches(qvecs) if mode != "lexical" else {}
         lex = np.zeros(0, dtype=np.float32)
         token_scores: dict[str, np.ndarray] = {}
         if mode != "dense":
@@ -263,7 +312,7 @@ class Searcher:
         dense_hits: list[tuple[str, float]] = []
         qvec: np.ndarray | None = None
         if mode != "lexical":
-            qvec = self.embedder.embed_query(analysis.normalized)
+            qvec = qvecs[0]
             dense_hits = idx.vectors.query(qvec, DENSE_DEPTH if allowed is None else DENSE_DEPTH * 4)
             if allowed is not None:
                 dense_hits = [
@@ -304,11 +353,12 @@ class Searcher:
             per_record = {r: per_record[r] for r in keep}
         # the few curated records (regulations, notifications, cases, forms) are always scored: a
         # product or market match can make one the answer even when no word of it matched
-        for ref in [*exact, *self._always]:
+        for ref in [*exact, *self._always, *fields]:
             if ref not in per_record and ref in idx.record_rows:
                 pos = self._best_chunk_for(ref, fused, token_scores)
                 if pos is not None:
                     per_record[ref] = (0.0, pos)
+        self._prefer_provisions(per_record, fields, best_cos)
 
         ctx = QueryContext.build(analysis, query)
         chunk_cover = self._chunk_coverage(concepts, token_scores)
@@ -333,7 +383,8 @@ class Searcher:
             if hs_filter and not any(hs_matches(hs_filter, code) for code in r_hs):
                 continue
             if ref in exact_set:
-                cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), ["exact"])
+                pos, how = self._exact_chunk(ref, pos, query, chunk_cover[0])
+                cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), how)
                 out.append(cand)
                 continue
             positions = self._chunks_by_ref.get(ref)
@@ -347,6 +398,8 @@ class Searcher:
             if unknown_name:
                 feats["unknown_name"] = 1.0
             feats["rank"] = min(fscore / max_fused, 1.0)
+            if ref in fields:
+                feats["field"] = fields[ref].cosine
             cand = Candidate(ref, pos, fscore, best_cos.get(ref), coverage, feats, how=["fused"], intent=analysis.intent)
             cand.score = relevance(cand)
             out.append(cand)
@@ -355,7 +408,21 @@ class Searcher:
             self._fill_cosines(out[:COSINE_TOP], qvec)
             out.sort(key=lambda c: (-c.score, -c.fused))
         timings["fuse"] = (time.perf_counter() - t3) * 1000
-        return out
+        return out, concepts
+
+    def _exact_chunk(self, ref: str, pos: int, query: str, cover: np.ndarray) -> tuple[int, list[str]]:
+        """The chunk of a quoted record that answers: the provision named (Article 18), else the
+        chunk that covers most of the question's other words (植入卡 -> the implant-card article)."""
+        for place in find_provisions(query):
+            found = self.provision_chunk(ref, place)
+            if found is not None:
+                return found, ["exact", "provision"]
+        positions = self._chunks_by_ref.get(ref)
+        if positions is not None and len(positions) > 1 and cover.size:
+            values = cover[positions]
+            if float(values.max()) > float(cover[pos]):
+                return int(positions[int(np.argmax(values))]), ["exact"]
+        return pos, ["exact"]
 
     def _fill_cosines(self, cands: list[Candidate], qvec: np.ndarray) -> None:
         """Cosine of the best chunk for candidates the dense list did not reach, then rescore."""
@@ -399,8 +466,9 @@ class Searcher:
         return mask
 
     # -- query words -------------------------------------------------------------------------
-    def _concepts(self, analysis: QueryAnalysis) -> list[Concept]:
-        """The words of the query, each with its index tokens and its translations."""
+    def _concepts(self, analysis: QueryAnalysis, embed: bool = True) -> tuple[list[Concept], np.ndarray]:
+        """The words of the query, each with its index tokens and its translations; and the
+        vectors of the question and its phrases (empty when `embed` is off and none are cached)."""
         text = analysis.normalized
         low = normalise(fold(text))
         concepts: list[Concept] = []
@@ -408,7 +476,7 @@ class Searcher:
         import jieba  # initialised by tokenize() already
 
         pos = 0
-        for word in jieba.lcut(low):
+        for word in jieba.lcut(low, HMM=False):  # the HMM glues unknown pairs (香蕉案是 -> 案是)
             start = low.find(word, pos)
             start = pos if start < 0 else start
             pos = start + len(word)
@@ -471,7 +539,37 @@ class Searcher:
                     c.market = True
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "en"))))
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "zh"))))
-        return concepts
+        phrases = _phrases(low, spans)
+        qvecs = self._embed([analysis.normalized, *(p.text for p in phrases)], embed)
+        if len(qvecs):
+            self.aligner.translate(phrases, qvecs[1:])
+            for p in phrases:
+                attach(p.start, p.end, [t for t, _ in p.translations])
+        return concepts, qvecs
+
+    def _embed(self, texts: list[str], compute: bool) -> np.ndarray:
+        """The question and its phrases in one embedder call, cached for the follow-up searches
+        of the same question (the lexical look-ups of the dialogue reuse them)."""
+        key = tuple(texts)
+        vecs = self._qvec_cache.get(key)
+        if vecs is None and compute:
+            vecs = np.asarray(self.embedder.embed_queries(texts), dtype=np.float32)
+            with self._lock:
+                if len(self._qvec_cache) > 512:
+                    self._qvec_cache.clear()
+                self._qvec_cache[key] = vecs
+        return vecs if vecs is not None else np.zeros((0, 1), dtype=np.float32)
+
+    def _prefer_provisions(self, per_record: dict[str, tuple[float, int]], fields: dict[str, FieldMatch],
+                           best_cos: dict[str, float]) -> None:
+        """When a provision's heading is what the question matches best, that provision is the
+        record's best chunk (it is what gets cited: "Regulation (EU) 2017/745, Article 18")."""
+        for ref, m in fields.items():
+            if m.chunk is None or ref not in per_record:
+                continue
+            pos = self.index.chunk_pos.get(m.chunk)
+            if pos is not None and m.cosine >= best_cos.get(ref, 0.0):
+                per_record[ref] = (per_record[ref][0], pos)
 
     def _spelling(self, word: str, vocabulary: set[str]) -> str | None:
         """The indexed English word one edit from an unknown one (the most frequent if several)."""
@@ -672,6 +770,36 @@ class Searcher:
     def _chunks_of(self, ref: str) -> list[tuple[int, dict[str, Any]]]:
         found = self._chunks_by_ref.get(ref)
         return [] if found is None else [(int(p), self.index.chunk_rows[int(p)]) for p in found]
+
+
+def _phrases(low: str, spans: list[tuple[int, int, Concept]]) -> list[Phrase]:
+    """Runs of adjacent topic words (not markets, not intent cues), longest first, at most
+    MAX_PHRASES: the units that get translated (植入卡 from 植入 + 卡; "implant card")."""
+    runs: list[list[tuple[int, int, Concept]]] = []
+    for s, e, c in sorted(spans, key=lambda x: x[0]):
+        topical = not (c.market or c.cue) and (len(c.text) > 1 or not c.text.isascii())
+        if not topical:
+            runs.append([])
+            continue
+        if runs and runs[-1] and not low[runs[-1][-1][1]:s].strip() and _same_script(runs[-1][-1][2].text, c.text):
+            runs[-1].append((s, e, c))
+        else:
+            runs.append([(s, e, c)])
+    # a run, and each longer word of it on its own (a run can carry a stray character: 香蕉案)
+    units = [(r[0][0], r[-1][1]) for r in runs if r]
+    units += [(s, e) for r in runs if len(r) > 1 for s, e, c in r if len(c.text) >= (3 if c.text.isascii() else 2)]
+    out: list[Phrase] = []
+    seen: set[str] = set()
+    for start, end in sorted(units, key=lambda u: -(u[1] - u[0])):
+        text = low[start:end].strip()
+        if text and text not in seen and not text.isdigit():
+            seen.add(text)
+            out.append(Phrase(text, start, end))
+    return out[:MAX_PHRASES]
+
+
+def _same_script(a: str, b: str) -> bool:
+    return a.isascii() == b.isascii()
 
 
 def _market_filter(market: str | list[str] | None) -> set[str]:

@@ -28,7 +28,6 @@ def test_requirements_zh_bluetooth_earphones_to_eu(assistant: Assistant, index: 
     assert "蓝牙耳机（HS 851830）出口欧盟" in a.text
     assert "欧盟无线电设备指令（RED指令）（Directive 2014/53/EU）" in a.text  # Chinese name, original ref
     assert "合格评定途径" in a.text and "CE标志" in a.text
-    assert "措施类型：产品质量、安全或性能要求；标签要求；检测要求；认证要求" in a.text  # NTM B7, B31, B82, B83
     assert "适用日期 2016-06-13" in a.text
     assert "下一步建议" in a.text
     assert not any(r.startswith(("47 CFR", "Japan", "Korea")) for r in refs(a))  # other markets' rules
@@ -40,7 +39,6 @@ def test_requirements_en_bluetooth_earphones_to_eu(assistant: Assistant, index: 
     assert refs(a)[0] == RED
     assert "Radio Equipment Directive (RED) (Directive 2014/53/EU)" in a.text
     assert "Conformity route" in a.text and "CE marking" in a.text
-    assert "Type of measure: Product quality, safety or performance; Labelling requirements" in a.text
     assert "applies from 2016-06-13" in a.text
     assert "What to do next" in a.text
     assert not any(r.startswith(("47 CFR", "Japan", "Korea")) for r in refs(a))
@@ -63,7 +61,7 @@ def test_notification_zh_addendum_shows_the_whole_chain_in_order(assistant: Assi
     a = checked(assistant.ask("G/TBT/N/USA/867/Add.2 是什么内容？"), index)
     assert (a.language, a.intent, a.refused) == ("zh", "notification", False)
     assert refs(a)[:1] == ["G/TBT/N/USA/867/Add.2"] and set(FAMILY) <= set(refs(a))
-    assert a.text.startswith("**G/TBT/N/USA/867/Add.2**")
+    assert "G/TBT/N/USA/867/Add.2" in a.text.splitlines()[0]  # the answer opens with the document asked
     assert "G/TBT/N/USA/867及其后续文件（资料中共3份）" in a.text
     positions = [a.text.index(f"**{ref}**（分发日期") for ref in FAMILY]
     assert positions == sorted(positions)  # by distribution date: core, Add.1, Add.2

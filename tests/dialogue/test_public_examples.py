@@ -1,0 +1,103 @@
+"""The public examples of issue 8, as a user would check them.
+
+The index holds the shipped curated records, the MDR (chunked by article), every WTO dispute and
+the first China Customs announcements: the sources these questions are about.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.dialogue.assistant import Assistant
+
+CORPUS = PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from assistant.ingest.pipeline import run_ingest
+
+    root = tmp_path_factory.mktemp("public_examples")
+    corpus = root / "corpus"
+    for part in ("curated", "documents", "wto_disputes", "vocab"):
+        shutil.copytree(CORPUS / part, corpus / part)
+    (corpus / "gacc").mkdir()
+    with (CORPUS / "gacc" / "gacc_regulations.jsonl").open(encoding="utf-8") as fh:
+        head = [line for _, line in zip(range(20), fh, strict=False)]
+    (corpus / "gacc" / "gacc_regulations.jsonl").write_text("".join(head), encoding="utf-8")
+    shutil.copy(CORPUS / "gacc" / "SOURCE.txt", corpus / "gacc" / "SOURCE.txt")
+    settings = Settings(data_dir=root / "data", corpus_dir=corpus, today="2024-11-15")
+    assert run_ingest(settings).ok
+    return Assistant(settings)
+
+
+def cites(answer: Any) -> list[str]:
+    return [c.cite or c.ref for c in answer.citations]
+
+
+def test_chinese_question_finds_the_english_dispute(assistant: Assistant) -> None:
+    a = assistant.ask("欧盟香蕉案是哪个争端")
+    assert not a.refused
+    titles = [c.title for c in a.citations]
+    assert any("Bananas" in t for t in titles), titles
+    assert a.citations[0].ref.startswith("DS")
+
+
+def test_chinese_question_gets_the_provision_not_the_summary(assistant: Assistant) -> None:
+    a = assistant.ask("MDR里植入卡是哪一条规定的")
+    assert not a.refused
+    assert any(c.endswith("Article 18") for c in cites(a)), cites(a)
+
+
+def test_english_question_gets_the_same_provision(assistant: Assistant) -> None:
+    a = assistant.ask("What does the MDR say about implant cards?")
+    assert any(c.endswith("Article 18") for c in cites(a)), cites(a)
+
+
+def test_a_provision_that_does_not_exist_is_said_to_be_missing(assistant: Assistant) -> None:
+    a = assistant.ask("What does Article 127 of the MDR say?")
+    assert a.refused and not a.citations
+    assert "Article 127" in a.text
+    assert "Article 123" in a.text  # what the regulation does have
+    assert "Article 122" not in " ".join(cites(a))
+
+
+def test_an_announcement_number_that_does_not_exist_is_not_substituted(assistant: Assistant) -> None:
+    a = assistant.ask("海关总署公告2023年第72号是什么内容")
+    assert a.refused and not a.citations
+    assert "海关总署公告〔2023〕72号" in a.text
+
+
+def test_a_question_naming_its_topic_is_not_asked_which_product(assistant: Assistant) -> None:
+    a = assistant.ask("What is China Customs' rule on cross-border e-commerce retail imports?")
+    assert not a.choices and "Which product" not in a.text
+
+
+def test_a_follow_up_on_a_new_topic_keeps_product_and_market(assistant: Assistant) -> None:
+    first = assistant.ask("玩具出口欧盟需要什么")
+    assert not first.refused
+    a = assistant.ask("进口商有什么义务？", session_id=first.session_id)
+    assert not a.refused and a.citations
+    rows = assistant.searcher.index.record_rows
+    markets = [set(rows[c.ref].get("markets") or []) for c in a.citations]
+    assert any("EU" in m for m in markets), cites(a)
+    assert not any(m == {"CHN"} for m in markets), cites(a)  # not a China Customs decree
+
+
+@pytest.mark.parametrize("question", ["出口蓝牙耳机到欧盟需要什么认证？", "What do toys need for the EU?"])
+def test_chat_answers_fit_a_phone_screen(assistant: Assistant, question: str) -> None:
+    a = assistant.ask(question)
+    assert a.citations
+    limit = 700 if a.language == "zh" else 1000
+    assert len(a.for_chat()) <= limit, len(a.for_chat())
+
+
+def test_the_trace_shows_the_decision(assistant: Assistant) -> None:
+    a = assistant.ask("What do toys need for the EU?")
+    assert a.trace["decision"]["answered"] is True
+    assert a.trace["retrievers"]["hybrid"]
