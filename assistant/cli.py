@@ -398,12 +398,9 @@ def bench_channels(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     from bots.telegram.bench import run as run_telegram
 
     out: dict[str, float] = dict(run_telegram(_settings()))
-    try:
-        from bots.wechat.bench import run as run_wechat
-    except ImportError:
-        run_wechat = None
-    if run_wechat is not None:
-        out.update(run_wechat(_settings()))
+    from bots.wechat.bench import run as run_wechat
+
+    out.update(run_wechat(_settings()))
     if as_json:
         _echo_json(out)
     else:

@@ -7,7 +7,6 @@ the first China Customs announcements: the sources these questions are about.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
