@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,19 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_upgrade_lock = threading.Lock()  # alembic keeps its context in module globals: one at a time
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the packaged alembic migrations on `engine` (works from any cwd or installed package)."""
+    """Run the packaged alembic migrations on `engine` (works from any cwd or installed package).
+
+    Serialised within the process: two threads (the server's warm-up and its purge thread)
+    migrating at once would share alembic's global context and fail."""
+    with _upgrade_lock:
+        _upgrade(engine, revision)
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
