@@ -10,8 +10,10 @@ config = context.config
 
 def _target_metadata():  # type: ignore[no-untyped-def]
     # Imported here so that running migrations does not depend on import order elsewhere.
-    from assistant import channel_store  # noqa: F401  (registers channel_messages, channel_tokens)
-    from assistant import channel_users  # noqa: F401  (registers channel_users)
+    from assistant import (
+        channel_store,  # noqa: F401  (registers channel_messages, channel_tokens)
+        channel_users,  # noqa: F401  (registers channel_users)
+    )
     from assistant.alerts import models as alert_models  # noqa: F401  (alert_* tables)
     from assistant.db import Base
     from assistant.dialogue import sessions  # noqa: F401  (registers chat_sessions)
