@@ -17,16 +17,18 @@ from assistant.config import Settings
 from assistant.evals.retrieval import SET_DIR, load_questions, run_retrieval_eval
 from assistant.evals.split import WITHHELD
 
-# Measured on the test split (406 questions: 223 zh, 183 en; 52 with no answer) on 2026-12-04:
-# Recall@5 zh 0.959 / en 0.956, MRR zh 0.939 / en 0.920, no-answer 0.750. One more miss costs
-# about 0.005 (zh) or 0.006 (en) of Recall@5, one more false answer about 0.02 of no-answer.
+# Measured on the test split (406 questions: 223 zh, 183 en; 52 with no answer) on 2026-12-04,
+# after the relevance gate moved to 0.40 (chosen on dev): Recall@5 zh 0.954 / en 0.931, MRR zh
+# 0.936 / en 0.902, no-answer 0.827 (at the old 0.35: 0.959 / 0.956, 0.939 / 0.920, 0.750).
+# One more miss costs about 0.005 (zh) or 0.006 (en) of Recall@5, one more false answer about
+# 0.02 of no-answer.
 FLOORS = {
     ("zh", "recall@5"): 0.94,
-    ("en", "recall@5"): 0.935,
+    ("en", "recall@5"): 0.92,
     ("zh", "mrr"): 0.92,
-    ("en", "mrr"): 0.90,
+    ("en", "mrr"): 0.89,
 }
-NO_ANSWER_FLOOR = 0.70
+NO_ANSWER_FLOOR = 0.78
 
 
 @pytest.mark.slow
