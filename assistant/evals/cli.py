@@ -30,10 +30,20 @@ def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results JSON instead of tables.")] = False,
     out: Annotated[Path | None, typer.Option(help="Where to write the results JSON.")] = None,
     split: SplitOpt = "dev",
+    model: Annotated[Path | None, typer.Option(help="Score with a model from `tbt eval fit` (a trial).")] = None,
 ) -> None:
     """Recall@1/5/10, MRR and nDCG@10 overall, per language and per intent; lists the misses."""
     from assistant.config import get_settings
     from assistant.evals.retrieval import run_retrieval_eval
+
+    if model is not None:
+        from assistant.retrieve.ranker import load_model
+        from assistant.retrieve.relevance import try_model
+
+        try:
+            try_model(load_model(model))
+        except (OSError, ValueError, KeyError) as exc:
+            raise typer.BadParameter(f"cannot use {model}: {exc}") from exc
 
     result = run_retrieval_eval(get_settings(), set_name, out=out, echo=not as_json, split=_check_split(split))
     if as_json:
@@ -99,3 +109,18 @@ def eval_invariance(
     result = run_invariance_eval(get_settings(), out=out, echo=not as_json, per_question=per_question)
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+@eval_app.command("fit")
+def eval_fit(
+    split: Annotated[str, typer.Option("--split", help="Only dev: the model is never fitted on test.")] = "dev",
+    out: Annotated[Path | None, typer.Option(help="Where to write the model (default: the shipped one).")] = None,
+) -> None:
+    """Fit the relevance model and its no-answer gate on the dev split (cross-validated)."""
+    from assistant.config import get_settings
+    from assistant.evals.fit import MODEL_OUT, fit
+
+    try:
+        fit(get_settings(), split, out=out or MODEL_OUT)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc

@@ -205,14 +205,14 @@ def evaluate(settings: Settings, questions: list[Question]) -> list[Outcome]:
 
 
 def summarise(outcomes: list[Outcome], set_path: Path, problems: list[str]) -> dict[str, Any]:
-    from assistant.retrieve.search import NO_ANSWER_THRESHOLD
+    from assistant.retrieve.search import gate
 
     intent_agree = Counter(o.question.intent == o.analysed_intent for o in outcomes)
     return {
         "set": str(set_path),
         "questions": len(outcomes),
         "k": K,
-        "threshold": NO_ANSWER_THRESHOLD,
+        "threshold": round(gate(), 4),
         "overall": _aggregate(outcomes),
         "by_lang": _group(outcomes, "lang"),
         "by_intent": _group(outcomes, "intent"),

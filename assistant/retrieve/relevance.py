@@ -6,6 +6,8 @@ question the record covers, the cosine, the rank evidence, and structured agreem
 the HS code (hierarchical, discounted when the record names only a chapter), the record type the
 intent asks for, and for alerts the origin (a Chinese exporter's "our chilli" means Chinese chilli).
 The weights were tuned on evals/retrieval; search.NO_ANSWER_THRESHOLD applies to the result.
+A model fitted on the dev split from the same evidence (ranker.py, `tbt eval fit`) can be put on
+trial in evaluation; it does not yet beat these weights on test (README, "Relevance").
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from assistant.retrieve.analyze import QueryAnalysis
 from assistant.retrieve.markets import bloc_members, expand_markets, find_markets
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import hs_matches
+from assistant.retrieve.ranker import RelevanceModel, feature_vector
 
 # How much each record type suits each intent (multiplier on the relevance).
 INTENT_PRIOR: dict[str, dict[str, float]] = {
@@ -199,8 +202,22 @@ def _hs_level_cached(query_hs: tuple[tuple[str, float], ...], record_hs: tuple[s
     return best
 
 
+_TRIAL: list[RelevanceModel] = []  # a fitted model under evaluation (`tbt eval retrieval --model`)
+
+
+def try_model(model: RelevanceModel | None) -> None:
+    """Score with a fitted model instead of the weights below (evaluation only), or go back."""
+    _TRIAL[:] = [model] if model is not None else []
+
+
+def trial_model() -> RelevanceModel | None:
+    return _TRIAL[0] if _TRIAL else None
+
+
 def relevance(c: Candidate) -> float:
     """Relevance in [0, 1] from evidence that means the same for every query."""
+    if _TRIAL:
+        return _TRIAL[0].probability(feature_vector(c.cosine, c.coverage, c.features, c.intent))
     f = c.features
     # dense evidence: the best chunk's cosine, or a short field's (title, provision heading),
     # which meets a short question at full strength

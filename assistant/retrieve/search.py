@@ -55,7 +55,14 @@ from assistant.retrieve.glossary import Glossary
 from assistant.retrieve.markets import expand_markets, find_markets, market_name
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
-from assistant.retrieve.relevance import INTENT_PRIOR, Candidate, QueryContext, hs_level, relevance
+from assistant.retrieve.relevance import (
+    INTENT_PRIOR,
+    Candidate,
+    QueryContext,
+    hs_level,
+    relevance,
+    trial_model,
+)
 
 RRF_K = 40
 LEXICAL_DEPTH = 300
@@ -65,6 +72,14 @@ CANDIDATES = 200  # records scored per query: the best by fused rank, plus exact
 ALWAYS_SCORED = {"regulation", "notification", "case", "form", "document"}  # the few curated types
 COSINE_TOP = 40  # candidates whose cosine is computed when the dense list missed them
 NO_ANSWER_THRESHOLD = 0.40  # the one relevance gate; chosen on the dev split by balanced accuracy (README)
+
+
+
+def gate() -> float:
+    """The no-answer cut-off: NO_ANSWER_THRESHOLD, or a fitted model's own while one is on trial."""
+    model = trial_model()
+    return model.threshold if model is not None else NO_ANSWER_THRESHOLD
+
 
 _PLACE_RE = re.compile(r", (?:Article|Annex) [\dIVXLC]+$")
 SILENT_INTENTS = {"smalltalk", "help", "out_of_domain"}
@@ -249,7 +264,7 @@ class Searcher:
         ranked, concepts = self._rank(query, analysis, exact, filters, mode, timings)
 
         hits: list[Hit] = []
-        threshold = NO_ANSWER_THRESHOLD if min_score is None else min_score
+        threshold = gate() if min_score is None else min_score
         idx = self.index
         terms = tokenize(analysis.normalized) + list(analysis.products)
         for c in ranked:
@@ -281,6 +296,17 @@ class Searcher:
                     for p in find_provisions(query) if p not in h.cite and self._has_provisions(h.ref)]
         topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs)]
         return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical)
+
+    def candidates(self, query: str) -> list[Candidate]:
+        """Every candidate record for `query` with its evidence, best first, before the gate
+        (what the relevance model is fitted on: evals/fit.py)."""
+        query = (query or "").strip()
+        analysis = analyze(query[:2000], self.vocab)
+        exact = self.exact_refs(analysis)
+        if not query or (not exact and analysis.intent in SILENT_INTENTS):
+            return []
+        ranked, _concepts = self._rank(query, analysis, exact, (set(), set(), None), "hybrid", {})
+        return ranked
 
     # -- ranking ---------------------------------------------------------------------------
     def _rank(
