@@ -203,7 +203,11 @@ def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidat
     idf = idf_of([c.sentence for c in cands], q_terms)
     weights: dict[str, dict[str, float]] = {}
     hinted = frozenset(k for k, rx in _FIELD_HINTS.items() if rx.search(question))
+    # a sentence of a less relevant record must answer better by as much as its record ranks lower
+    # (the Chinese exporter's form before the US one, though both "report a trade barrier")
+    top = max((c.ev.score for c in cands), default=0.0)
     best: tuple[_Candidate, Scored] | None = None
+    best_key = float("-inf")
     for c in cands:
         w = weights.get(c.ev.ref)
         if w is None:
@@ -211,8 +215,9 @@ def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidat
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
         sc = _score(c, q_terms, form, w, hinted)
-        if best is None or sc.score > best[1].score:
-            best = (c, sc)
+        key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
+        if best is None or key > best_key:
+            best, best_key = (c, sc), key
     return best
 
 
@@ -242,7 +247,7 @@ def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx:
         return (cases or ev)[:MAIN_RECORDS]
     if intent == "report":
         forms = [e for e in ev if e.type == "form"]
-        return (forms or ev)[:MAIN_RECORDS]
+        return forms[:1] or ev[:MAIN_RECORDS]  # one channel answers "how do I report": the reporter's own
     non_alert = [e for e in ev if e.type != "alert"]
     return (non_alert or ev)[:MAIN_RECORDS]
 

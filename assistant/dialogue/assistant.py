@@ -35,10 +35,11 @@ from assistant.dialogue.followup import (
     is_short,
     is_yes,
     merge_topic,
+    next_topic,
     text_language,
     wants_report,
 )
-from assistant.refs import find_symbols
+from assistant.refs import find_provisions, find_symbols
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
 log = logging.getLogger("assistant.dialogue")
@@ -83,6 +84,12 @@ def _analysis_dict(a: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(a) and not isinstance(a, type):
         return dataclasses.asdict(a)
     return dict(a)
+
+
+def _quick_analysis(text: str, searcher: Any) -> Any:
+    from assistant.retrieve.analyze import analyze
+
+    return analyze(text[:ANALYSIS_CHARS], searcher.vocab)
 
 
 def _with(a: Any, **fields: Any) -> Any:
@@ -183,6 +190,7 @@ class Assistant:
             lang = lang or state.get("lang") or "zh"
             return Answer(text=phrase("empty", lang), language=lang, refused=True, intent="help",
                           followups=[phrase("start_report", lang)], composer="dialogue")
+        text = self._provision_followup(text, state)
         n = citation_request(text)
         if n is not None:
             return self._open_citation(n, state, lang or text_language(text) or state.get("lang") or "zh")
@@ -207,6 +215,7 @@ class Assistant:
             from assistant.retrieve.markets import market_name
 
             words += [market_name(m, lang) for m in merged.get("markets", [])]
+            words += [str(w) for w in merged.get("carried_words") or []]
             analysis = _with(
                 analysis, hs=merged["hs"], products=merged["products"], markets=merged["markets"],
                 markets_expanded=merged["markets_expanded"], intent=merged["intent"],
@@ -260,7 +269,7 @@ class Assistant:
         answer.trace = trace
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
-        state["topic"] = {k: a.get(k) for k in ("intent", "hs", "products", "markets", "markets_expanded")}
+        state["topic"] = next_topic(state.get("topic"), a, resp.topical)
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
         state["last_question"] = text[:ANALYSIS_CHARS]
@@ -442,14 +451,34 @@ class Assistant:
         from assistant.retrieve.markets import market_name
 
         words = [str(w) for w in topic.get("products") or []]
+        if not words:  # a product no list knows, kept as the words that named it
+            words = [str(w) for w in topic.get("words") or [] if str(w).lower() not in text.lower()]
         words += [market_name(m, lang) for m in topic.get("markets") or []]
         merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
                        markets=topic.get("markets") or [], markets_expanded=topic.get("markets_expanded") or [],
                        normalized=" ".join([a.get("normalized", text), *words]))
         carried = searcher.search(merged.normalized, SEARCH_K, analysis=merged)
-        if carried.best_score >= max(resp.best_score, REFUSE_BELOW):
+        # inside a conversation a question that names no product or market is about the
+        # conversation's, whenever that reading finds an answer
+        if carried.best_score >= REFUSE_BELOW:
             return carried, merged, _analysis_dict(merged)
         return resp, analysis, a
+
+    def _provision_followup(self, text: str, state: dict[str, Any]) -> str:
+        """"What does Article 18 say?" / "第140条呢？" after an answer about one act: the question is
+        about that act's provision (said to be missing when the act has no such provision)."""
+        places = find_provisions(text)
+        cites = state.get("last_citations") or []
+        if not places or not cites or not is_short(text):
+            return text
+        n = citation_request(text)
+        if n is not None and 1 <= n <= len(cites) and not re.search(r"(?i)\barticle\b|\bannex\b|附件", text):
+            return text  # "第2条详细说说": source [2] of the last answer
+        searcher = self.searcher
+        if any(r for r in searcher.exact_refs(_quick_analysis(text, searcher))):
+            return text  # the question names its act
+        doc = next((c["ref"] for c in cites if searcher.provisions_of(c["ref"])), None)
+        return f"{doc} {text}" if doc else text
 
     def _not_found(self, searcher: Any, resp: Any, lang: str, a: dict[str, Any]) -> Answer:
         """A quoted identifier the corpus does not hold: say so, and offer real neighbours as such."""

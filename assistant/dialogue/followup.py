@@ -101,15 +101,40 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         merged["hs"] = topic.get("hs", [])
         merged["products"] = topic.get("products", [])
         filled = True
+    if (not has_product and not topic.get("hs") and not topic.get("products") and topic.get("words")
+            and looks_like_followup(text)):
+        merged["carried_words"] = list(topic["words"])  # "frozen food" that no product list knows
+        filled = True
     if not has_market and topic.get("markets"):
         merged["markets"] = topic.get("markets", [])
         merged["markets_expanded"] = topic.get("markets_expanded", [])
         filled = True
-    if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up
-        return analysis, False
     weak = analysis.get("intent") in (None, "rules", "smalltalk", "help", "out_of_domain") or float(
         analysis.get("intent_confidence") or 0
     ) < 0.6
+    if weak and topic.get("intent") == "report" and has_market and not has_product:
+        filled = True  # "What if my company is in the US?" after asking how to report: whose form
+    if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up
+        return analysis, False
     if weak and topic.get("intent"):
         merged["intent"] = topic["intent"]
     return merged, True
+
+
+TOPIC_SLOTS = ("intent", "hs", "products", "markets", "markets_expanded")
+
+
+def next_topic(topic: dict[str, Any] | None, analysis: dict[str, Any], topical: list[str]) -> dict[str, Any]:
+    """The conversation's slots after a turn: what the turn named replaces its slot (a product its
+    HS codes and name together), what it left out stays, so a later follow-up can change any one."""
+    out = {k: (topic or {}).get(k) for k in (*TOPIC_SLOTS, "words")}
+    if analysis.get("hs") or analysis.get("products"):
+        out["hs"], out["products"] = analysis.get("hs") or [], analysis.get("products") or []
+    if analysis.get("markets"):
+        out["markets"] = analysis.get("markets") or []
+        out["markets_expanded"] = analysis.get("markets_expanded") or []
+    if analysis.get("intent"):
+        out["intent"] = analysis["intent"]
+    if topical:
+        out["words"] = list(topical)[:6]
+    return out

@@ -83,3 +83,35 @@ def test_a_new_question_in_the_same_session_is_not_taken_for_a_follow_up(assista
     first = assistant.ask("G/TBT/N/EU/542 讲了什么？")
     second = checked(assistant.ask("欧盟零毁林法规什么时候适用？", session_id=first.session_id), index)
     assert refs(second) == ["Regulation (EU) 2023/1115"] and second.intent == "rules"
+
+
+def test_a_product_no_list_knows_is_carried_as_its_words(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("We export frozen food to the US. What registration is needed?"), index)
+    assert "21 CFR Part 1 Subpart H" in refs(first)
+    japan = checked(assistant.ask("What about Japan?", session_id=first.session_id), index)
+    assert japan.choices == [] and not japan.refused  # not asked "which product?" again
+    assert "Japan Food Sanitation Act positive list" in refs(japan)
+
+
+def test_a_same_market_question_without_names_stays_in_the_conversation(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("We export frozen food to the US. What registration is needed?"), index)
+    second = checked(assistant.ask("Do we also need to notify each shipment?", session_id=first.session_id), index)
+    assert "21 CFR Part 1 Subpart I" in refs(second)
+    assert all("USA" in (index.record_rows[r].get("markets") or []) for r in refs(second))
+
+
+def test_whose_form_follows_the_reporter(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("How do I report a trade barrier as a Chinese exporter?"), index)
+    assert refs(first)[0] == "技术性贸易措施征集表"
+    us = checked(assistant.ask("What if my company is in the US?", session_id=first.session_id), index)
+    assert us.intent == "report" and refs(us)[0] == "US ITA TACP trade barrier form"
+    eu = checked(assistant.ask("And for EU companies?", session_id=first.session_id), index)
+    assert refs(eu)[0] == "EU Single Entry Point complaint form"
+
+
+def test_market_switch_after_a_topic_turn_keeps_the_product(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("What does a smart camera need to be sold in the UK?"), index)
+    topic = checked(assistant.ask("What about default passwords?", session_id=first.session_id), index)
+    assert refs(topic)[0] == "UK PSTI Act 2022"
+    korea = checked(assistant.ask("And in Korea?", session_id=first.session_id), index)
+    assert any(r.startswith("Korea KC") for r in refs(korea))

@@ -35,6 +35,16 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant(settings)
 
 
+def _checked(assistant: Assistant, answer: Any) -> Any:
+    from tests.dialogue.conftest import checked
+
+    return checked(answer, assistant.searcher.index)
+
+
+def refs(answer: Any) -> list[str]:
+    return [c.ref for c in answer.citations]
+
+
 def cites(answer: Any) -> list[str]:
     return [c.cite or c.ref for c in answer.citations]
 
@@ -100,3 +110,22 @@ def test_the_trace_shows_the_decision(assistant: Assistant) -> None:
     a = assistant.ask("What do toys need for the EU?")
     assert a.trace["decision"]["answered"] is True
     assert a.trace["retrievers"]["hybrid"]
+
+
+def test_a_provision_follow_up_is_about_the_act_just_cited(assistant: Assistant) -> None:
+    first = _checked(assistant, assistant.ask("Which rules apply to medical devices in the EU?"))
+    assert refs(first)[0] == "Regulation (EU) 2017/745"
+    article = _checked(assistant, assistant.ask("What does Article 18 say?", session_id=first.session_id))
+    assert not article.refused
+    assert article.citations[0].cite == "Regulation (EU) 2017/745, Article 18"
+    assert "implant card" in article.text.lower()
+    missing = assistant.ask("And Article 140?", session_id=first.session_id)
+    assert missing.refused and missing.citations == []
+    assert "Article 140" in missing.text and "Article 123" in missing.text  # what the act does have
+
+
+def test_a_chinese_provision_follow_up_is_not_a_citation_number(assistant: Assistant) -> None:
+    first = _checked(assistant, assistant.ask("欧盟医疗器械有什么法规？"))
+    assert "Regulation (EU) 2017/745" in refs(first)
+    article = _checked(assistant, assistant.ask("第18条呢？", session_id=first.session_id))
+    assert article.citations and article.citations[0].cite == "Regulation (EU) 2017/745, Article 18"
