@@ -294,6 +294,18 @@ def bench_ask(
     _echo_json(out) if as_json else typer.echo(out["text"])
 
 
+@bench_app.command("cold")
+def bench_cold(
+    runs: Annotated[int, typer.Option(help="Processes started per question.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Wall time of a cold `tbt ask` (a new process: start-up, index load, answer)."""
+    from assistant.bench import bench_cold as run
+
+    out = run(_settings(), runs)
+    _echo_json(out) if as_json else typer.echo(out["text"])
+
+
 @bench_app.command("load")
 def bench_load(
     clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 20,
