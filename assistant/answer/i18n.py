@@ -233,6 +233,11 @@ PHRASES: dict[str, dict[str, str]] = {
     "hazard": {"en": "hazard", "zh": "危害"},
     "origin": {"en": "origin", "zh": "原产地"},
     "notified_by": {"en": "notified by", "zh": "通报国"},
+    "user_added_only": {
+        "en": "Note: this answer rests only on material added locally ({files}), not on the shipped, "
+              "sourced corpus; check it against the original.",
+        "zh": "注意：本回答仅依据本地添加的资料（{files}），而非随附的有来源资料库，请与原文核对。",
+    },
     "refused": {
         "en": "I could not find anything in my sources that answers this reliably, so I won't guess.",
         "zh": "我在现有资料中没有找到能可靠回答这个问题的内容，所以不做猜测。",

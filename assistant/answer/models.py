@@ -18,6 +18,7 @@ class Citation(BaseModel):
     snippet: str = ""
     cite: str | None = None  # ref plus place, e.g. "Regulation (EU) 2017/745, Article 52"
     page: int | None = None
+    added_from: str | None = None  # the file name when the record was added locally, not shipped
 
 
 class Answer(BaseModel):

@@ -14,6 +14,7 @@ import logging
 import re
 import secrets
 import threading
+from pathlib import Path
 from typing import Any
 
 from assistant.answer.evidence import (
@@ -405,12 +406,27 @@ class Assistant:
         for old in order:
             c = by_n[old].citation()
             c.n = renum[old]
+            c.added_from = self._added_from(c.ref)
             citations.append(c)
+        local = [c.added_from for c in citations if c.added_from]
+        if citations and len(local) == len(citations):  # nothing shipped and sourced behind it
+            note = phrase("user_added_only", lang, files=", ".join(dict.fromkeys(local)))
+            text, chat = f"{note}\n\n{text}", f"{note}\n\n{chat}" if chat else chat
         return Answer(
             text=text, language=lang, citations=citations, intent=intent,
             markets=list(a.get("markets") or []), hs=[str(c.get("code")) for c in a.get("hs") or []],
             followups=composed.followups, analysis=a, composer="offline", chat_text=chat,
         )
+
+    def _added_from(self, ref: str) -> str | None:
+        """The file a locally added record came from (its name only), or None for shipped ones."""
+        try:
+            prov = self.searcher.index.provenance(ref)
+        except Exception:  # an index without provenance: treat as shipped, as before
+            return None
+        if not prov or not prov.get("user_added"):
+            return None
+        return Path(str(prov.get("file") or "")).name or "?"
 
     def _llm_answer(self, question: str, evidence: list[Evidence], lang: str, a: dict[str, Any], intent: str, offline: Answer) -> Answer:
         try:

@@ -104,6 +104,39 @@ def test_the_answer_never_quotes_the_file_as_the_act(indexed_copy: Settings, tmp
         assert any("cpsia.md" in c.ref for c in answer.citations)
 
 
+OWN_NOTES = """# Marble licence notes
+
+fixture: a user's own notes. Importers of glass marbles need a Marble Licence from the marble
+licensing bureau before the first shipment; the licence costs 40 units and lasts two years.
+"""
+
+
+def test_an_answer_resting_only_on_a_local_file_says_so(indexed_copy: Settings, tmp_path: Path) -> None:
+    from assistant.dialogue.assistant import Assistant
+
+    notes = tmp_path / "marble_notes.md"
+    notes.write_text(OWN_NOTES, encoding="utf-8")
+    run_ingest(indexed_copy, [notes])
+    assistant = Assistant(indexed_copy)
+    answer = assistant.ask("What does the Marble Licence for glass marbles cost?", lang="en", channel="cli")
+    assert not answer.refused and answer.citations
+    assert all(c.added_from == "marble_notes.md" for c in answer.citations)
+    assert answer.text.startswith("Note:") and "marble_notes.md" in answer.text.split("\n")[0]
+    shipped = assistant.ask("玩具出口美国需要什么？", lang="zh", channel="cli")
+    assert shipped.citations and not any(c.added_from for c in shipped.citations)
+    assert not shipped.text.startswith("注意")
+
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+
+    with TestClient(create_app(indexed_copy)) as client:
+        page = client.get("/records/" + answer.citations[0].ref, params={"lang": "en"})
+        assert page.status_code == 200 and "added locally from" in page.text and "marble_notes.md" in page.text
+        cpsia = client.get("/records/CPSIA", params={"lang": "en"})
+        assert cpsia.status_code == 200 and "added locally from" not in cpsia.text
+
+
 # -- 2. one ingest at a time; vectors always match chunks ------------------------------------
 def test_a_second_ingest_waits_for_the_first(tiny: Settings) -> None:
     run_ingest(tiny)
