@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api.i18n import INDEX_NOT_READY
@@ -40,10 +40,21 @@ def validation_message(errors: list[Any]) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and _wants_page(request):
+        from assistant.api.web import not_found_page
+
+        return not_found_page(request)
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     return JSONResponse({"error": detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser navigating to a page (not an API client): it asks for HTML, outside /api."""
+    path = request.url.path
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not path.startswith(("/api/", "/webhooks/", "/telegram", "/wechat"))
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -157,6 +157,14 @@ def _secure(resp: Response, request: Request, lang: str | None = None) -> Respon
     return resp
 
 
+def not_found_page(request: Request) -> Response:
+    """A page a browser asked for that does not exist: in the page's language, with a way back."""
+    services: Services = request.app.state.services
+    lang = _lang(request)
+    ctx = _context(request, services, lang)
+    return _secure(templates.TemplateResponse(request, "not_found.html", ctx, status_code=404), request, lang)
+
+
 def _chat_page(
     request: Request, services: Services, *, error: str | None = None, draft: str = "", status: int = 200
 ) -> Response:

@@ -139,3 +139,14 @@ def test_record_page_labels_follow_the_switch(client: TestClient) -> None:
     assert "Back to the chat" in en and "返回对话" not in en
     missing = client.get("/records/G/TBT/N/FIXTURE/1?lang=zh")
     assert missing.status_code == 404 and "没有找到" in missing.text
+
+
+def test_an_unknown_page_is_a_404_page_in_the_readers_language(client) -> None:  # type: ignore[no-untyped-def]
+    zh = client.get("/no-such-page", headers={"Accept": "text/html", "Accept-Language": "zh-CN"})
+    assert zh.status_code == 404 and zh.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in zh.text and "返回对话" in zh.text and 'href="/"' in zh.text
+    assert zh.headers["x-content-type-options"] == "nosniff"
+    en = client.get("/no-such-page?lang=en", headers={"Accept": "text/html"})
+    assert en.status_code == 404 and "Page not found" in en.text
+    api = client.get("/api/no-such-route", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json() == {"error": "Not Found"}  # API clients keep JSON
