@@ -12,7 +12,9 @@ PORT ?= $(or $(TBT_PORT),8000)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	# setuptools prints a banner on every editable install of a flat layout (assistant/, bots/ at
+	# the root); it is advice, not a problem of ours, so its UserWarning is silenced for this step
+	PYTHONWARNINGS="ignore::UserWarning" $(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
