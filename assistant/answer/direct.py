@@ -140,13 +140,24 @@ def _date_sentences(e: Evidence, lang: str, today: dt.date) -> list[str]:
     return out
 
 
+_DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}\s+\w+\s+\d{4}")
+
+
+def _signature(sentence: str) -> bool:
+    """A sign-off line ("海关总署 2024年10月25日"): a date and a name, nothing that answers."""
+    if not _DATE_RE.search(sentence):
+        return False
+    rest = re.sub(r"[\s\W\d_]+", "", _DATE_RE.sub("", sentence))
+    return len(rest) <= 8
+
+
 def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Candidate]:
     r = e.record
     out: list[_Candidate] = []
 
     def add(text: str | None, kind: str) -> None:
         for s in split(text or ""):
-            if len(s) >= 8:
+            if len(s) >= 8 and not _signature(s):
                 out.append(_Candidate(e, s, kind, rank))
 
     if (e.cite and e.cite != e.ref) or e.type == "document":

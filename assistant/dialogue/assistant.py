@@ -324,6 +324,8 @@ class Assistant:
         has_product = bool(question_hs(a) or a.get("products"))
         if intent == "rules" and has_product and question_markets(a) and not a.get("refs"):
             return "requirements"
+        if intent == "requirements" and a.get("refs"):
+            return "rules"  # "what does 公告〔2024〕150号 require?": about the document quoted
         return intent
 
     def _supplement(self, searcher: Any, query: str, analysis: Any, a: dict[str, Any], intent: str,

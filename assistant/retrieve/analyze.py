@@ -120,6 +120,12 @@ _GACC_LOOSE_RE = re.compile(
     r"(?:海关总署|总署)\s*(?:公告)?\s*(?P<y>20\d{2})\s*年\s*(?:第\s*)?(?P<n>\d{1,4})\s*号"
     r"|公告\s*(?P<y2>20\d{2})\s*年\s*(?:第\s*)?(?P<n2>\d{1,4})\s*号"
     r"|(?P<y3>20\d{2})\s*年\s*第\s*(?P<n3>\d{1,4})\s*号\s*公告"
+    # English: "GACC Announcement No. 150 of 2024", "China Customs announcement 2024 No. 150"
+    r"|(?:gacc|china customs|general administration of customs)(?:'s)?\s+announcement\s+(?:no\.?\s*)?"
+    r"(?P<n4>\d{1,4})\s*(?:of|,|/)\s*(?P<y4>20\d{2})"
+    r"|(?:gacc|china customs|general administration of customs)(?:'s)?\s+announcement\s+(?:\[|\()?(?P<y5>20\d{2})"
+    r"(?:\]|\))?\s*(?:no\.?|/|-|,)?\s*(?P<n5>\d{1,4})",
+    re.I,
 )
 _GACC_ORDER_RE = re.compile(r"(?:海关总署|总署|署)令\s*(?:〔\s*20\d{2}\s*〕)?\s*第?\s*(?P<n>\d{1,4})\s*号")
 
@@ -189,8 +195,8 @@ def _find_refs(folded: str, hs: list[dict[str, Any]]) -> list[RefMatch]:
     for r in refgrammar.find_gacc(folded):
         found.append((folded.find("公告"), RefMatch(kind="gacc", value=r, text=r)))
     for m in _GACC_LOOSE_RE.finditer(folded):
-        year = m.group("y") or m.group("y2") or m.group("y3")
-        num = int(m.group("n") or m.group("n2") or m.group("n3"))
+        year = m.group("y") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
+        num = int(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
         found.append((m.start(), RefMatch(kind="gacc", value=f"海关总署公告〔{year}〕{num}号", text=m.group(0))))
     for m in _GACC_ORDER_RE.finditer(folded):
         found.append((m.start(), RefMatch(kind="gacc", value=f"海关总署令第{int(m.group('n'))}号", text=m.group(0))))
@@ -512,6 +518,20 @@ def _classify(
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
+# what a question quotes rather than says: a Chinese reference or title inside an English
+# question ("What does 海关总署公告〔2024〕150号 require?") does not make it a Chinese question
+_QUOTED_RE = re.compile(
+    r"(?:海关总署)?公告\s*[〔\[［(（]\s*20\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号|《[^》]{1,80}》|“[^”]{1,80}”|"
+    + _GACC_LOOSE_RE.pattern + "|" + _GACC_ORDER_RE.pattern.replace("(?P<n>", "(?:")
+)
+
+
+def _unquoted(text: str) -> str:
+    """The question without the references and titles it quotes (unless that leaves nothing)."""
+    rest = _QUOTED_RE.sub(" ", text)
+    return rest if re.search(r"[A-Za-z\u4e00-\u9fff]{2,}", rest) else text
+
+
 def _language(folded_original: str, original: str) -> tuple[Language, Literal["zh", "en"]]:
     han, trad = count_scripts(original)
     letters = 0
@@ -544,7 +564,8 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
     head = text[:_MAX_CHARS]
     folded = fold(head)
     normalized = normalize(head)
-    language, answer_language = _language(folded, head)
+    said = _unquoted(head)
+    language, answer_language = _language(fold(said), said)
 
     if vocab is None:
         vocab = ProductVocabulary.load()

@@ -251,3 +251,16 @@ def test_detail_keeps_everything_and_has_a_chat_form(curated_records: dict[str, 
     out = OfflineComposer(NOW).detail(ev, "zh", shown_as=2)
     assert "0.50瓦" in out.text and "2025-05-09" in out.text and verify(out.text, [ev]).clean
     assert len(out.chat) <= LIMITS["zh"] and verify(out.chat, [ev]).clean
+
+
+def test_a_sign_off_line_never_opens_the_answer() -> None:
+    """fixture text in the shape of a China Customs announcement: body, then the issuer and date."""
+    body = ("根据相关法律法规，即日起，允许符合相关要求的fixture蜂蜜进口。\n\n"
+            "输华蜂蜜的加工企业应当经海关总署注册。\n\n海关总署\n2024年10月25日")
+    record = {"ref": "海关总署公告〔2024〕999号", "type": "announcement", "title": "关于进口fixture蜂蜜检验检疫要求的公告",
+              "text": body, "date": "2024-10-25", "markets": ["CHN"]}
+    ev = [Evidence(n=1, ref=record["ref"], type="announcement", title=record["title"], cite=record["ref"],
+                   snippet="", text=body, record=record)]
+    for lang, question in (("zh", "海关总署公告〔2024〕999号有什么要求？"), ("en", "What does 海关总署公告〔2024〕999号 require?")):
+        first = opening(compose("rules", ev, lang, question).text, 1)
+        assert "2024年10月25日" not in first or "蜂蜜" in first, first

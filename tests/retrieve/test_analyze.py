@@ -217,3 +217,19 @@ def test_default_vocabulary_is_the_shipped_corpus() -> None:
     a = analyze("充电宝出口日本")
     assert a.markets == ["JPN"]
     assert a.hs and a.hs[0]["code"] == "850760"
+
+
+@pytest.mark.parametrize("text", ["What does 海关总署公告〔2024〕150号 require?",
+                                  "What is 《进出口食品安全管理办法》 about?"])
+def test_a_quoted_chinese_reference_does_not_make_an_english_question_chinese(text: str) -> None:
+    assert analyze(text).answer_language == "en"
+
+
+def test_a_bare_chinese_reference_is_still_chinese() -> None:
+    assert analyze("海关总署公告〔2024〕150号").answer_language == "zh"
+
+
+@pytest.mark.parametrize("text", ["What does GACC Announcement No. 150 of 2024 require?",
+                                  "China Customs announcement 2024 No. 150", "gacc announcement [2024] 150"])
+def test_english_ways_of_citing_a_china_customs_announcement(text: str) -> None:
+    assert analyze(text).refs == ["海关总署公告〔2024〕150号"]
