@@ -271,6 +271,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("诉讼", 2), ("类似情况", 2.5), ("怎么处理的", 2), ("经验", 1.5), ("成功", 1),
         ("case", 2.5), ("cases", 2.5), ("case study", 3), ("precedent*", 3), ("dispute*", 3),
         ("happened before", 2.5), ("in the past", 1.5), ("example*", 1), ("panel", 1.5), ("lawsuit", 2),
+        # what a member (China) did about a measure: the case records' own subject
+        ("回应", 2.5), ("如何应对", 2), ("贸易关注", 3), ("respond*", 2.5), ("response", 2), ("reacted", 2),
+        ("trade concern*", 3),
     ],
     "report": [
         ("怎么报告", 4), ("如何报告", 4), ("报告", 2), ("举报", 3.5), ("反映", 3), ("反映问题", 3.5),

@@ -233,3 +233,9 @@ def test_a_bare_chinese_reference_is_still_chinese() -> None:
                                   "China Customs announcement 2024 No. 150", "gacc announcement [2024] 150"])
 def test_english_ways_of_citing_a_china_customs_announcement(text: str) -> None:
     assert analyze(text).refs == ["海关总署公告〔2024〕150号"]
+
+
+@pytest.mark.parametrize("text", ["How did China respond to the EU market surveillance regulation proposal?",
+                                  "中国对欧盟市场监管条例提案有什么回应？"])
+def test_how_a_member_responded_is_a_case_question(text: str) -> None:
+    assert analyze(text).intent == "cases"
