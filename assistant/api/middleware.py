@@ -11,9 +11,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from assistant.api.errors import INTERNAL_ERROR
+
+log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -112,7 +117,7 @@ class GuardMiddleware:
 
         method = scope.get("method", "GET")
         if method in ("GET", "HEAD", "OPTIONS", "DELETE") and declared is None:
-            await self.app(scope, receive, send_with_headers)
+            await self._call(scope, receive, send_with_headers)
             return
 
         # read the body here (bounded), check it, then replay it to the app
@@ -140,7 +145,26 @@ class GuardMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()  # after the body: wait for the disconnect
 
-        await self.app(scope, replay, send_with_headers)
+        await self._call(scope, replay, send_with_headers)
+
+    async def _call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app, with an unhandled error answered here (a short 500 that carries the security
+        headers, which the server's own error page outside this middleware would not)."""
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            if started:
+                raise
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            await _reply(send, 500, {"error": INTERNAL_ERROR})
 
     async def _read(self, receive: Receive) -> bytes:
         parts: list[bytes] = []

@@ -121,6 +121,22 @@ def test_security_headers_on_every_route(client: TestClient, method: str, path: 
     assert "frame-ancestors 'none'" in h["content-security-policy"]
 
 
+def test_headers_and_no_detail_on_an_unhandled_500(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    """An error nobody handled: a short 500 with the security headers, the detail only in the log."""
+    app = create_app(settings)
+
+    @app.get("/fails-for-this-test")
+    def fails() -> None:
+        raise RuntimeError("reporter Zhang San 13800000000")  # must not reach the client
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for r in (c.get("/fails-for-this-test"), c.get("/fails-for-this-test", headers={"accept": "text/html"})):
+            assert r.status_code == 500
+            assert r.headers["x-content-type-options"] == "nosniff"
+            assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+            assert "13800000000" not in r.text and "error" in r.json()
+
+
 def test_headers_on_413_and_400(client: TestClient) -> None:
     r = client.post("/api/ask", content=b"x" * 2_000_000, headers={"content-type": "application/json"})
     assert r.status_code == 413 and r.headers["x-content-type-options"] == "nosniff"
