@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint, delete, select
+from sqlalchemy import DateTime, Engine, Integer, String, Text, UniqueConstraint, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -154,6 +154,28 @@ class TokenCache:
             except IntegrityError:  # another worker stored one meanwhile: overwrite it
                 if attempt:
                     raise
+
+    def acquire(self, key: str, holder: str, seconds: float = 15.0) -> bool:
+        """Take the right to fetch a new token for `key` (one worker at a time: WeChat revokes the
+        previous token whenever a new one is issued). A lease left by a dead worker expires."""
+        lease, now = f"lease:{key}", utcnow()
+        until = now + dt.timedelta(seconds=seconds)
+        try:
+            with Session(self.engine) as db, db.begin():
+                if db.get(AccessTokenRow, lease) is None:
+                    db.add(AccessTokenRow(key=lease, token=holder, expires_at=until))
+                    return True
+                taken = db.execute(update(AccessTokenRow).where(
+                    AccessTokenRow.key == lease, AccessTokenRow.expires_at <= now,
+                ).values(token=holder, expires_at=until, updated_at=now))
+                return bool(getattr(taken, "rowcount", 0))
+        except IntegrityError:  # another worker inserted the lease first
+            return False
+
+    def release(self, key: str, holder: str) -> None:
+        with Session(self.engine) as db, db.begin():
+            db.execute(delete(AccessTokenRow).where(
+                AccessTokenRow.key == f"lease:{key}", AccessTokenRow.token == holder))
 
     def invalidate(self, key: str, token: str) -> None:
         """Drop `token` if it is still the cached one (another worker may have refreshed it)."""

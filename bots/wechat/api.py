@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 
 OA_API = "https://api.weixin.qq.com"
 WECOM_API = "https://qyapi.weixin.qq.com"
+TOKEN_LEASE_S = 15.0  # how long one worker may take to fetch a new token before another tries
 TOKEN_ERRORS = {40001, 40014, 42001}
 RETRYABLE = {-1, 45009, 45011, 45033}  # busy, rate limits: worth another try later
 
@@ -84,9 +89,27 @@ class WeChatAPI:
 
     # -- token ---------------------------------------------------------------------------
     def access_token(self) -> str:
-        cached = self.tokens.get(self.account.cache_key)
+        """The shared token; only one worker fetches a new one (a fetch revokes the old token),
+        the others wait for it in the shared cache, and fetch themselves only if it never comes."""
+        key = self.account.cache_key
+        cached = self.tokens.get(key)
         if cached:
             return cached
+        holder = f"{os.getpid()}-{threading.get_ident()}-{secrets.token_hex(4)}"
+        if self.tokens.acquire(key, holder, TOKEN_LEASE_S):
+            try:
+                return self._fetch_token()
+            finally:
+                self.tokens.release(key, holder)
+        deadline = time.monotonic() + TOKEN_LEASE_S
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            cached = self.tokens.get(key)
+            if cached:
+                return cached
+        return self._fetch_token()
+
+    def _fetch_token(self) -> str:
         if self.account.channel == "wecom":
             url, params = "/cgi-bin/gettoken", {"corpid": self.account.receive_id,
                                                  "corpsecret": self.account.secret}
