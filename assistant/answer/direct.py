@@ -87,6 +87,20 @@ def status_text(st: RuleStatus, lang: str) -> str:
     return ""
 
 
+def _status_answer(ev: list[Evidence], statuses: dict[str, RuleStatus], lang: str) -> DirectAnswer | None:
+    """"Is it still in force?": the status of the rules cited, those no longer (or not yet)
+    applying first; None when no cited rule has a known status other than in force."""
+    sep = "：" if lang == "zh" else ": "
+    end = "。" if lang == "zh" else "."
+    changed = [(e, statuses[e.ref]) for e in ev
+               if e.type in _RULE_TYPES and e.ref in statuses and status_text(statuses[e.ref], lang)]
+    if not changed:
+        return None
+    parts = [f"{name(e, lang)}{sep}{status_text(st, lang)}{end} [{e.n}]" for e, st in changed[:2]]
+    return DirectAnswer(" ".join(parts), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": status_text(st, lang)}
+                                          for e, st in changed[:2]])
+
+
 def passage_of(e: Evidence) -> str:
     """The retrieved chunk's text (Evidence.text starts with it, then the record's fields)."""
     text = e.text or ""
@@ -372,6 +386,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         sents = alerts_summary(alerts, lang, ctx)
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
+    if form == "status":
+        said = _status_answer(ev, statuses, lang)
+        if said is not None:
+            return said
     main = _named_first(question, _main(intent, ev, statuses, ctx))
     sep = "：" if lang == "zh" else ": "
     parts: list[str] = []

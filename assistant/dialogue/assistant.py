@@ -33,6 +33,7 @@ from assistant.answer.offline import Composed, OfflineComposer
 from assistant.config import Settings
 from assistant.dialogue.followup import (
     citation_request,
+    document_followup,
     is_short,
     is_yes,
     merge_topic,
@@ -210,6 +211,13 @@ class Assistant:
         if a.get("language") == "mixed" and state.get("lang") and lang is None:
             lang = state["lang"]
         state["lang"] = lang
+        about = document_followup(text, a, state.get("topic"))
+        if about is not None:  # "Who was the complainant?" after an answer about DS392
+            own = a.get("intent")
+            analysis = analyze(f"{about} {text}"[:ANALYSIS_CHARS], searcher.vocab)
+            if own in ("cases", "rules"):  # what the follow-up asks, about that document
+                analysis = _with(analysis, intent=own)
+            a = _analysis_dict(analysis)
         merged, did_merge = merge_topic(a, state.get("topic"), text)
         if did_merge:
             words = [str(w) for w in merged.get("products", [])] + list(merged.get("markets", []))
@@ -270,7 +278,8 @@ class Assistant:
         answer.trace = trace
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
-        state["topic"] = next_topic(state.get("topic"), a, resp.topical)
+        doc = answer.citations[0].ref if a.get("refs") and answer.citations else None
+        state["topic"] = next_topic(state.get("topic"), a, resp.topical, doc)
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
         state["last_question"] = text[:ANALYSIS_CHARS]

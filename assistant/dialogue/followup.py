@@ -83,6 +83,22 @@ def is_yes(text: str) -> bool:
     return bool(_YES.match(text))
 
 
+_DOC_INTENTS = frozenset({None, "rules", "cases", "notification", "requirements", "smalltalk", "help"})
+
+
+def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None) -> str | None:
+    """The document a short follow-up that names nothing is about ("Who was the complainant?",
+    "中国当时怎么应对的？" after an answer about one notification or dispute), else None.
+    A question of another kind (how to report, subscribe, rejections) stands alone."""
+    doc = (topic or {}).get("doc")
+    if not doc or not is_short(text) or analysis.get("intent") not in _DOC_INTENTS:
+        return None
+    markets = set(analysis.get("markets") or []) - {"CHN"}  # "中国当时…": China as the actor, not a market
+    if analysis.get("refs") or markets or analysis.get("hs") or analysis.get("products"):
+        return None
+    return str(doc)
+
+
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:
     """Fill what a short follow-up leaves out from the previous topic; returns (analysis, merged?)."""
     if not topic or analysis.get("refs"):
@@ -124,10 +140,14 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
 TOPIC_SLOTS = ("intent", "hs", "products", "markets", "markets_expanded")
 
 
-def next_topic(topic: dict[str, Any] | None, analysis: dict[str, Any], topical: list[str]) -> dict[str, Any]:
+def next_topic(topic: dict[str, Any] | None, analysis: dict[str, Any], topical: list[str],
+               doc: str | None = None) -> dict[str, Any]:
     """The conversation's slots after a turn: what the turn named replaces its slot (a product its
-    HS codes and name together), what it left out stays, so a later follow-up can change any one."""
-    out = {k: (topic or {}).get(k) for k in (*TOPIC_SLOTS, "words")}
+    HS codes and name together), what it left out stays, so a later follow-up can change any one.
+    `doc` is the document the turn was about (a symbol, act or dispute it quoted)."""
+    out = {k: (topic or {}).get(k) for k in (*TOPIC_SLOTS, "words", "doc")}
+    if doc or analysis.get("hs") or analysis.get("products") or analysis.get("markets"):
+        out["doc"] = doc  # a new subject ends talk about the previous document
     if analysis.get("hs") or analysis.get("products"):
         out["hs"], out["products"] = analysis.get("hs") or [], analysis.get("products") or []
     if analysis.get("markets"):

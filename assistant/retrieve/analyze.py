@@ -272,7 +272,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("case", 2.5), ("cases", 2.5), ("case study", 3), ("precedent*", 3), ("dispute*", 3),
         ("happened before", 2.5), ("in the past", 1.5), ("example*", 1), ("panel", 1.5), ("lawsuit", 2),
         # what a member (China) did about a measure: the case records' own subject
-        ("回应", 2.5), ("如何应对", 2), ("贸易关注", 3), ("respond*", 2.5), ("response", 2), ("reacted", 2),
+        ("回应", 2.5), ("应对", 2.5), ("贸易关注", 3), ("respond*", 2.5), ("response", 2), ("reacted", 2),
         ("trade concern*", 3),
     ],
     "report": [

@@ -264,3 +264,12 @@ def test_a_sign_off_line_never_opens_the_answer() -> None:
     for lang, question in (("zh", "海关总署公告〔2024〕999号有什么要求？"), ("en", "What does 海关总署公告〔2024〕999号 require?")):
         first = opening(compose("rules", ev, lang, question).text, 1)
         assert "2024年10月25日" not in first or "蜂蜜" in first, first
+
+
+@pytest.mark.parametrize(("lang", "question", "said"), [("zh", "这个法规现在还有效吗？", "废止"),
+                                                        ("en", "Is the standby regulation still in force?", "repealed")])
+def test_is_it_still_in_force_opens_with_the_status(curated_records: dict[str, BaseRecord], lang: str,
+                                                    question: str, said: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EC) No 1275/2008"], lang)
+    first = opening(compose("rules", ev, lang, question, today=dt.date(2026, 1, 1)).text)
+    assert said in first and "2023/826" in first and "2025-05-09" in first

@@ -115,3 +115,23 @@ def test_market_switch_after_a_topic_turn_keeps_the_product(assistant: Assistant
     assert refs(topic)[0] == "UK PSTI Act 2022"
     korea = checked(assistant.ask("And in Korea?", session_id=first.session_id), index)
     assert any(r.startswith("Korea KC") for r in refs(korea))
+
+
+def test_follow_ups_that_name_nothing_stay_with_the_document(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("G/TBT/N/EU/86讲的是什么？"), index)
+    assert refs(first)[0] == "G/TBT/N/EU/86"
+    response = checked(assistant.ask("中国当时怎么应对的？", session_id=first.session_id), index)
+    assert refs(response)[0] == "Case: EU network standby ecodesign (G/TBT/N/EU/86)"
+    status = checked(assistant.ask("现在这个法规还有效吗？", session_id=first.session_id), index)
+    opening = status.text.split("\n\n")[0]
+    assert "Regulation (EC) No 1275/2008" in opening and "废止" in opening and "2023/826" in opening
+    report = assistant.ask("怎么报告？", session_id=first.session_id)
+    assert report.intent == "report"  # a question of another kind stands alone
+
+
+def test_a_new_subject_ends_the_talk_about_a_document(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("G/TBT/N/EU/86讲的是什么？"), index)
+    toys = checked(assistant.ask("玩具出口美国需要什么？", session_id=first.session_id), index)
+    assert "CPSIA" in refs(toys)
+    more = checked(assistant.ask("有什么检测要求？", session_id=first.session_id), index)
+    assert "G/TBT/N/EU/86" not in refs(more)

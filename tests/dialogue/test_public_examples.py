@@ -129,3 +129,12 @@ def test_a_chinese_provision_follow_up_is_not_a_citation_number(assistant: Assis
     assert "Regulation (EU) 2017/745" in refs(first)
     article = _checked(assistant, assistant.ask("第18条呢？", session_id=first.session_id))
     assert article.citations and article.citations[0].cite == "Regulation (EU) 2017/745, Article 18"
+
+
+def test_a_detail_of_the_dispute_just_discussed(assistant: Assistant) -> None:
+    first = _checked(assistant, assistant.ask("What is dispute DS392 about?"))
+    assert refs(first)[0] == "DS392"
+    who = _checked(assistant, assistant.ask("Who was the complainant?", session_id=first.session_id))
+    assert refs(who)[0] == "DS392" and "China" in who.text.split("\n\n")[0]
+    missing = assistant.ask("And DS999?", session_id=first.session_id)
+    assert missing.refused and "DS999" in missing.text
