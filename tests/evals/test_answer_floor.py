@@ -20,7 +20,9 @@ from assistant.evals.split import WITHHELD
 # Measured on the test split on 2026-12-04, twice an hour apart while answering was being
 # reworked (112 questions, 102 to answer; 14 conversations, 42 turns): cited right 1.0 / 1.0, key
 # facts 0.976 / 0.958, answers the question 0.794 / 0.863, correct refusals 1.0, no cited answer
-# 0 of 102, invented 0; conversation turns right 36 of 42 (0.857) both times.
+# 0 of 102, invented 0; conversation turns right 36 of 42 (0.857) both times. On 2026-12-05:
+# cited right 0.99, key facts 0.958, answers the question 0.863, correct refusals 0.991, no cited
+# answer 1 of 102, turns right 37 of 42 (0.881).
 ANSWER_FLOORS = {
     "cited_right": 0.97,
     "key_facts": 0.93,
@@ -28,7 +30,7 @@ ANSWER_FLOORS = {
     "correct_refusals": 0.95,
 }
 NO_CITED_ANSWER_CEILING = 0.03
-DIALOGUE_FLOOR = 0.80  # share of conversation turns right (one turn is 0.024)
+DIALOGUE_FLOOR = 0.85  # share of conversation turns right (one turn is 0.024)
 
 
 @pytest.mark.slow
