@@ -97,8 +97,8 @@ class WeChatAPI:
             return cached
         holder = f"{os.getpid()}-{threading.get_ident()}-{secrets.token_hex(4)}"
         if self.tokens.acquire(key, holder, TOKEN_LEASE_S):
-            try:
-                return self._fetch_token()
+            try:  # another worker may have stored one between our look and the lease
+                return self.tokens.get(key) or self._fetch_token()
             finally:
                 self.tokens.release(key, holder)
         deadline = time.monotonic() + TOKEN_LEASE_S
