@@ -269,8 +269,6 @@ def record_page(ref: str, request: Request, services: ServicesDep) -> Response:
         ctx = _context(request, services, lang, ref=ref, record=None, fields=[])
         return _secure(templates.TemplateResponse(request, "record.html", ctx, status_code=404), request, lang)
     data = rec.model_dump(mode="json")
-    prov = services.index().provenance(rec.ref) or {}
-    added_from = Path(str(prov.get("file") or "")).name if prov.get("user_added") else None
     ctx = _context(request, services, lang, ref=ref, record=data, fields=record_fields(data, lang),
-                   added_from=added_from)
+                   added_from=services.index().added_from(rec.ref))
     return _secure(templates.TemplateResponse(request, "record.html", ctx), request, lang)

@@ -14,7 +14,6 @@ import logging
 import re
 import secrets
 import threading
-from pathlib import Path
 from typing import Any
 
 from assistant.answer.evidence import (
@@ -89,6 +88,7 @@ def _analysis_dict(a: Any) -> dict[str, Any]:
 
 
 def _quick_analysis(text: str, searcher: Any) -> Any:
+    """The analysis of a message (its first ANALYSIS_CHARS) with the index's product vocabulary."""
     from assistant.retrieve.analyze import analyze
 
     return analyze(text[:ANALYSIS_CHARS], searcher.vocab)
@@ -202,10 +202,8 @@ class Assistant:
         if subscribed is not None:
             return subscribed
 
-        from assistant.retrieve.analyze import analyze
-
         searcher = self.searcher
-        analysis = analyze(text[:ANALYSIS_CHARS], searcher.vocab)
+        analysis = _quick_analysis(text, searcher)
         a = _analysis_dict(analysis)
         lang = lang or a.get("answer_language") or state.get("lang") or "zh"
         if a.get("language") == "mixed" and state.get("lang") and lang is None:
@@ -214,7 +212,7 @@ class Assistant:
         about = document_followup(text, a, state.get("topic"))
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             own = a.get("intent")
-            analysis = analyze(f"{about} {text}"[:ANALYSIS_CHARS], searcher.vocab)
+            analysis = _quick_analysis(f"{about} {text}", searcher)
             if own in ("cases", "rules"):  # what the follow-up asks, about that document
                 analysis = _with(analysis, intent=own)
             a = _analysis_dict(analysis)
@@ -432,12 +430,9 @@ class Assistant:
     def _added_from(self, ref: str) -> str | None:
         """The file a locally added record came from (its name only), or None for shipped ones."""
         try:
-            prov = self.searcher.index.provenance(ref)
+            return self.searcher.index.added_from(ref)
         except Exception:  # an index without provenance: treat as shipped, as before
             return None
-        if not prov or not prov.get("user_added"):
-            return None
-        return Path(str(prov.get("file") or "")).name or "?"
 
     def _llm_answer(self, question: str, evidence: list[Evidence], lang: str, a: dict[str, Any], intent: str, offline: Answer) -> Answer:
         try:

@@ -162,10 +162,19 @@ def _out_of_fold(groups: list[Group], l2: float) -> tuple[float, list[tuple[floa
     return float(np.mean(mrrs)), tops
 
 
+def _split(tops: list[tuple[float, bool]]) -> tuple[np.ndarray, np.ndarray]:
+    """Best scores of the answerable questions, and of the others."""
+    return np.asarray([p for p, a in tops if a]), np.asarray([p for p, a in tops if not a])
+
+
+def _balanced_accuracy(pos: np.ndarray, neg: np.ndarray, t: float) -> float:
+    """Answerable answered and unanswerable refused at cut-off `t`, averaged."""
+    return float(((pos >= t).mean() + (neg < t).mean()) / 2)
+
+
 def choose_threshold(tops: list[tuple[float, bool]]) -> tuple[float, float]:
     """The cut-off with the best balanced accuracy (middle of the best plateau), and that accuracy."""
-    pos = np.asarray([p for p, a in tops if a])
-    neg = np.asarray([p for p, a in tops if not a])
+    pos, neg = _split(tops)
     if not len(pos) or not len(neg):
         return 0.5, 0.0
     cuts = np.unique(np.concatenate([pos, neg]))
@@ -173,7 +182,7 @@ def choose_threshold(tops: list[tuple[float, bool]]) -> tuple[float, float]:
     for i, c in enumerate(cuts):
         lo = cuts[i - 1] if i else 0.0
         t = (lo + c) / 2  # between two observed scores
-        bacc = ((pos >= t).mean() + (neg < t).mean()) / 2
+        bacc = _balanced_accuracy(pos, neg, t)
         if bacc > best + 1e-12:
             best, best_cuts = float(bacc), [t]
         elif abs(bacc - best) <= 1e-12:
@@ -203,11 +212,9 @@ def shipped_figures(groups: list[Group], threshold: float) -> tuple[float, float
     weights were tuned on these questions)."""
     mrr = _mrr([Group(g.qid, g.shipped[:, None], g.y, g.answerable) for g in groups if g.shipped is not None],
                np.ones(1))
-    tops = [(float(g.shipped.max()), g.answerable) for g in groups if g.shipped is not None and not g.exact]
-    pos = np.asarray([p for p, a in tops if a])
-    neg = np.asarray([p for p, a in tops if not a])
-    bacc = ((pos >= threshold).mean() + (neg < threshold).mean()) / 2 if len(pos) and len(neg) else 0.0
-    return mrr, float(bacc)
+    pos, neg = _split([(float(g.shipped.max()), g.answerable)
+                       for g in groups if g.shipped is not None and not g.exact])
+    return mrr, _balanced_accuracy(pos, neg, threshold) if len(pos) and len(neg) else 0.0
 
 
 def fit(settings: Settings, split: str = "dev", out: Path = MODEL_OUT, echo: bool = True) -> RelevanceModel:

@@ -169,6 +169,13 @@ class LoadedIndex:
         found = (self._provenance.get("records") or {}).get(ref)
         return dict(found) if found else None
 
+    def added_from(self, ref: str) -> str | None:
+        """The name of the file a locally added record came from; None for shipped records."""
+        prov = self.provenance(ref)
+        if not prov or not prov.get("user_added"):
+            return None
+        return Path(str(prov.get("file") or "")).name or "?"
+
 
 
 _loaded: dict[str, LoadedIndex] = {}

@@ -1,11 +1,14 @@
-"""The fitted relevance model: one score in [0, 1] per candidate record, and the one no-answer gate.
+"""A fitted relevance model: one score in [0, 1] per candidate record, and its no-answer gate.
 
 Search gathers each candidate's evidence (relevance.Candidate: coverage of the question, cosine of
 the best chunk and of the best short field, fused rank, and structured agreement on market, HS code,
 record type, origin and direction). This module turns that evidence into a feature vector and
 scores it with a linear model fitted on the `dev` splits (`tbt eval fit`, evals/fit.py): a
-logistic fit for the order, then a calibration so that the score is the probability that the
-record answers the question; the gate is the cut-off that cross-validation on dev chose. Nothing here is tuned by hand; the weights file says what it was fitted on.
+logistic fit for the order, then a calibration so that the score is the chance that a question
+matched this well is answerable; the gate is the cut-off that cross-validation on dev chose.
+Nothing here is tuned by hand; the weights file says what it was fitted on. A fitted model is put
+on trial with `tbt eval retrieval --model FILE`; the shipped scorer stays relevance.py's until a
+fitted one beats it on the test split.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 # the intents where a record for another market does not answer (what applies in market X);
-# for cases and disputes the market named is often who complained, not where the measure applies
+# for cases and disputes the market named is often who complained, not where the measure applies.
+# Both sets are shared with the hand-weighted scorer (relevance.py).
 STRICT_MARKET_INTENTS = frozenset({"requirements", "notification", "alerts", "subscribe"})
 ORIGIN_INTENTS = frozenset({"alerts", "report"})
 MISSING_COSINE = 0.25  # a candidate the dense list never reached: below every real match

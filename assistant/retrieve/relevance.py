@@ -22,7 +22,12 @@ from assistant.retrieve.analyze import QueryAnalysis
 from assistant.retrieve.markets import bloc_members, expand_markets, find_markets
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import hs_matches
-from assistant.retrieve.ranker import RelevanceModel, feature_vector
+from assistant.retrieve.ranker import (
+    ORIGIN_INTENTS,
+    STRICT_MARKET_INTENTS,
+    RelevanceModel,
+    feature_vector,
+)
 
 # How much each record type suits each intent (multiplier on the relevance).
 INTENT_PRIOR: dict[str, dict[str, float]] = {
@@ -40,7 +45,7 @@ INTENT_PRIOR: dict[str, dict[str, float]] = {
 # A record for another market than the one asked about: how much of its relevance is left. Strict
 # when the user asks what applies in a market; milder for cases and disputes, where the market
 # named is often who complained rather than where the measure applies.
-MARKET_MISMATCH: dict[str, float] = {"requirements": 0.35, "notification": 0.5, "alerts": 0.5, "subscribe": 0.5}
+MARKET_MISMATCH: dict[str, float] = {i: 0.35 if i == "requirements" else 0.5 for i in STRICT_MARKET_INTENTS}
 UNKNOWN_NAME = 0.6  # relevance left when the question names something the corpus never mentions
 
 # the question is about goods going into China (China Customs' rules), not about exporting from it
@@ -230,7 +235,7 @@ def relevance(c: Candidate) -> float:
     h = f.get("hs", 0.0)
     mult *= 1.0 + 0.15 * h if h > 0 else 1.0 + 0.25 * h
     o = f.get("origin", 0.0)
-    mult *= (1.1 if c.intent in ("alerts", "report") else 1.0) if o > 0 else (1.0 + 0.2 * o if o < 0 else 1.0)
+    mult *= (1.1 if c.intent in ORIGIN_INTENTS else 1.0) if o > 0 else (1.0 + 0.2 * o if o < 0 else 1.0)
     if f.get("elsewhere"):
         mult *= 0.6  # an EU border alert does not answer a question about imports into China
     p = f.get("product")

@@ -74,7 +74,6 @@ COSINE_TOP = 40  # candidates whose cosine is computed when the dense list misse
 NO_ANSWER_THRESHOLD = 0.40  # the one relevance gate; chosen on the dev split by balanced accuracy (README)
 
 
-
 def gate() -> float:
     """The no-answer cut-off: NO_ANSWER_THRESHOLD, or a fitted model's own while one is on trial."""
     model = trial_model()
