@@ -18,9 +18,9 @@ from typing import Any
 
 from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
-from assistant.answer.question_form import Form
 from assistant.answer.sentences import Scored, idf_of, score, split, terms, tidy
 from assistant.answer.status import RuleStatus
+from assistant.retrieve.question_form import Form
 
 MAX_DIRECT = 300  # characters of one quoted sentence
 MAIN_RECORDS = 3  # records whose sentences compete for the opening
@@ -189,18 +189,47 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
         add(str(r.get("products") or ""), "products")
     if e.type == "dispute":
         add(pick(r, "title", lang) or str(r.get("title") or ""), "title")
+        out.extend(_Candidate(e, s, kind, rank) for s, kind in _dispute_sentences(r, lang))
+        return out  # its one date is when consultations were requested, said above
     for s in _date_sentences(e, lang, today):
         out.append(_Candidate(e, s, "date", rank))
     return out
 
 
+def _dispute_sentences(r: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """A WTO dispute's fields as sentences: who brought it against whom, when, and how it stands."""
+    zh = lang == "zh"
+    out: list[tuple[str, str]] = []
+    date = _d((r.get("dates") or {}).get("published"))
+    if r.get("complainant") and r.get("respondent"):
+        when = (f"，于{date.isoformat()}请求磋商" if zh else f", requesting consultations on {date.isoformat()}") if date else ""
+        out.append((f"申诉方为{r['complainant']}，被诉方为{r['respondent']}{when}" if zh
+                    else f"{r['complainant']} brought the complaint against {r['respondent']}{when}", "parties"))
+    if date:
+        who = str(r.get("complainant") or "")
+        out.append((f"{who}于{date.isoformat()}请求磋商" if zh and who else f"请求磋商：{date.isoformat()}" if zh
+                    else f"{who} requested consultations on {date.isoformat()}" if who
+                    else f"consultations requested on {date.isoformat()}", "date"))
+    if r.get("status"):
+        out.append((f"目前状态：{r['status']}" if zh else f"current status: {str(r['status']).lower()}", "outcome"))
+    return out
+
+
 # The field a question asks about by name, in either language: its sentences come first.
 _FIELD_HINTS: dict[str, re.Pattern[str]] = {
-    "outcome": re.compile(r"结果|结局|后来|怎么解决|outcome|result|resolved|what happened", re.I),
+    "outcome": re.compile(r"结果|结局|后来|怎么解决|结案|了结|裁决|现状|进展|outcome|result|resolved|what happened|"
+                          r"\bend(?:ed)?\b|ruling|status|settled", re.I),
+    "parties": re.compile(r"谁|哪[个些]?国家?|哪一?方|申诉|起诉|\bwho\b|which (?:countr|member|side)|parties|"
+                          r"complainant|respondent", re.I),
     "conformity": re.compile(r"认证|合格评定|检测|certif|conformity|testing|CE marking", re.I),
     "scope": re.compile(r"范围|哪些产品|适用于哪些|scope|which products|cover", re.I),
 }
 HINT_BONUS = 1.5
+
+
+def _hinted(question: str) -> frozenset[str]:
+    """The record fields the question asks about by name."""
+    return frozenset(k for k, rx in _FIELD_HINTS.items() if rx.search(question))
 
 
 def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset()) -> Scored:
@@ -227,7 +256,7 @@ def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidat
     q_terms = terms(question)
     idf = idf_of([c.sentence for c in cands], q_terms)
     weights: dict[str, dict[str, float]] = {}
-    hinted = frozenset(k for k, rx in _FIELD_HINTS.items() if rx.search(question))
+    hinted = _hinted(question)
     # a sentence of a less relevant record must answer better by as much as its record ranks lower
     # (the Chinese exporter's form before the US one, though both "report a trade barrier")
     top = max((c.ev.score for c in cands), default=0.0)
@@ -394,7 +423,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     sep = "：" if lang == "zh" else ": "
     parts: list[str] = []
     passages: list[dict[str, Any]] = []
-    if intent == "requirements" and form in ("must", "list", "what", "allowed"):
+    if intent == "requirements" and form in ("must", "list", "what", "allowed", "which"):
         listed = _rules_list(ev, statuses, lang, ctx)
         if listed:
             parts.append(listed)
@@ -402,11 +431,11 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
         cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).applicable] or cands
     found = _best(cands, question, form)
-    if parts and form in ("must", "list"):
+    if parts and form in ("must", "list", "which"):
         found = None  # the rules that apply answer it; their points follow right below
     if found is not None:
         c, sc = found
-        if sc.overlap == 0 and not (sc.cue and form in ("when", "how_much")):
+        if sc.overlap == 0 and not (sc.cue and form in ("when", "how_much")) and c.kind not in _hinted(question):
             # nothing shares the question's words: what the best record (or provision) says first
             first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "title", "passage")), c)
             c = first

@@ -109,6 +109,20 @@ def is_china_origin(row: dict[str, Any]) -> bool:
     return row.get("origin_code") == "CHN" or "china" in str(row.get("origin") or "").lower()
 
 
+def _heads(words: list[str]) -> list[str]:
+    """The head noun of a compound product name: the last two Han characters (外科口罩 -> 口罩) or
+    the last English word (surgical masks -> masks)."""
+    out: list[str] = []
+    for w in words:
+        if w.isascii():
+            parts = w.split()
+            if len(parts) > 1 and len(parts[-1]) >= 4:
+                out.append(parts[-1])
+        elif len(w) >= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in w[-2:]):
+            out.append(w[-2:])
+    return out
+
+
 def _mentions(row: dict[str, Any], words: list[str]) -> bool:
     if not words:
         return False
@@ -204,7 +218,10 @@ def _on_product(hit: Hit, row: dict[str, Any], hs: list[str], words: list[str]) 
         return True
     r_hs = row.get("hs") or []
     if r_hs and hs:
-        return any(hs_matches(q, r) for q in hs for r in r_hs)
+        # its HS codes, or the record names the product (or its head noun: 外科口罩 -> 口罩) itself:
+        # a rule's HS list is a summary, its text the scope (21 CFR 807 names masks, not HS 6307)
+        return any(hs_matches(q, r) for q in hs for r in r_hs) or (
+            hit.type == "regulation" and _mentions(row, [*words, *_heads(words)]))
     if hit.type in ("notification", "case", "dispute"):  # a specific measure: it must name the product
         return _mentions(row, words) or not words
     return True  # horizontal rules (GPSR, REACH...) carry no HS codes on purpose

@@ -25,10 +25,10 @@ from assistant.answer.i18n import (
     type_label,
 )
 from assistant.answer.models import Evidence
-from assistant.answer.question_form import Form, coerce_form
 from assistant.answer.sentences import ranked
 from assistant.answer.sentences import split as split_sentences
 from assistant.answer.status import RuleStatus, rule_status
+from assistant.retrieve.question_form import Form, coerce_form
 
 MAX_REGS = 3
 MAX_NOTIFS = 3

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.answer.question_form import Form
+from assistant.retrieve.question_form import Form
 
 MAX_SENTENCE = 420  # a "sentence" longer than this is a list run together: cut at a clause
 

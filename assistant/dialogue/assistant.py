@@ -276,7 +276,7 @@ class Assistant:
         answer.trace = trace
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
-        doc = answer.citations[0].ref if a.get("refs") and answer.citations else None
+        doc = _document_discussed(searcher, a, intent, answer)
         state["topic"] = next_topic(state.get("topic"), a, resp.topical, doc)
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
@@ -316,6 +316,14 @@ class Assistant:
         selected = select_hits(hits, a, rows, intent, text, words)
         if intent == "notification" and not a.get("refs") and not any(h.type == "notification" for h in selected):
             intent = "requirements" if (question_hs(a) or a.get("products")) and question_markets(a) else "rules"
+            selected = select_hits(hits, a, rows, intent, text, words)
+        if (intent == "alerts" and not a.get("refs") and not any(h.type == "alert" for h in selected)
+                and (question_hs(a) or a.get("products")) and question_markets(a)):
+            # no rejection on record there ("日本呢？" after goji rejections in the EU): what the
+            # market requires of the product is the answer we have
+            intent = "requirements"
+            hits = hits + self._supplement(searcher, query, analysis, a, intent, hits)
+            best = max((h.score for h in hits), default=0.0)
             selected = select_hits(hits, a, rows, intent, text, words)
         top = max(selected, key=lambda h: h.score, default=None)
         no_form = intent == "report" and not any(h.type == "form" for h in selected)
@@ -616,3 +624,22 @@ class Assistant:
         except Exception:
             return []
         return [(h.ref, h.title) for h in resp.hits if h.score >= 0.5]
+
+
+# a record that is one document to talk about (a dispute, a notification, a case, an announcement),
+# unlike a list of rejections or the several acts a product needs
+_DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})
+
+
+def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer) -> str | None:
+    """The document a turn was about, for follow-ups that name nothing ("How did it end?"): the
+    one it quoted, else the first cited when that is a single document the question looked for."""
+    if not answer.citations:
+        return None
+    first = answer.citations[0].ref
+    if a.get("refs"):
+        return first
+    row = searcher.index.record_rows.get(first) or {}
+    if intent in ("cases", "notification", "rules") and row.get("type") in _DOCUMENT_TYPES:
+        return first
+    return None

@@ -99,6 +99,16 @@ def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any]
     return str(doc)
 
 
+def _decisive(analysis: dict[str, Any]) -> bool:
+    """The follow-up's own intent rests on a cue that decides it alone (被通报, rejected, a
+    dispute number), however many weaker cues compete ("有没有被欧盟通报的案例？")."""
+    scores = analysis.get("intent_scores") or {}
+    return float(scores.get(str(analysis.get("intent")), 0.0)) >= DECISIVE_CUE
+
+
+DECISIVE_CUE = 4.0  # the weight analyze.py gives its unambiguous cues (被通报, 扣货, border rejection)
+
+
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:
     """Fill what a short follow-up leaves out from the previous topic; returns (analysis, merged?)."""
     if not topic or analysis.get("refs"):
@@ -125,9 +135,8 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         merged["markets"] = topic.get("markets", [])
         merged["markets_expanded"] = topic.get("markets_expanded", [])
         filled = True
-    weak = analysis.get("intent") in (None, "rules", "smalltalk", "help", "out_of_domain") or float(
-        analysis.get("intent_confidence") or 0
-    ) < 0.6
+    weak = analysis.get("intent") in (None, "rules", "smalltalk", "help", "out_of_domain") or (
+        float(analysis.get("intent_confidence") or 0) < 0.6 and not _decisive(analysis))
     if weak and topic.get("intent") == "report" and has_market and not has_product:
         filled = True  # "What if my company is in the US?" after asking how to report: whose form
     if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up

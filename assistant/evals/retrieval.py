@@ -59,6 +59,7 @@ class Outcome:
     rank: int | None = None  # 1-based rank of the first right record within K
     ndcg: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # identifiers quoted that the index lacks
 
     @property
     def answerable(self) -> bool:
@@ -66,8 +67,9 @@ class Outcome:
 
     @property
     def refused(self) -> bool:
-        """Nothing came back above the threshold."""
-        return not self.returned
+        """Nothing came back above the threshold, or the question quotes an identifier the index
+        does not have (search says so, and the assistant answers "not found" with the nearest)."""
+        return not self.returned or bool(self.missing)
 
 
 def resolve_set(set_name: str | None) -> Path:
@@ -198,7 +200,7 @@ def evaluate(settings: Settings, questions: list[Question]) -> list[Outcome]:
         started = time.perf_counter()
         resp = searcher.search(q.q, K)
         ms = (time.perf_counter() - started) * 1000
-        o = Outcome(q, [(h.ref, h.score) for h in resp.hits], ms, resp.analysis.intent)
+        o = Outcome(q, [(h.ref, h.score) for h in resp.hits], ms, resp.analysis.intent, missing=list(resp.missing))
         _score(o)
         outcomes.append(o)
     return outcomes

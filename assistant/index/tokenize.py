@@ -6,6 +6,7 @@ one function; Chinese and English share one vocabulary.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -54,3 +55,14 @@ def tokenize(text: str) -> list[str]:
         out.append(tok)
     return out
 
+
+
+@functools.lru_cache(maxsize=1024)
+def word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where jieba's words (accurate mode) start and end in `text`: what reads as one word."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for tok in _jieba().lcut(text):
+        spans.append((pos, pos + len(tok)))
+        pos += len(tok)
+    return tuple(spans)

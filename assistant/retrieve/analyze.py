@@ -244,6 +244,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("label*", 1), ("labelling", 1.5), ("labeling", 1.5), ("marking", 1), ("registration", 1.5),
         ("ce marking", 2.5), ("ce mark", 2.5), ("ce", 1.5), ("ukca", 1.5), ("fcc id", 2), ("rohs", 1.5),
         ("mrl*", 1.5), ("maximum residue", 2), ("export to", 0.5), ("exporting to", 0.5), ("exports to", 0.5),
+        ("export*", 0.5),
         ("rules for", 1), ("what rules", 1.5), ("test", 1), ("lab", 1.5), ("labs", 1.5), ("laboratory", 1.5),
         ("notified body", 2), ("notified bodies", 2),
     ],
@@ -274,6 +275,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         # what a member (China) did about a measure: the case records' own subject
         ("回应", 2.5), ("应对", 2.5), ("贸易关注", 3), ("respond*", 2.5), ("response", 2), ("reacted", 2),
         ("trade concern*", 3),
+        # who brought a dispute against whom: a past case, not the user's own complaint
+        ("complained", 3), ("complainant*", 3.5), ("respondent", 2.5), ("起诉", 2.5), ("申诉方", 3), ("被诉方", 3),
     ],
     "report": [
         ("怎么报告", 4), ("如何报告", 4), ("报告", 2), ("举报", 3.5), ("反映", 3), ("反映问题", 3.5),
@@ -345,6 +348,8 @@ _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"第\s*[0-9一二三四五六七八九十百]+\s*条"), "rules", 2.5),
     (re.compile(r"\barticle\s+\d+", re.I), "rules", 2.5),
     (re.compile(r"\bwhat\s+does\b.{1,80}?\bsay\b", re.I), "rules", 1.5),
+    # "What did the EU complain about": someone else's complaint, i.e. a dispute
+    (re.compile(r"\b(?:did|has|have|had)\s+(?!i\b|we\b)[\w.' ]{1,30}?\bcomplain\b", re.I), "cases", 4.0),
     (re.compile(r"有新(?:的)?.{0,10}(?:告诉我|通知我|提醒我)"), "subscribe", 3.5),
 ]
 

@@ -212,6 +212,26 @@ def _find_en(text: str, gaz: _Gazetteer) -> list[tuple[tuple[str, ...], int, int
     return out
 
 
+# What may follow a market's name inside one jieba word and still leave it the market
+# (美国市场, 中东地区, 德国人); any other ending makes the word something else (苏丹红 is a dye,
+# 荷兰豆 a pea, 澳洲坚果 a nut).
+_MARKET_WORD_ENDS = ("市场", "地区", "人", "站", "方", "国内", "境内", "本土", "当地", "政府", "海关")
+
+
+def _inside_other_word(text: str, start: int, end: int, gaz: _Gazetteer) -> bool:
+    """True when jieba reads the name at text[start:end] as part of a longer word that is not a
+    market ("苏丹红", "荷兰豆"; but 美国市场, and 美加墨, a run of abbreviated names)."""
+    from assistant.index.tokenize import word_spans
+
+    for w_start, w_end in word_spans(text):
+        if w_start <= start and end <= w_end and (w_start, w_end) != (start, end):
+            rest = text[w_start:start] + text[end:w_end]
+            if all(ch in gaz.zh_first for ch in rest):
+                return False
+            return w_start < start or not rest.startswith(_MARKET_WORD_ENDS)
+    return False
+
+
 def _find_zh(folded: str, gaz: _Gazetteer) -> list[tuple[tuple[str, ...], int, int]]:
     out: list[tuple[tuple[str, ...], int, int]] = []
     low = folded.lower()
@@ -231,7 +251,7 @@ def _find_zh(folded: str, gaz: _Gazetteer) -> list[tuple[tuple[str, ...], int, i
             ctx = gaz.zh_context.get(piece)
             if ctx and i > 0 and i + size < n and low[i - 1] in ctx[0] and low[i + size] in ctx[1]:
                 continue
-            if codes:
+            if codes and not _inside_other_word(low, i, i + size, gaz):
                 out.append((codes, i, i + size))
             step = size
             break

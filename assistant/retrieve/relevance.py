@@ -53,6 +53,13 @@ _IMPORT_RE = re.compile(
     r"进口|输华|入境|进境|[到来进]中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|into china|to china",
     re.I,
 )
+# China as the rule-maker ("Does China require...", "中国规定..."): its own rules answer
+_CHINA_RULES_RE = re.compile(
+    r"\b(?:china|prc)\s+(?:now\s+|still\s+|also\s+)?(?:requires?|mandates?|demands?|bans?|prohibits?|allows?|permits?|"
+    r"restricts?|regulates?)\b|\bchina'?s\s+(?:rules?|regulations?|laws?|requirements?|ban)\b|"
+    r"(?:中国|我国|国内)(?:现在|目前)?(?:要求|规定|法规|禁止|允许|不允许|是否允许|限制)",
+    re.I,
+)
 _EXPORT_RE = re.compile(r"出口|卖到|销往|发往|\bexport|\bsell|\bselling\b|\bship(?:ping)?\s+to\b", re.I)
 _EU_CODES = frozenset(bloc_members("EU")) | {"EU"}
 # "US exporters", "欧盟企业": the market named is where the user's company is
@@ -93,7 +100,7 @@ class QueryContext:
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
         found = find_markets(query)
         folded = fold(query)
-        importing = bool(_IMPORT_RE.search(folded))
+        importing = bool(_IMPORT_RE.search(folded) or _CHINA_RULES_RE.search(folded))
         exporting = bool(_EXPORT_RE.search(folded)) and not importing
         markets = set(analysis.markets_expanded)
         if markets == {"CHN"} and not importing:

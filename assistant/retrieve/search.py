@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import snowballstemmer
+from wordfreq import zipf_frequency
 
 from assistant.config import Settings
 from assistant.index.embedder import get_embedder
@@ -55,6 +57,7 @@ from assistant.retrieve.glossary import Glossary
 from assistant.retrieve.markets import expand_markets, find_markets, market_name
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
+from assistant.retrieve.question_form import form_spans
 from assistant.retrieve.relevance import (
     INTENT_PRIOR,
     Candidate,
@@ -144,6 +147,11 @@ def _snippet(text: str, terms: list[str], width: int = 260) -> str:
     return ("…" if start else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+INTENT_STEMS = frozenset(_STEMMER.stemWords(sorted(w for w in INTENT_WORDS if w.isascii() and w.isalpha())))
+COMMON_ZIPF = 5.0  # wordfreq: an everyday English word (start 5.6, stuff 5.1; toys 4.3, rule 4.9)
+STRAY_SHARE = 0.0005  # ...that at most this share of the chunks use (12 of 25,000)
+
 # --- the searcher -------------------------------------------------------------------------------
 
 
@@ -175,9 +183,12 @@ class Searcher:
         self._lock = threading.Lock()
         self._spell_lock = threading.Lock()
         self._spell: dict[str, set[str]] | None = None
+        self._families: dict[str, set[str]] | None = None
+        self._family_lock = threading.Lock()
         vocabulary = getattr(self.index.lexical, "vocabulary", None)
         if vocabulary:  # the typo index takes a few hundred ms: build it before the first typo
             threading.Thread(target=self._spell_index, args=(vocabulary,), daemon=True).start()
+            threading.Thread(target=self._word_family, args=("warm", vocabulary), daemon=True).start()
 
     # -- exact references ------------------------------------------------------------------
     def exact_refs(self, analysis: QueryAnalysis) -> list[str]:
@@ -293,7 +304,7 @@ class Searcher:
         timings["total"] = (time.perf_counter() - t0) * 1000
         missing += [f"{h.ref}, {p}" for h in hits if "exact" in h.matched_by
                     for p in find_provisions(query) if p not in h.cite and self._has_provisions(h.ref)]
-        topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs)]
+        topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs or self._stray(c))]
         return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical)
 
     def candidates(self, query: str) -> list[Candidate]:
@@ -391,6 +402,7 @@ class Searcher:
         unknown_name = any(c.acronym and c.weight > 0 and not c.alt and not (c.tokens | c.parts) & token_scores.keys()
                            for c in concepts) if token_scores else False
         prior = INTENT_PRIOR.get(analysis.intent, {})
+        sure = min(max(analysis.intent_confidence, 0.0), 1.0)
         max_fused = 1.0 / RRF_K + 1.0 / RRF_K
         out: list[Candidate] = []
         exact_set = set(exact)
@@ -419,7 +431,9 @@ class Searcher:
             feats = ctx.structure(row, r_markets, r_hs)
             if product is not None and rtype in ("alert", "dispute", "case", "announcement"):
                 feats["product"] = product  # a record about some other product is a weak answer
-            feats["prior"] = prior.get(rtype, 0.9 if prior else 1.0)
+            # the record type the intent prefers, only as surely as the intent was read (a question
+            # whose kind the analyser half-guessed must not sink the dispute or alert that answers)
+            feats["prior"] = 1.0 - sure * (1.0 - prior.get(rtype, 0.9 if prior else 1.0))
             if unknown_name:
                 feats["unknown_name"] = 1.0
             feats["rank"] = min(fscore / max_fused, 1.0)
@@ -500,6 +514,7 @@ class Searcher:
         spans: list[tuple[int, int, Concept]] = []
         import jieba  # initialised by tokenize() already
 
+        asked = form_spans(low)  # 几回, 什么时候, how many: the form of the answer, not its topic
         pos = 0
         for word in jieba.lcut(low, HMM=False):  # the HMM glues unknown pairs (香蕉案是 -> 案是)
             start = low.find(word, pos)
@@ -520,7 +535,8 @@ class Searcher:
                 continue
             c = Concept(w, whole, toks - whole, length=max(len(word), 1))
             c.acronym = is_acronym(w, analysis.text)
-            c.cue = w in INTENT_WORDS or any(t in INTENT_WORDS for t in whole)
+            c.cue = (w in INTENT_WORDS or any(t in INTENT_WORDS for t in whole) or self._stem(w) in INTENT_STEMS
+                     or any(a <= start and start + len(word) <= b for a, b in asked))
             concepts.append(c)
             spans.append((start, start + len(word), c))
 
@@ -596,6 +612,36 @@ class Searcher:
             if pos is not None and m.cosine >= best_cos.get(ref, 0.0):
                 per_record[ref] = (per_record[ref][0], pos)
 
+    def _stem(self, word: str) -> str:
+        if not (word.isascii() and word.isalpha()):
+            return word
+        with self._family_lock:  # a Snowball stemmer keeps state between calls
+            return str(_STEMMER.stemWord(word))
+
+    def _stray(self, c: Concept) -> bool:
+        """An everyday English word the corpus hardly uses ("start", "stuff"): rare here only
+        because the records are formal, not a topic the user named."""
+        if not (c.text.isascii() and c.text.isalpha()) or zipf_frequency(c.text, "en") < COMMON_ZIPF:
+            return False
+        return max((self._df_cache.get(t, 0) for t in c.tokens), default=0) <= self._n * STRAY_SHARE
+
+    def _word_family(self, word: str, vocabulary: set[str]) -> set[str]:
+        """The indexed English words with the same Snowball stem as `word` (export, exported,
+        exportation): the index does not stem, users and records inflect differently."""
+        if not (vocabulary and word.isascii() and word.isalpha() and len(word) >= 4):
+            return set()
+        families = self._families
+        if families is None:
+            with self._family_lock:
+                families = self._families
+                if families is None:
+                    words = sorted(w for w in vocabulary if w.isascii() and w.isalpha() and len(w) >= 4)
+                    families = {}
+                    for w, stem in zip(words, _STEMMER.stemWords(words), strict=True):
+                        families.setdefault(stem, set()).add(w)
+                    self._families = families
+        return set(families.get(self._stem(word), ()))
+
     def _spelling(self, word: str, vocabulary: set[str]) -> str | None:
         """The indexed English word one edit from an unknown one (the most frequent if several)."""
         if not (word.isascii() and word.isalpha() and 5 <= len(word) <= 20):
@@ -649,6 +695,8 @@ class Searcher:
                 fixed = self._spelling(c.text, vocabulary)
                 if fixed:
                     c.add_alt(frozenset({fixed}))  # "bluetoth" -> bluetooth
+            for kin in self._word_family(c.text, vocabulary) - c.tokens:
+                c.add_alt(frozenset({kin}))  # restrictions -> restricted, exportation -> export
         token_scores: dict[str, np.ndarray] = {}
         written: set[str] = set()
         for c in concepts:
@@ -817,7 +865,7 @@ def _phrases(low: str, spans: list[tuple[int, int, Concept]]) -> list[Phrase]:
     seen: set[str] = set()
     for start, end in sorted(units, key=lambda u: -(u[1] - u[0])):
         text = low[start:end].strip()
-        if text and text not in seen and not text.isdigit():
+        if text and text not in seen and not text.isdigit() and not is_single_han(text):  # 问, 里: too ambiguous alone
             seen.add(text)
             out.append(Phrase(text, start, end))
     return out[:MAX_PHRASES]

@@ -17,11 +17,11 @@ import pytest
 from assistant.answer.chat import LIMITS
 from assistant.answer.models import Evidence
 from assistant.answer.offline import Composed, OfflineComposer
-from assistant.answer.question_form import question_form
 from assistant.answer.sentences import split
 from assistant.answer.verify import split_sentences, verify
 from assistant.ingest import curated, rasff
 from assistant.records import BaseRecord
+from assistant.retrieve.question_form import question_form
 from tests.answer.conftest import FIXTURES, record_evidence
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -28,6 +28,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\bout of date\b|\bsuperseded\b|\bno longer (?:valid|applies)\b", re.I)),
     ("how_much", re.compile(
         r"多少|多高|多大|多重|多长|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
+        r"几[回次遍趟个种项批家条起年]|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
         r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bthreshold\b|\bmg/kg\b|\bppm\b", re.I)),
     ("why", re.compile(
@@ -64,6 +65,12 @@ def question_form(question: str | None) -> Form:
     return "what"
 
 
+def form_spans(question: str) -> list[tuple[int, int]]:
+    """Where the question says what form of answer it wants (几回, 什么时候, why, how many): words
+    about the answer, not about the topic, which search weighs like intent cues."""
+    return [(m.start(), m.end()) for _, rx in _PATTERNS for m in rx.finditer(question or "") if m.end() > m.start()]
+
+
 def coerce_form(value: object, question: str | None) -> Form:
     """`ctx["form"]` when it is a known form, else the form read from the question."""
     if isinstance(value, str) and value in FORMS:
@@ -71,4 +78,4 @@ def coerce_form(value: object, question: str | None) -> Form:
     return question_form(question)
 
 
-__all__ = ["FORMS", "Form", "coerce_form", "question_form"]
+__all__ = ["FORMS", "Form", "coerce_form", "form_spans", "question_form"]
