@@ -196,6 +196,28 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
     return out
 
 
+def _complainants(main: list[Evidence], lang: str) -> DirectAnswer | None:
+    """Who brought one matter to the WTO when several members did (DS369 Canada, DS401 Norway)."""
+    from assistant.answer.evidence import linked
+
+    if not main or main[0].type != "dispute":
+        return None
+    head = main[0]
+    same = [e for e in main if e.type == "dispute" and e.record.get("complainant")
+            and linked(head.ref, head.record, e.ref, e.record)]
+    if len(same) < 2:
+        return None
+    zh = lang == "zh"
+    parts = [f"{e.record['complainant']}（{e.ref}，{_d((e.record.get('dates') or {}).get('published')) or ''}）[{e.n}]"
+             if zh else f"{e.record['complainant']} ({e.ref}, {_d((e.record.get('dates') or {}).get('published')) or ''}) [{e.n}]"
+             for e in same]
+    respondent = str(head.record.get("respondent") or "")
+    text = (f"就此事向WTO起诉{respondent}的有：" + "、".join(parts) + "。") if zh else (
+        f"Members that brought this matter against {respondent}: " + "; ".join(parts) + ".")
+    return DirectAnswer(text.replace("，）", "）").replace(", )", ")"),
+                        [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""} for e in same])
+
+
 def _dispute_sentences(r: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """A WTO dispute's fields as sentences: who brought it against whom, when, and how it stands."""
     zh = lang == "zh"
@@ -252,8 +274,20 @@ def _subject_terms(e: Evidence) -> set[str]:
     return terms(" ".join(str(x or "") for x in (e.ref, r.get("title"), r.get("title_en"), r.get("title_zh"))))
 
 
-def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidate, Scored] | None:
-    q_terms = terms(question)
+def _script(text: str) -> str:
+    """'zh' when Han characters are a good share of the letters, else 'en'."""
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "zh" if han * 3 >= latin else "en"
+
+
+def _best(cands: list[_Candidate], question: str, form: Form,
+          translated: list[str] | None = None) -> tuple[_Candidate, Scored] | None:
+    own = terms(question)
+    # the question's words in the other language count for sentences in that language only
+    # (a Chinese question read against an English article)
+    other = terms(" ".join(translated or [])) - own
+    q_terms = own | other
     idf = idf_of([c.sentence for c in cands], q_terms)
     weights: dict[str, dict[str, float]] = {}
     hinted = _hinted(question)
@@ -268,7 +302,7 @@ def _best(cands: list[_Candidate], question: str, form: Form) -> tuple[_Candidat
             subject = _subject_terms(c.ev)
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
-        sc = _score(c, q_terms, form, w, hinted)
+        sc = _score(c, q_terms if other and _script(c.sentence) != _script(question) else own, form, w, hinted)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
         if best is None or key > best_key:
             best, best_key = (c, sc), key
@@ -420,6 +454,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         if said is not None:
             return said
     main = _named_first(question, _main(intent, ev, statuses, ctx))
+    if "parties" in _hinted(question):
+        brought = _complainants(main, lang)
+        if brought is not None:
+            return brought
     sep = "：" if lang == "zh" else ": "
     parts: list[str] = []
     passages: list[dict[str, Any]] = []
@@ -430,7 +468,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     cands = [c for k, e in enumerate(main) for c in _candidates(e, k, lang, today)]
     if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
         cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).applicable] or cands
-    found = _best(cands, question, form)
+    found = _best(cands, question, form, [str(t) for t in ctx.get("question_terms") or []])
     if parts and form in ("must", "list", "which"):
         found = None  # the rules that apply answer it; their points follow right below
     if found is not None:

@@ -18,6 +18,7 @@ from typing import Any
 from assistant.answer.models import Citation, Evidence
 from assistant.index.store import LoadedIndex
 from assistant.retrieve.products import hs_matches
+from assistant.retrieve.relevance import about_importing, named_origins
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD, Hit
 
 PRODUCT_CONFIDENCE = 0.5  # HS candidates at least this sure name the product asked about
@@ -205,7 +206,28 @@ def linked(a_ref: str, a_row: dict[str, Any], b_ref: str, b_row: dict[str, Any])
     for y, row in ((b_ref, a_row), (a_ref, b_row)):
         if y in (row.get("related") or []) or y in (row.get("notifications") or []):
             return True
-    return False
+    return _same_matter(a_row, b_row)
+
+
+SAME_MATTER = 0.75  # share of subject words two dispute titles have in common to be one matter
+
+
+def _same_matter(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two WTO disputes over one measure, brought by different members (DS400 and DS401, seal
+    products; DS394, DS395 and DS398, raw materials): their titles name the same subject."""
+    if a.get("type") != "dispute" or b.get("type") != "dispute":
+        return False
+    wa, wb = _subject_words(str(a.get("title") or "")), _subject_words(str(b.get("title") or ""))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SAME_MATTER
+
+
+def _subject_words(title: str) -> frozenset[str]:
+    subject = re.split(r"\s+[—–-]\s+", title, maxsplit=1)[-1]
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", subject.lower()) if w not in ("the", "and", "certain", "from"))
+
+
+def _origins(row: dict[str, Any]) -> set[str]:
+    return set(str(row.get("origin_code") or "").split("; ")) - {""}
 
 
 def _on_market(row: dict[str, Any], markets: set[str]) -> bool:
@@ -220,8 +242,7 @@ def _on_product(hit: Hit, row: dict[str, Any], hs: list[str], words: list[str]) 
     if r_hs and hs:
         # its HS codes, or the record names the product (or its head noun: 外科口罩 -> 口罩) itself:
         # a rule's HS list is a summary, its text the scope (21 CFR 807 names masks, not HS 6307)
-        return any(hs_matches(q, r) for q in hs for r in r_hs) or (
-            hit.type == "regulation" and _mentions(row, [*words, *_heads(words)]))
+        return any(hs_matches(q, r) for q in hs for r in r_hs) or _mentions(row, [*words, *_heads(words)])
     if hit.type in ("notification", "case", "dispute"):  # a specific measure: it must name the product
         return _mentions(row, words) or not words
     return True  # horizontal rules (GPSR, REACH...) carry no HS codes on purpose
@@ -252,15 +273,20 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
     hs = question_hs(a)
     words = product_words(a) if words is None else words
     out: list[Hit] = []
+    importing = about_importing(question or str(a.get("text") or ""))
+    origins = named_origins(question or str(a.get("text") or ""))
     best = max(hits, key=lambda h: h.score)
     for h in hits:
         row = rows.get(h.ref, {})
         if h is best and named_in(question, h.ref, row, rows):
             out.append(h)  # the best match, named by the user: its market or product is not in doubt
             continue
-        if not _on_market(row, markets):
+        named_origin = h.type == "alert" and bool(_origins(row) & origins)  # "licorice from Iran"
+        # China Customs' rule on goods from the country named ("经香港中转", "made in Macau")
+        into_china = h.type == "announcement" and importing
+        if not (_on_market(row, markets) or named_origin or into_china):
             continue
-        if h.type == "alert" and not is_china_origin(row):
+        if h.type == "alert" and not (is_china_origin(row) or named_origin):
             continue
         if h.score < MIN_SCORE and "market" not in h.matched_by and not (h.type == "alert" and _mentions(row, words)):
             continue  # a weak match is cited only when it names the product or is the market's own rule

@@ -19,6 +19,7 @@ from typing import Any
 from assistant.answer.evidence import (
     build_evidence,
     is_china_origin,
+    linked,
     named_in,
     product_words,
     question_hs,
@@ -266,6 +267,7 @@ class Assistant:
         ctx = self._context(a, lang, evidence, intent)
         ctx["general_rules"] = [h.ref for h in hits if "market" in h.matched_by]
         ctx["question"] = text
+        ctx["question_terms"] = resp.translations
         if any("strong" in h.matched_by for h in hits):
             ctx["product"] = None  # what the analysis took for the product matched nothing cited
         composed = OfflineComposer(self.today()).compose(intent, evidence, lang, ctx)
@@ -365,6 +367,12 @@ class Assistant:
                                         min_score=0.0, mode="lexical").hits
                 found = [dataclasses.replace(h, matched_by=[*h.matched_by, "market"]) for h in found]
                 extra += select_hits(found, a, rows, intent, "", product_words(a, searcher.vocab))[:MARKET_FALLBACK]
+        top = max(hits, key=lambda h: h.score, default=None)
+        if intent == "cases" and top is not None and top.type == "dispute":
+            # the same measure disputed by other members (seal products: Canada, then Norway)
+            found = searcher.search(top.title, 8, type="dispute", min_score=0.0, mode="lexical").hits
+            extra += [dataclasses.replace(h, score=top.score) for h in found
+                      if linked(top.ref, rows.get(top.ref, {}), h.ref, rows.get(h.ref, {}))]
         seen = {h.ref for h in hits}
         out = []
         for h in extra:

@@ -206,12 +206,51 @@ def _iso(m: re.Match[str]) -> str:
     return f"{g['y']}-{month:02d}"
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
+_ZH_NUMBERS = {ch: str(i) for i, ch in enumerate("零一二三四五六七八九十")} | {"两": "2"}
+# a quantity in either language: the same fact whether the answer says "45 days" or "45天"
+_UNITS = [
+    (re.compile(r"(\d+)\s*(?:working days?|business days?|个工作日|工作日)", re.I), "wd"),
+    (re.compile(r"(\d+)\s*(?:calendar days?|days?|天|日)(?![\d-])", re.I), "d"),
+    (re.compile(r"(\d+)\s*(?:months?|个月)", re.I), "mo"),
+    (re.compile(r"(\d+)\s*(?:years?|年)(?!\d)", re.I), "y"),
+    (re.compile(r"(\d+)\s*(?:tonnes?|tons?|吨)", re.I), "t"),
+]
+
+
+def _quantities(text: str) -> str:
+    text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=[\s-]+(?:working |business |calendar )?"
+                  r"(?:days?|months?|years?|tonnes?|tons?)\b)", lambda m: _NUMBER_WORDS[m.group(1).lower()], text,
+                  flags=re.I)
+    text = re.sub(r"(?<![一二三四五六七八九十])([一二两三四五六七八九十])(?=(?:个工作日|个月|天|年|吨))",
+                  lambda m: _ZH_NUMBERS[m.group(1)], text)
+    for rx, unit in _UNITS:
+        text = rx.sub(lambda m, u=unit: f"{m.group(1)}{u}", text)  # type: ignore[misc]
+    return text
+
+
+def _countries(text: str) -> str:
+    """Country names in either language as their ISO codes (Netherlands = 荷兰 = NLD)."""
+    from assistant.retrieve.markets import find_markets
+
+    out, last = [], 0
+    for m in find_markets(text):
+        if m.start < last:
+            continue
+        out.append(text[last:m.start] + f"<{m.market.code}>")
+        last = m.end
+    return "".join(out) + text[last:]
+
+
 def canon(text: str) -> str:
-    """Text in one comparable form: NFKC, case-folded, dates in ISO, no thousands separators or spaces."""
+    """Text in one comparable form: NFKC, case-folded, dates in ISO, no thousands separators or
+    spaces, quantities and country names the same in both languages."""
     text = unicodedata.normalize("NFKC", text or "")
     for rx in _DATE_PATTERNS:
         text = rx.sub(_iso, text)
     text = _THOUSANDS.sub("", text)
+    text = _countries(_quantities(text))
     return re.sub(r"\s+", "", text.casefold())
 
 

@@ -50,7 +50,7 @@ UNKNOWN_NAME = 0.6  # relevance left when the question names something the corpu
 
 # the question is about goods going into China (China Customs' rules), not about exporting from it
 _IMPORT_RE = re.compile(
-    r"进口|输华|入境|进境|[到来进]中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|into china|to china",
+    r"进口|输华|入境|进境|进来|[到来进]中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|into china|to china",
     re.I,
 )
 # China as the rule-maker ("Does China require...", "中国规定..."): its own rules answer
@@ -67,6 +67,18 @@ _HOME_RE = re.compile(
     r"\s*(?:的)?(?:企业|公司|厂商|厂家|出口商|制造商|exporters?|companies|company|firms?|businesses|manufacturers?|sellers?)",
     re.I,
 )
+
+
+def named_origins(query: str) -> set[str]:
+    """Countries the question names as where goods come from ("licorice from Iran", "伊朗产")."""
+    return {m.market.code for m in find_markets(query) if _named_as_origin(query, m)}
+
+
+def about_importing(query: str) -> bool:
+    """The question is about goods coming into China (China Customs' rules), not about selling
+    abroad."""
+    folded = fold(query)
+    return bool(_IMPORT_RE.search(folded) or _CHINA_RULES_RE.search(folded))
 
 
 @dataclass
@@ -131,6 +143,10 @@ class QueryContext:
         q = self.markets if self.importing else self.markets - {"CHN"}
         if q and r_markets:
             f["market"] = 1.0 if r_markets & q else -1.0
+            if f["market"] < 0 and rtype == "announcement" and self.importing:
+                # China Customs' rules for goods from the country named (Brazilian soybeans, supplements
+                # made in Macau, goods routed through Hong Kong): that country is where they come from
+                f["market"] = 0.0
         if rtype == "announcement" and self.exporting and q and "CHN" not in q:
             title = str(row.get("title_zh") or row.get("title") or "")
             if "出口" not in title:

@@ -122,6 +122,9 @@ class SearchResponse:
     missing: list[str] = field(default_factory=list)
     # the question's topic words that the index knows, beyond its market, product and intent cues
     topical: list[str] = field(default_factory=list)
+    # the other language's words for them (严重不良事件 -> serious incident): what a passage in
+    # that language says when it answers
+    translations: list[str] = field(default_factory=list)
 
     @property
     def best_score(self) -> float:
@@ -305,7 +308,8 @@ class Searcher:
         missing += [f"{h.ref}, {p}" for h in hits if "exact" in h.matched_by
                     for p in find_provisions(query) if p not in h.cite and self._has_provisions(h.ref)]
         topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs or self._stray(c))]
-        return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical)
+        translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
+        return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated)
 
     def candidates(self, query: str) -> list[Candidate]:
         """Every candidate record for `query` with its evidence, best first, before the gate
@@ -420,7 +424,7 @@ class Searcher:
             if hs_filter and not any(hs_matches(hs_filter, code) for code in r_hs):
                 continue
             if ref in exact_set:
-                pos, how = self._exact_chunk(ref, pos, query, chunk_cover[0])
+                pos, how = self._exact_chunk(ref, pos, query, chunk_cover, cos)
                 cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), how)
                 out.append(cand)
                 continue
@@ -449,19 +453,25 @@ class Searcher:
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out, concepts
 
-    def _exact_chunk(self, ref: str, pos: int, query: str, cover: np.ndarray) -> tuple[int, list[str]]:
+    def _exact_chunk(self, ref: str, pos: int, query: str,
+                     chunk_cover: tuple[np.ndarray, float, Any], cos: dict[int, float]) -> tuple[int, list[str]]:
         """The chunk of a quoted record that answers: the provision named (Article 18), else the
-        chunk that covers most of the question's other words (植入卡 -> the implant-card article)."""
+        chunk that best covers the question's other words and means most nearly what it asks
+        (植入卡 -> the implant-card article; 严重不良事件…多少天 -> the serious-incident article)."""
         for place in find_provisions(query):
             found = self.provision_chunk(ref, place)
             if found is not None:
                 return found, ["exact", "provision"]
         positions = self._chunks_by_ref.get(ref)
-        if positions is not None and len(positions) > 1 and cover.size:
-            values = cover[positions]
-            if float(values.max()) > float(cover[pos]):
-                return int(positions[int(np.argmax(values))]), ["exact"]
-        return pos, ["exact"]
+        cover, total = chunk_cover[0], chunk_cover[1]
+        if positions is None or len(positions) < 2 or not cover.size:
+            return pos, ["exact"]
+
+        def fit(p: int) -> float:
+            return (float(cover[p]) / total if total > 0 else 0.0) + max(cos.get(p, 0.0), 0.0)
+
+        best = max((int(p) for p in positions), key=fit)
+        return (best if fit(best) > fit(pos) else pos), ["exact"]
 
     def _fill_cosines(self, cands: list[Candidate], qvec: np.ndarray) -> None:
         """Cosine of the best chunk for candidates the dense list did not reach, then rescore."""
@@ -719,7 +729,7 @@ class Searcher:
         unknown_idf = self._idf(1)
         for c in concepts:
             c.weight = self._weight(c, token_scores, unknown_idf)
-            if c.cue:
+            if c.cue or self._stray(c):  # "how does it work": everyday words, weighed like cues
                 c.weight *= CUE_WEIGHT
         return total, token_scores
 
