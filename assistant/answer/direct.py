@@ -20,6 +20,7 @@ from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
 from assistant.answer.sentences import Scored, idf_of, score, split, terms, tidy
 from assistant.answer.status import RuleStatus
+from assistant.retrieve.markets import bloc_members
 from assistant.retrieve.question_form import Form
 
 MAX_DIRECT = 300  # characters of one quoted sentence
@@ -439,6 +440,47 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
     return out
 
 
+_MEMBERS = frozenset(bloc_members("EU"))  # the member states that notify RASFF alerts
+POINTED_MAX = 3  # a question that narrows the alerts to this many is about those alerts
+_MONTHS_EN = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+
+
+def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
+    """The alerts a question singles out by who notified them and when ("2023年12月荷兰通报的那批",
+    "flagged by Hungary in 2023"): said one by one before the tally, when they are few."""
+    from assistant.retrieve.markets import find_markets
+
+    named = {m.market.code for m in find_markets(question)}
+    years = set(re.findall(r"(?<!\d)(20[12]\d)(?!\d)", question))
+    months = {int(x) for x in re.findall(r"(?<!\d)(1[0-2]|0?[1-9])\s*月", question)}
+    months |= {n for w, n in _MONTHS_EN.items() if re.search(rf"\b{w}\b", question, re.I)}
+    if not (years or months or named):
+        return []
+
+    def fits(e: Evidence) -> bool:
+        r = e.record
+        when = str((r.get("dates") or {}).get("event") or "")
+        notifier = {m.market.code for m in find_markets(str(r.get("notifying_country") or ""))}
+        return ((not years or when[:4] in years) and (not months or (when[5:7].isdigit() and int(when[5:7]) in months))
+                and (not named & _MEMBERS or bool(notifier & named)))
+
+    chosen = [e for e in alerts if fits(e)]
+    narrowed = len(chosen) < len(alerts) or len(alerts) == 1
+    return chosen if narrowed and 0 < len(chosen) <= POINTED_MAX else []
+
+
+def _alert_sentence(e: Evidence, lang: str) -> str:
+    r = e.record
+    when = str((r.get("dates") or {}).get("event") or "")[:10]
+    who = country(str(r.get("notifying_country") or ""), lang)
+    what = tidy(str(r.get("product") or e.title))
+    hazard = tidy(str(r.get("hazard") or ""))
+    if lang == "zh":
+        return f"{e.ref}（{when}，{who}通报）：{what}，问题为 {hazard}。 [{e.n}]"
+    return f"{e.ref} ({when}, notified by {who}): {what}; hazard: {hazard}. [{e.n}]"
+
+
 def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any], question: str, form: Form,
                   statuses: dict[str, RuleStatus], today: dt.date) -> DirectAnswer:
     """The opening sentence(s) for this question and evidence."""
@@ -446,7 +488,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         return DirectAnswer("")
     alerts = [e for e in ev if e.type == "alert"]
     if intent == "alerts" and alerts:
-        sents = alerts_summary(alerts, lang, ctx)
+        pointed = _alerts_pointed_at(alerts, question)
+        sents = [_alert_sentence(e, lang) for e in pointed] + alerts_summary(alerts, lang, ctx)
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
     if form == "status":

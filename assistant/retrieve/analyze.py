@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant import refs as refgrammar
-from assistant.retrieve.markets import expand_markets, find_markets, get_market
+from assistant.retrieve.markets import bloc_members, expand_markets, find_markets, get_market
 from assistant.retrieve.normalize import count_scripts, fold, normalize
 from assistant.retrieve.products import ProductVocabulary
 
@@ -480,10 +480,26 @@ _NTM_CUES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# "德国通报的", "flagged by Hungary": an EU member state notifies rejections through RASFF; WTO
+# notifications come from the EU itself
+_NOTIFIED_AFTER = re.compile(r"\s*(?:当局|主管部门|海关)?\s*(?:通报|预警|扣|拒)")
+_NOTIFIED_BEFORE = re.compile(r"(?:flagged|notified|rejected|reported|detained|stopped)\s+(?:by|in|at)\s+(?:the\s+)?$", re.I)
+_EU_MEMBER_STATES = frozenset(bloc_members("EU"))
+
+
+def _member_notified(text: str, m: Any) -> bool:
+    """A member state named as the one that notified or stopped the goods (a RASFF alert)."""
+    if m.market.code not in _EU_MEMBER_STATES:
+        return False
+    return bool(_NOTIFIED_AFTER.match(text, m.end) or _NOTIFIED_BEFORE.search(text[max(0, m.start - 40):m.start]))
+
+
 def _classify(
-    folded: str, refs: list[RefMatch], has_market: bool, has_product: bool
+    folded: str, refs: list[RefMatch], has_market: bool, has_product: bool, member_notified: bool = False
 ) -> tuple[str, float, dict[str, float]]:
     scores: dict[str, float] = dict.fromkeys(_PRIORITY, 0.0)
+    if member_notified:
+        scores["alerts"] += 4.0
     for intent, weight in _CUE_MATCHER.scan(folded[:_CLASSIFY_CHARS]):
         scores[intent] += weight
     for rx, intent, weight in _REGEX_CUES:
@@ -588,9 +604,11 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
     refs = _find_refs(folded, hs)
 
     codes: list[str] = []
+    member_notified = False
     for m in find_markets(head):
         if m.market.code not in codes:
             codes.append(m.market.code)
+        member_notified = member_notified or _member_notified(head, m)
     for r in refs:
         if r.kind == "symbol" and r.core:
             member = r.core.split("/")[3]
@@ -614,7 +632,7 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
     if not normalized:
         intent, conf = "smalltalk", 0.3
     else:
-        intent, conf, scores = _classify(folded.lower(), refs, named, has_product)
+        intent, conf, scores = _classify(folded.lower(), refs, named, has_product, member_notified)
 
     hints: list[str] = []
     for rx, code in _NTM_CUES:

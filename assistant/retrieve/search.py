@@ -834,7 +834,7 @@ class Searcher:
                 values += c.weight * (np.maximum(part, level) - part)
             if max(conf for _, conf in c.hs) >= 0.8:  # a product named surely, not a guess
                 here = max(float(part.max()), level)
-                product = here if product is None else min(product, here)
+                product = here if product is None else max(product, here)  # the best-covered product named
         return (float(values.max() / total) if total > 0 else 0.0), product
 
     # -- helpers ---------------------------------------------------------------------------
