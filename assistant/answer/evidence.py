@@ -18,7 +18,7 @@ from typing import Any
 from assistant.answer.models import Citation, Evidence
 from assistant.index.store import LoadedIndex
 from assistant.retrieve.products import hs_matches
-from assistant.retrieve.relevance import about_importing, named_origins
+from assistant.retrieve.relevance import about_importing, named_origins, record_markets
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD, Hit
 
 PRODUCT_CONFIDENCE = 0.5  # HS candidates at least this sure name the product asked about
@@ -231,7 +231,7 @@ def _origins(row: dict[str, Any]) -> set[str]:
 
 
 def _on_market(row: dict[str, Any], markets: set[str]) -> bool:
-    r_markets = set(row.get("markets") or [])
+    r_markets = record_markets(row)
     return not markets or not r_markets or bool(r_markets & markets)
 
 

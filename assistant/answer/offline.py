@@ -193,7 +193,7 @@ class OfflineComposer:
                 out.add(phrase("general_rules", lang, topic=self._topic(ctx, lang)))
             for i, e in enumerate(regs):  # the first in full, the others by what answers
                 self._record_block(out, e, lang, brief=i > 0)
-        else:
+        elif not groups.get("announcement"):  # China Customs' own announcement is the rule then
             out.add(phrase("no_regs", lang, topic=self._topic(ctx, lang)))
         if gone:
             out.blank()

@@ -42,6 +42,7 @@ from assistant.dialogue.followup import (
     wants_report,
 )
 from assistant.refs import find_provisions, find_symbols
+from assistant.retrieve.relevance import into_china
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
 log = logging.getLogger("assistant.dialogue")
@@ -229,6 +230,10 @@ class Assistant:
                 markets_expanded=merged["markets_expanded"], intent=merged["intent"],
                 normalized=" ".join([a.get("normalized", text)] + words),
             )
+            a = _analysis_dict(analysis)
+        if a.get("markets") and "CHN" not in a["markets"] and into_china(text):
+            # "德国牛肉能进中国了吗": the market is China; the country named is where the goods come from
+            analysis = _with(analysis, markets=["CHN"], markets_expanded=["CHN"])
             a = _analysis_dict(analysis)
         intent = a.get("intent") or "rules"
 

@@ -74,6 +74,17 @@ def named_origins(query: str) -> set[str]:
     return {m.market.code for m in find_markets(query) if _named_as_origin(query, m)}
 
 
+# goods going into China said outright (not 进口商, an importer anywhere)
+_INTO_CHINA_RE = re.compile(
+    r"[进到来入输]中国|输华|进口到中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|"
+    r"\binto china\b|\bto china\b|\bin china\b.{0,20}\bimport", re.I)
+
+
+def into_china(query: str) -> bool:
+    """The question asks what China requires of goods coming in ("德国牛肉能进中国了吗")."""
+    return bool(_INTO_CHINA_RE.search(fold(query)))
+
+
 def about_importing(query: str) -> bool:
     """The question is about goods coming into China (China Customs' rules), not about selling
     abroad."""
@@ -186,6 +197,14 @@ def _form_owner(row: dict[str, Any]) -> str | None:
     if re.search(r"\bEU\b|European", text):
         return "EU"
     return None
+
+
+def record_markets(row: dict[str, Any]) -> set[str]:
+    """The markets a record is about; for a dispute, its complainants' as well as the respondent's."""
+    markets = set(row.get("markets") or [])
+    if row.get("type") == "dispute" and row.get("complainant"):
+        markets |= _party_codes(str(row["complainant"]))
+    return markets
 
 
 @lru_cache(maxsize=4096)
