@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 import snowballstemmer
-from wordfreq import zipf_frequency
 
 from assistant.config import Settings
 from assistant.index.embedder import get_embedder
@@ -53,6 +52,7 @@ from assistant.retrieve.concepts import (
     is_acronym,
     is_single_han,
 )
+from assistant.retrieve.everyday import EverydayWords
 from assistant.retrieve.glossary import Glossary
 from assistant.retrieve.markets import expand_markets, find_markets, market_name
 from assistant.retrieve.normalize import fold
@@ -152,8 +152,6 @@ def _snippet(text: str, terms: list[str], width: int = 260) -> str:
 
 _STEMMER = snowballstemmer.stemmer("english")
 INTENT_STEMS = frozenset(_STEMMER.stemWords(sorted(w for w in INTENT_WORDS if w.isascii() and w.isalpha())))
-COMMON_ZIPF = 5.0  # wordfreq: an everyday English word (start 5.6, stuff 5.1; toys 4.3, rule 4.9)
-STRAY_SHARE = 0.0005  # ...that at most this share of the chunks use (12 of 25,000)
 
 # --- the searcher -------------------------------------------------------------------------------
 
@@ -187,6 +185,7 @@ class Searcher:
         self._spell_lock = threading.Lock()
         self._spell: dict[str, set[str]] | None = None
         self._families: dict[str, set[str]] | None = None
+        self._everyday = EverydayWords(self.index.chunk_rows)
         self._family_lock = threading.Lock()
         vocabulary = getattr(self.index.lexical, "vocabulary", None)
         if vocabulary:  # the typo index takes a few hundred ms: build it before the first typo
@@ -629,11 +628,11 @@ class Searcher:
             return str(_STEMMER.stemWord(word))
 
     def _stray(self, c: Concept) -> bool:
-        """An everyday English word the corpus hardly uses ("start", "stuff"): rare here only
-        because the records are formal, not a topic the user named."""
-        if not (c.text.isascii() and c.text.isalpha()) or zipf_frequency(c.text, "en") < COMMON_ZIPF:
+        """An everyday word the corpus hardly uses ("start", "就是"; everyday.py)."""
+        if c.hs or c.acronym or c.market:
             return False
-        return max((self._df_cache.get(t, 0) for t in c.tokens), default=0) <= self._n * STRAY_SHARE
+        df = max((self._df_cache.get(t, 0) for t in c.tokens), default=0)
+        return self._everyday.is_everyday(c.text, df)
 
     def _word_family(self, word: str, vocabulary: set[str]) -> set[str]:
         """The indexed English words with the same Snowball stem as `word` (export, exported,
