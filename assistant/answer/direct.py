@@ -284,6 +284,14 @@ def _script(text: str) -> str:
 
 def _best(cands: list[_Candidate], question: str, form: Form,
           translated: list[str] | None = None) -> tuple[_Candidate, Scored] | None:
+    ranked = _ranked(cands, question, form, translated)
+    return (ranked[0][1], ranked[0][2]) if ranked else None
+
+
+def _ranked(cands: list[_Candidate], question: str, form: Form,
+            translated: list[str] | None = None) -> list[tuple[float, _Candidate, Scored, frozenset[str]]]:
+    """Every candidate sentence with how well it answers, best first, and the question units it
+    shares."""
     own = terms(question)
     # the question's words in the other language count for sentences in that language only
     # (a Chinese question read against an English article)
@@ -295,19 +303,37 @@ def _best(cands: list[_Candidate], question: str, form: Form,
     # a sentence of a less relevant record must answer better by as much as its record ranks lower
     # (the Chinese exporter's form before the US one, though both "report a trade barrier")
     top = max((c.ev.score for c in cands), default=0.0)
-    best: tuple[_Candidate, Scored] | None = None
-    best_key = float("-inf")
+    out: list[tuple[float, _Candidate, Scored, frozenset[str]]] = []
     for c in cands:
         w = weights.get(c.ev.ref)
         if w is None:
             subject = _subject_terms(c.ev)
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
-        sc = _score(c, q_terms if other and _script(c.sentence) != _script(question) else own, form, w, hinted)
+        asked = q_terms if other and _script(c.sentence) != _script(question) else own
+        sc = _score(c, asked, form, w, hinted)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
-        if best is None or key > best_key:
-            best, best_key = (c, sc), key
-    return best
+        out.append((key, c, sc, frozenset(terms(c.sentence) & asked) - _subject_terms(c.ev)))
+    out.sort(key=lambda x: -x[0])
+    return out
+
+
+SECOND_SHARE = 0.5  # a second sentence must answer at least this share as well as the first
+
+
+def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], first: _Candidate,
+            form: Form) -> _Candidate | None:
+    """A sentence of the same record that answers what the first left out ("how long... and when
+    is the report due?"): it shares question words the first does not, and holds the form's cue."""
+    got = next((x for x in ranked if x[1] is first), None)
+    if got is None or got[0] <= 0:
+        return None
+    for key, c, sc, shared in ranked:
+        if c is first or c.ev is not first.ev or c.sentence == first.sentence or key < SECOND_SHARE * got[0]:
+            continue
+        if shared - got[3] and (sc.cue or form == "what"):
+            return c
+    return None
 
 
 def _quote(sentence: str) -> str:
@@ -511,7 +537,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     cands = [c for k, e in enumerate(main) for c in _candidates(e, k, lang, today)]
     if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
         cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).applicable] or cands
-    found = _best(cands, question, form, [str(t) for t in ctx.get("question_terms") or []])
+    ranked = _ranked(cands, question, form, [str(t) for t in ctx.get("question_terms") or []])
+    found = (ranked[0][1], ranked[0][2]) if ranked else None
     if parts and form in ("must", "list", "which"):
         found = None  # the rules that apply answer it; their points follow right below
     if found is not None:
@@ -525,6 +552,12 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         end = "" if sentence.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
         parts.append(f"{lead}{sentence}{end} [{c.ev.n}]")
         passages.append({"n": c.ev.n, "ref": c.ev.ref, "cite": c.ev.cite, "sentence": c.sentence})
+        more = _second(ranked, c, form) if c is found[0] else None
+        if more is not None:
+            extra = _quote(more.sentence)
+            end = "" if extra.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
+            parts.append(f"{extra}{end} [{more.ev.n}]")
+            passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.sentence})
     head = main[0]
     st = statuses.get(head.ref)
     if (st is not None and st.kind != "in_force" and head.type in _RULE_TYPES

@@ -119,7 +119,7 @@ _DATE_CUE = re.compile(
 )
 _FIGURE_CUE = re.compile(
     r"\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
-    r"years?\b|months?\b|days?\b|个月|天|倍)",
+    r"years?\b|months?\b|days?\b|hours?\b|tonnes?\b|tons?\b|kWh\b|个月|天|小时|吨|倍)",
     re.I,
 )
 _ALLOWED_CUE = re.compile(
