@@ -34,6 +34,9 @@ class Turn:
     q: str
     expect: str
     refs: list[str] = field(default_factory=list)
+    # for a question about rejections: words one of which a cited China-origin alert must name
+    # (any such alert is right; `refs` then lists examples, not every right alert)
+    topic: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +59,7 @@ class TurnOutcome:
     clarified: bool
     ms: float
     error: str | None = None
+    on_topic: list[str] = field(default_factory=list)  # cited alerts that name the turn's topic
 
     @property
     def right(self) -> bool:
@@ -65,7 +69,7 @@ class TurnOutcome:
             return self.refused
         if self.turn.expect == "clarify":
             return self.clarified
-        return not self.refused and any(r in self.cited for r in self.turn.refs)
+        return not self.refused and (any(r in self.cited for r in self.turn.refs) or bool(self.on_topic))
 
     @property
     def did(self) -> str:
@@ -99,7 +103,10 @@ def parse_conversation(obj: dict[str, Any]) -> Conversation:
             raise ValueError(f"turn {i}: refs must be a list of refs")
         if expect == "cite" and not refs:
             raise ValueError(f"turn {i}: a `cite` turn needs refs")
-        parsed.append(Turn(t["q"], expect, list(refs)))
+        topic = t.get("topic") or []
+        if not isinstance(topic, list) or not all(isinstance(w, str) and w for w in topic):
+            raise ValueError(f"turn {i}: topic must be a list of words")
+        parsed.append(Turn(t["q"], expect, list(refs), [w.lower() for w in topic]))
     return Conversation(qid, lang, parsed, str(obj.get("note") or ""))
 
 
@@ -142,8 +149,25 @@ def run_conversation(assistant: Any, conv: Conversation) -> list[TurnOutcome]:
             out.append(TurnOutcome(turn, [], False, False, (time.perf_counter() - start) * 1000,
                                    f"{type(exc).__name__}: {exc}"))
             continue
-        out.append(TurnOutcome(turn, [c.ref for c in answer.citations], bool(answer.refused),
-                               asked_back(answer), (time.perf_counter() - start) * 1000))
+        cited = [c.ref for c in answer.citations]
+        out.append(TurnOutcome(turn, cited, bool(answer.refused), asked_back(answer),
+                               (time.perf_counter() - start) * 1000, on_topic=_on_topic(assistant, turn, cited)))
+    return out
+
+
+def _on_topic(assistant: Any, turn: Turn, cited: list[str]) -> list[str]:
+    """Cited alerts of goods from China that name one of the turn's topic words."""
+    if not turn.topic:
+        return []
+    from assistant.answer.evidence import is_china_origin
+
+    rows = assistant.searcher.index.record_rows
+    out = []
+    for ref in cited:
+        row = rows.get(ref) or {}
+        text = f"{row.get('title') or ''} {row.get('product') or ''}".lower()
+        if row.get("type") == "alert" and is_china_origin(row) and any(w in text for w in turn.topic):
+            out.append(ref)
     return out
 
 
