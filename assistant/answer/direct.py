@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
-from assistant.answer.sentences import Scored, idf_of, score, split, terms, tidy
+from assistant.answer.sentences import Scored, form_cue, idf_of, score, split, terms, tidy
 from assistant.answer.status import RuleStatus
 from assistant.retrieve.markets import bloc_members
 from assistant.retrieve.question_form import Form
@@ -318,6 +318,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
     return out
 
 
+_FACT_FORMS: tuple[Form, ...] = ("when", "how_much", "which")  # a date, a figure, an act: a fact of its own
 SECOND_SHARE = 0.5  # a second sentence must answer at least this share as well as the first
 
 
@@ -331,7 +332,7 @@ def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], firs
     for key, c, sc, shared in ranked:
         if c is first or c.ev is not first.ev or c.sentence == first.sentence or key < SECOND_SHARE * got[0]:
             continue
-        if shared - got[3] and (sc.cue or form == "what"):
+        if shared - got[3] and (sc.cue or form == "what" or any(form_cue(c.sentence, f) for f in _FACT_FORMS)):
             return c
     return None
 
