@@ -266,6 +266,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("seized", 3), ("destroyed", 2), ("alert*", 2), ("flagged", 2.5), ("held at customs", 4),
         ("stopped at customs", 4), ("was notified", 3), ("were notified", 3), ("got notified", 3),
         ("been notified", 3), ("non-compliant", 2), ("exceeded", 1.5),
+        ("keep finding", 3), ("kept finding", 3), ("found in", 2.5), ("detected in", 3), ("查出", 3),
     ],
     "cases": [
         ("案例", 3), ("先例", 3), ("有没有先例", 3.5), ("以前", 1.5), ("之前有没有", 2), ("争端", 3),
