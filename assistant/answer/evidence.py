@@ -298,8 +298,10 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
         out = [dataclasses.replace(best, matched_by=[*best.matched_by, "strong"])]
     alerts = [h for h in out if h.type == "alert"]
     named = [h for h in alerts if _mentions(rows.get(h.ref, {}), words)]
-    if named:  # rejections that name the product beat those of the same HS chapter
-        out = [h for h in out if h.type != "alert" or h in named]
+    if named:  # rejections that name the product beat those of the same HS chapter; the best
+        # match stays too (it matched the question's other words: 苏丹红 in crushed pepper)
+        best_alert = max(alerts, key=lambda h: h.score)
+        out = [h for h in out if h.type != "alert" or h in named or h is best_alert]
     elif alerts and (hs or words):  # named in another language: those matching nearly as well as the best
         top_alert = max(h.score for h in alerts)
         out = [h for h in out if h.type != "alert" or h.score >= RELATIVE_SCORE * top_alert]

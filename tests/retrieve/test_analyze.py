@@ -239,3 +239,20 @@ def test_english_ways_of_citing_a_china_customs_announcement(text: str) -> None:
                                   "中国对欧盟市场监管条例提案有什么回应？"])
 def test_how_a_member_responded_is_a_case_question(text: str) -> None:
     assert analyze(text).intent == "cases"
+
+
+def test_a_dispute_number_touching_chinese_text_is_still_a_reference(vocab: ProductVocabulary) -> None:
+    assert analyze("DS539呢？", vocab).refs == ["DS539"]
+    assert analyze("争端DS392是什么", vocab).refs == ["DS392"]
+    assert analyze("RASFF2024.7813呢", vocab).refs == ["RASFF 2024.7813"]
+
+
+def test_a_member_state_that_notified_makes_an_alert_question(vocab: ProductVocabulary) -> None:
+    assert analyze("2023年12月荷兰通报的那批中国产枸杞干，具体是什么问题啊", vocab).intent == "alerts"
+    assert analyze("A supplement from China got flagged by Hungary in 2023", vocab).intent == "alerts"
+    assert analyze("欧盟通报了新的玩具法规", vocab).intent == "notification"  # the EU itself notifies the WTO
+
+
+def test_someone_elses_complaint_is_a_case(vocab: ProductVocabulary) -> None:
+    assert analyze("What did the EU complain about in China's raw materials export restrictions?", vocab).intent == "cases"
+    assert analyze("how do I complain about a Brazilian barrier", vocab).intent == "report"

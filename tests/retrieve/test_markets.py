@@ -49,6 +49,9 @@ def codes(text: str) -> list[str]:
         ("Türkiye and Turkiye", ["TUR"]),
         ("notification DEU and BRA codes", ["DEU", "BRA"]),
         ("符合法国标准", ["FRA"]),
+        ("美国市场和中东地区", ["USA"]),  # a market word made longer by 市场 is still the market
+        ("美加墨协定", ["USA", "CAN"]),  # a run of abbreviated names
+        ("辣椒粉因为苏丹红被欧盟通报", ["EU"]),  # 苏丹红 is a dye
     ],
 )
 def test_find_markets(text: str, expected: list[str]) -> None:
@@ -70,6 +73,8 @@ def test_find_markets(text: str, expected: list[str]) -> None:
         "CAN I ship ARE goods PER unit",  # capitals that are words, not ISO codes
         "沿海地区的企业",  # not Haiti
         "DJI drones",  # a brand, not Djibouti
+        "荷兰豆出口",  # snow peas, not the Netherlands
+        "韩国泡菜",  # a dish
     ],
 )
 def test_no_false_markets(text: str) -> None:

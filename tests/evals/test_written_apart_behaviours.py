@@ -1,0 +1,102 @@
+"""What the written-apart dev questions (apart-2026-12b) showed, as a user would check it.
+
+Each test is a class of failure those questions exposed, asked the way an exporter asks, on the
+full shipped index: a country name inside another word, an identifier that does not exist next to
+Chinese text, several members bringing one dispute, follow-ups that change the market or drill into
+a dispute, goods going into China, alerts singled out by who notified them and when.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from assistant.answer.models import Answer
+from assistant.config import Settings
+from assistant.dialogue.assistant import Assistant
+from assistant.evals.answers import opening
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def assistant(full_index: Settings) -> Assistant:
+    return Assistant(full_index)
+
+
+def _chat(assistant: Assistant, *questions: str) -> list[Answer]:
+    session = f"apart:{uuid.uuid4().hex[:8]}"
+    return [assistant.ask(q, session_id=session, channel="test") for q in questions]
+
+
+def _refs(answer: Answer) -> list[str]:
+    return [c.ref for c in answer.citations]
+
+
+def test_sudan_red_is_a_dye_not_sudan(assistant: Assistant) -> None:
+    answer = assistant.ask("中国出口的辣椒粉因为苏丹红被欧盟通报过吗")
+    assert "SDN" not in (answer.analysis or {}).get("markets", [])
+    rows = assistant.searcher.index.record_rows
+    assert any("sudan" in str(rows[r].get("hazard", "")).lower() for r in _refs(answer) if r in rows)
+
+
+def test_a_dispute_number_next_to_chinese_that_does_not_exist_is_refused(assistant: Assistant) -> None:
+    first, missing = _chat(assistant, "WTO里有没有关于欧盟禁止海豹产品的争端？", "DS539呢？")
+    assert any(r in ("DS369", "DS400", "DS401") for r in _refs(first))
+    assert missing.refused and not missing.citations
+    assert "DS539" in missing.text
+
+
+def test_who_brought_a_dispute_names_every_member_that_did(assistant: Assistant) -> None:
+    answer = assistant.ask("Who took the EU to the WTO over its ban on seal products?")
+    head = opening(answer.text)
+    assert "Canada" in head and "Norway" in head
+
+
+def test_dispute_follow_ups_stay_with_the_dispute_and_answer_what_is_asked(assistant: Assistant) -> None:
+    found, when, end = _chat(assistant, "Was there ever a WTO dispute about the US restricting poultry imports from China?",
+                             "When did China request consultations?", "How did it end?")
+    assert _refs(found)[0] == "DS392"
+    assert _refs(when)[0] == "DS392" and "2009-04-17" in opening(when.text)
+    assert _refs(end)[0] == "DS392" and "adopted" in opening(end.text).lower()
+
+
+def test_a_question_naming_no_product_or_market_is_asked_back(assistant: Assistant) -> None:
+    answer = assistant.ask("Hi, I want to start exporting. What do I need?")
+    assert not answer.citations and not answer.refused
+    assert answer.choices or answer.text.rstrip().endswith(("?", "？"))
+
+
+def test_a_market_follow_up_keeps_the_product_even_when_its_hs_code_is_not_listed(assistant: Assistant) -> None:
+    _eu, us = _chat(assistant, "医用外科口罩出口欧盟，需要满足什么法规？", "那美国呢？")
+    assert "21 CFR Part 807" in _refs(us)
+
+
+def test_no_rejections_there_answers_with_the_market_rules(assistant: Assistant) -> None:
+    _rules, alerts, japan = _chat(assistant, "枸杞出口欧盟，农残要看哪个法规？", "有没有中国枸杞被通报过？", "日本呢？")
+    assert any(r.startswith("RASFF") for r in _refs(alerts))
+    assert "Japan Food Sanitation Act positive list" in _refs(japan)
+
+
+def test_goods_going_into_china_are_answered_from_china_customs(assistant: Assistant) -> None:
+    answer = assistant.ask("德国牛肉现在能进中国了吗？之前那个疯牛病禁令是不是解除了")
+    assert _refs(answer)[0] == "海关总署公告〔2024〕41号"
+    assert not any(r.startswith(("Regulation (EU)", "Directive")) for r in _refs(answer))
+
+
+def test_an_alert_singled_out_by_notifier_and_month_opens_with_its_hazard(assistant: Assistant) -> None:
+    answer = assistant.ask("2023年12月荷兰通报的那批中国产枸杞干，具体是什么问题啊")
+    head = opening(answer.text)
+    assert "RASFF 2023.8573" in head and "Irradiation" in head
+
+
+def test_a_case_against_china_is_found_from_the_complainant_side(assistant: Assistant) -> None:
+    answer = assistant.ask("欧盟告中国对X光安检设备征反倾销税，那个WTO案编号是多少")
+    assert "DS425" in opening(answer.text, 1)
+
+
+def test_goods_routed_through_hong_kong_are_a_china_customs_question(assistant: Assistant) -> None:
+    answer = assistant.ask("RCEP享惠的货是经香港中转进来的，未再加工证明可以用什么文件代替？")
+    assert "海关总署公告〔2024〕110号" in _refs(answer)
+    assert "中转确认书" in opening(answer.text)
