@@ -149,11 +149,15 @@ class QueryContext:
     def structure(self, row: dict[str, Any], r_markets: set[str], r_hs: list[str]) -> dict[str, float]:
         f: dict[str, float] = {"market": 0.0, "hs": 0.0, "origin": 0.0}
         rtype = row.get("type", "")
+        both = False
         if rtype == "dispute" and row.get("complainant"):
-            r_markets = r_markets | _party_codes(str(row["complainant"]))  # either party counts
+            complainants = _party_codes(str(row["complainant"]))
+            # "墨西哥告美国", "Peru vs the EC": naming both parties says which dispute it is
+            both = bool(complainants & self.markets and set(row.get("markets") or []) & self.markets)
+            r_markets = r_markets | complainants  # either party counts
         q = self.markets if self.importing else self.markets - {"CHN"}
         if q and r_markets:
-            f["market"] = 1.0 if r_markets & q else -1.0
+            f["market"] = (2.0 if both else 1.0) if r_markets & q else -1.0
             if f["market"] < 0 and rtype == "announcement" and self.importing:
                 # China Customs' rules for goods from the country named (Brazilian soybeans, supplements
                 # made in Macau, goods routed through Hong Kong): that country is where they come from
@@ -273,7 +277,7 @@ def relevance(c: Candidate) -> float:
     base = 0.55 * c.coverage + 0.25 * sem + 0.2 * f.get("rank", 0.0)
     mult = f.get("prior", 1.0)
     m = f.get("market", 0.0)
-    mult *= 1.12 if m > 0 else (MARKET_MISMATCH.get(c.intent, 0.7) if m < 0 else 1.0)
+    mult *= 1.12 ** m if m > 0 else (MARKET_MISMATCH.get(c.intent, 0.7) if m < 0 else 1.0)  # both parties: twice
     h = f.get("hs", 0.0)
     mult *= 1.0 + 0.15 * h if h > 0 else 1.0 + 0.25 * h
     o = f.get("origin", 0.0)
