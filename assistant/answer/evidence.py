@@ -65,10 +65,7 @@ def build_evidence(index: LoadedIndex, hits: list[Hit], start: int = 1) -> list[
     out: list[Evidence] = []
     for i, hit in enumerate(hits, start):
         row = index.record_rows.get(hit.ref, {})
-        chunk_text = ""
-        pos = index.chunk_pos.get(hit.chunk_id)
-        if pos is not None:
-            chunk_text = index.chunk_rows[pos].get("text", "")
+        chunk_text = index.cited_text(hit.chunk_id)  # a provision whole, however it was chunked
         text = record_text(row)
         if chunk_text and chunk_text not in text:
             text = chunk_text + "\n" + text
@@ -332,8 +329,9 @@ def citation_evidence(index: LoadedIndex, citations: Iterable[Citation]) -> list
     out: list[Evidence] = []
     for c in citations:
         row = index.record_rows.get(c.ref, {})
+        provision = bool(c.cite and c.cite != c.ref)  # a provision is cited whole, over every page it spans
         chunks = [ch.get("text", "") for ch in by_ref.get(c.ref, [])
-                  if ch.get("cite") == (c.cite or c.ref) and (c.page is None or ch.get("page") == c.page)]
+                  if ch.get("cite") == (c.cite or c.ref) and (provision or c.page is None or ch.get("page") == c.page)]
         text = "\n".join(chunks + [record_text(row)])
         out.append(Evidence(n=c.n, ref=c.ref, type=c.type, title=c.title, cite=c.cite or c.ref,
                             snippet=c.snippet, text=text, url=c.url, page=c.page, record=row))

@@ -18,6 +18,12 @@ Split = Literal["dev", "test", "all"]
 SPLITS: tuple[str, ...] = ("dev", "test", "all")
 
 
+# Sets whose questions are split by the hash of their id: the questions tuned on before the split,
+# and the batches written apart from 2026-12-05 on (their dev half is the tuning loop's sample of
+# questions nobody tuned for; evals/README.md). Earlier batches written apart went to test whole.
+HASH_SPLIT_ORIGINS = frozenset({"tuned", "apart-2026-12b", "apart-2026-12c"})
+
+
 def split_of(qid: str) -> Literal["dev", "test"]:
     """The split a pre-existing tuned question belongs to: the low bit of sha256 of its id."""
     digest = hashlib.sha256(qid.strip().encode("utf-8")).digest()

@@ -141,6 +141,27 @@ class LoadedIndex:
     _provenance: dict[str, Any] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    _by_cite: dict[str, list[int]] | None = None
+
+    def cited_text(self, chunk_id: str) -> str:
+        """The whole of what a chunk's citation names: every chunk of a provision (an article
+        split over several chunks), in order; a chunk without a provision of its own, alone."""
+        pos = self.chunk_pos.get(chunk_id)
+        if pos is None:
+            return ""
+        row = self.chunk_rows[pos]
+        cite = str(row.get("cite") or "")
+        if not cite or cite == row.get("ref"):
+            return str(row.get("text") or "")
+        if self._by_cite is None:
+            by_cite: dict[str, list[int]] = {}
+            for i, r in enumerate(self.chunk_rows):
+                c = r.get("cite")
+                if c and c != r.get("ref"):
+                    by_cite.setdefault(str(c), []).append(i)
+            self._by_cite = by_cite
+        return "\n".join(str(self.chunk_rows[i].get("text") or "") for i in self._by_cite.get(cite, [pos]))
+
     def record(self, ref: str) -> BaseRecord | None:
         model = self._models.get(ref)
         if model is not None:

@@ -155,6 +155,8 @@ class QueryContext:
             # "墨西哥告美国", "Peru vs the EC": naming both parties says which dispute it is
             both = bool(complainants & self.markets and set(row.get("markets") or []) & self.markets)
             r_markets = r_markets | complainants  # either party counts
+        if rtype == "announcement":
+            r_markets = r_markets | _title_markets(str(row.get("title") or ""))  # 中厄自贸协定, 巴西碧根果输华
         q = self.markets if self.importing else self.markets - {"CHN"}
         if q and r_markets:
             f["market"] = (2.0 if both else 1.0) if r_markets & q else -1.0
@@ -164,7 +166,7 @@ class QueryContext:
                 f["market"] = 0.0
         if rtype == "announcement" and self.exporting and q and "CHN" not in q:
             title = str(row.get("title_zh") or row.get("title") or "")
-            if "出口" not in title:
+            if not _FOR_EXPORTERS_RE.search(title):
                 f["market"] = -1.0  # China's own import rules do not answer "exporting to X"
         if self.hs and r_hs:
             best = hs_level(self.hs, r_hs)
@@ -209,6 +211,18 @@ def record_markets(row: dict[str, Any]) -> set[str]:
     if row.get("type") == "dispute" and row.get("complainant"):
         markets |= _party_codes(str(row["complainant"]))
     return markets
+
+
+# China Customs announcements that concern exporters too: exports, free-trade agreements and their
+# rules of origin, mutual recognition of operators
+_FOR_EXPORTERS_RE = re.compile(r"出口|自贸|自由贸易|原产地|互认|优惠贸易")
+
+
+@lru_cache(maxsize=4096)
+def _title_markets(title: str) -> frozenset[str]:
+    """The countries a China Customs announcement's title names (the partner of an agreement, the
+    origin of goods), besides China itself."""
+    return frozenset(m.market.code for m in find_markets(title)) - {"CHN"}
 
 
 @lru_cache(maxsize=4096)
