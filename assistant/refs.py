@@ -204,3 +204,24 @@ def find_provisions(text: str) -> list[str]:
         if place not in out:
             out.append(place)
     return out
+
+
+def names_ref(row: dict[str, object], ref: str) -> bool:
+    """Whether a record's own text names the identifier `ref` (an EU act by its number, a China
+    Customs announcement by year and number, a dispute, an alert, a WTO symbol); never a provision
+    ("X, Article 127": a record naming X is not naming its article)."""
+    if ", Article " in ref or ", Annex " in ref:
+        return False
+    text = " ".join(str(row.get(k) or "") for k in ("text", "summary_en", "summary_zh", "title", "title_en", "title_zh"))
+    if not text.strip():
+        return False
+    gacc = _GACC_RE.search(ref)
+    if gacc:
+        y, n = gacc.group("y"), int(gacc.group("n"))
+        return bool(re.search(rf"(?:〔|\[|（|\(){y}(?:〕|\]|）|\))\s*0*{n}\s*号|{y}\s*年\s*第?\s*0*{n}\s*号", text))
+    act = act_number(ref)
+    if act:
+        return bool(re.search(rf"(?<![\d/]){re.escape(act)}(?![\d])", text))
+    if ref.startswith(("DS", "RASFF ")):
+        return bool(re.search(rf"(?<![A-Za-z0-9.]){re.escape(ref.split(' ')[-1])}(?![\d])", text))
+    return ref in text

@@ -266,6 +266,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "{ref} has {first} to {last} in my sources.",
         "zh": "我收录的 {ref} 只有 {first} 至 {last}。",
     },
+    "named_in_other": {
+        "en": "{ref} itself is not in my sources; {by}, which is, refers to it:",
+        "zh": "我的资料中没有{ref}本身；以下依据提到它的{by}：",
+    },
     "nearest_real": {
         "en": "Records that do exist and are close to it: {refs}.",
         "zh": "资料中确实存在、与之相近的记录：{refs}。",

@@ -41,8 +41,8 @@ from assistant.dialogue.followup import (
     text_language,
     wants_report,
 )
-from assistant.refs import find_provisions, find_symbols
-from assistant.retrieve.relevance import into_china
+from assistant.refs import find_provisions, find_symbols, names_ref
+from assistant.retrieve.relevance import imports_into_china, into_china
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
 log = logging.getLogger("assistant.dialogue")
@@ -231,8 +231,11 @@ class Assistant:
                 normalized=" ".join([a.get("normalized", text)] + words),
             )
             a = _analysis_dict(analysis)
-        if a.get("markets") and "CHN" not in a["markets"] and into_china(text):
-            # "德国牛肉能进中国了吗": the market is China; the country named is where the goods come from
+        if ((a.get("markets") and "CHN" not in a["markets"] and into_china(text))
+                or (not a.get("markets") and not (state.get("topic") or {}).get("markets")
+                    and imports_into_china(text))):
+            # "德国牛肉能进中国了吗": the market is China; the country named is where the goods come
+            # from. "进口食品…报关单怎么填" names no market: an importer in China asks China's rules.
             analysis = _with(analysis, markets=["CHN"], markets_expanded=["CHN"])
             a = _analysis_dict(analysis)
         intent = a.get("intent") or "rules"
@@ -256,8 +259,16 @@ class Assistant:
             return self._clarify(a, state, lang)
         state["clarified"] = False
 
+        named_in_by: list[str] = []
         if resp.missing:
-            return self._not_found(searcher, resp, lang, a)
+            # the act asked about is not held, but a record we have names it ("the new Machinery
+            # Regulation replacing 2006/42/EC"): answer from that record, saying which is which
+            naming = [h for h in hits if h.score >= REFUSE_BELOW and "exact" not in h.matched_by
+                      and all(names_ref(searcher.index.record_rows.get(h.ref, {}), m) for m in resp.missing)]
+            if not naming:
+                return self._not_found(searcher, resp, lang, a)
+            hits = naming + [h for h in hits if h not in naming and "exact" not in h.matched_by]
+            named_in_by = [naming[0].ref]
         intent, hits, best = self._gather(searcher, text, query, analysis, a, intent, hits)
         fallback = any("market" in h.matched_by for h in hits)
         trace["decision"] = {"score": round(best, 3), "threshold": REFUSE_BELOW,
@@ -277,6 +288,11 @@ class Assistant:
             ctx["product"] = None  # what the analysis took for the product matched nothing cited
         composed = OfflineComposer(self.today()).compose(intent, evidence, lang, ctx)
         answer = self._finish(composed, evidence, lang, a, intent)
+        cited_by = next((c.n for c in answer.citations if named_in_by and c.ref == named_in_by[0]), None)
+        if cited_by is not None:
+            note = phrase("named_in_other", lang, ref=resp.missing[0], by=named_in_by[0]) + f" [{cited_by}]"
+            answer.text = f"{note}\n\n{answer.text}"
+            answer.chat_text = f"{note}\n\n{answer.chat_text}" if answer.chat_text else answer.chat_text
         trace["passages"] = list(getattr(composed, "passages", []) or [])
         trace["direct"] = getattr(composed, "direct", "")
         trace["form"] = getattr(composed, "form", "")

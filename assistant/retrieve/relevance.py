@@ -85,6 +85,16 @@ def into_china(query: str) -> bool:
     return bool(_INTO_CHINA_RE.search(fold(query)))
 
 
+def imports_into_china(query: str) -> bool:
+    """A question naming no market that is about importing, not exporting ("我们是做进口食品的贸易
+    公司…报关单怎么填"): for a user in China, China's own rules."""
+    folded = _FOREIGN_EXPORTER_RE.sub("", fold(query))  # 境外出口商: the supplier of an importer in China
+    return about_importing(query) and not _EXPORT_RE.search(folded)
+
+
+_FOREIGN_EXPORTER_RE = re.compile(r"(?:境外|国外|海外)(?:出口商|出口企业|生产企业)|foreign (?:exporters?|suppliers?)", re.I)
+
+
 def about_importing(query: str) -> bool:
     """The question is about goods coming into China (China Customs' rules), not about selling
     abroad."""

@@ -100,3 +100,18 @@ def test_goods_routed_through_hong_kong_are_a_china_customs_question(assistant: 
     answer = assistant.ask("RCEP享惠的货是经香港中转进来的，未再加工证明可以用什么文件代替？")
     assert "海关总署公告〔2024〕110号" in _refs(answer)
     assert "中转确认书" in opening(answer.text)
+
+
+def test_an_act_not_held_but_named_by_one_that_is_gets_an_answer_from_that_one(assistant: Assistant) -> None:
+    answer = assistant.ask("when exactly does the new Machinery Regulation replace 2006/42/EC?")
+    assert _refs(answer)[0] == "Regulation (EU) 2023/1230"
+    head = opening(answer.text, 3)
+    assert "2006/42/EC" in head and "2027" in head
+    refused = assistant.ask("海关总署公告2023年第72号是什么内容")
+    assert refused.refused and "〔2023〕72号" in refused.text
+
+
+def test_an_importer_naming_no_market_is_answered_from_china_customs(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是做进口食品的贸易公司，听说境外出口商备案以后要用18位编码了？报关单上企业资质那栏怎么填")
+    assert _refs(answer)[0] == "海关总署公告〔2024〕105号"
+    assert not any(r.startswith("21 CFR") for r in _refs(answer))

@@ -256,3 +256,14 @@ def test_a_member_state_that_notified_makes_an_alert_question(vocab: ProductVoca
 def test_someone_elses_complaint_is_a_case(vocab: ProductVocabulary) -> None:
     assert analyze("What did the EU complain about in China's raw materials export restrictions?", vocab).intent == "cases"
     assert analyze("how do I complain about a Brazilian barrier", vocab).intent == "report"
+
+
+def test_a_record_names_an_identifier_by_its_number() -> None:
+    from assistant.refs import names_ref
+
+    row = {"text": "废止《进口食品接触产品检验监管工作规范》（原国家质量监督检验检疫总局公告2016年第31号发布）; repealing Directive 2006/42/EC; see DS27"}
+    assert names_ref(row, "Directive 2006/42/EC")
+    assert names_ref(row, "海关总署公告〔2016〕31号")
+    assert names_ref(row, "DS27") and not names_ref(row, "DS2")
+    assert not names_ref(row, "海关总署公告〔2016〕3号")
+    assert not names_ref(row, "Regulation (EU) 2017/745, Article 127")  # a provision is never "named"
