@@ -338,7 +338,7 @@ def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], firs
 
 
 def _quote(sentence: str) -> str:
-    s = sentence.strip()
+    s = sentence.strip().lstrip("”’」』)）]，,;；:：、 ")  # a sentence cut after an opening quote
     if len(s) > MAX_DIRECT:
         cut = s[:MAX_DIRECT]
         pos = max(cut.rfind("，"), cut.rfind(", "), cut.rfind("；"), cut.rfind("; "))
@@ -508,6 +508,28 @@ def _alert_sentence(e: Evidence, lang: str) -> str:
     return f"{e.ref} ({when}, notified by {who}): {what}; hazard: {hazard}. [{e.n}]"
 
 
+_WHEN_ASKED = re.compile(
+    r"什么时候|何时|哪天|哪一天|从哪天|几号|啥时候|多会|起施行|生效|\bwhen\b|\bfrom what date\b|\bsince when\b|"
+    r"\bwhat date\b|\beffective\b|\bkick(?:s|ed)? in\b|\bcome into (?:force|effect)\b", re.I)
+_DATE_IN = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}\s*年\s*\d{1,2}\s*月|\b\d{1,2} [A-Z][a-z]+ \d{4}\b")
+
+
+def _when_missing(parts: list[str], question: str, form: Form, head: Evidence, lang: str,
+                  today: dt.date) -> str:
+    """A question that also asks when ("…现在是不是改规矩了？从哪天起") whose opening holds no date:
+    the main record's date of effect, from its own dated fields."""
+    if not parts or not _WHEN_ASKED.search(question) or any(_DATE_IN.search(p) for p in parts):
+        return ""
+    dates = head.record.get("dates") or {}
+    for key, label in (("applies_from", "applies_from"), ("entry_into_force", "in_force")):
+        d = _d(dates.get(key))
+        if d is not None:
+            sep = "：" if lang == "zh" else ": "
+            end = "。" if lang == "zh" else "."
+            return f"{head.ref}{sep}{phrase(label, lang)} {d.isoformat()}{end} [{head.n}]"
+    return ""
+
+
 def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any], question: str, form: Form,
                   statuses: dict[str, RuleStatus], today: dt.date) -> DirectAnswer:
     """The opening sentence(s) for this question and evidence."""
@@ -559,6 +581,9 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             end = "" if extra.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
             parts.append(f"{extra}{end} [{more.ev.n}]")
             passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.sentence})
+    when = _when_missing(parts, question, form, main[0], lang, today)
+    if when:
+        parts.append(when)
     head = main[0]
     st = statuses.get(head.ref)
     if (st is not None and st.kind != "in_force" and head.type in _RULE_TYPES
