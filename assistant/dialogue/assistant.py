@@ -503,8 +503,8 @@ class Assistant:
         after "玩具出口欧盟需要什么") keeps the conversation's product and market, when the
         question read that way finds an answer; otherwise it stands alone."""
         topic = state.get("topic") or {}
-        if a.get("refs") or a.get("markets") or a.get("hs") or a.get("products") or not resp.topical:
-            return resp, analysis, a
+        if a.get("refs") or a.get("markets") or a.get("hs") or a.get("products"):
+            return resp, analysis, a  # "有没有被通报的案例？" names nothing at all: it is about the conversation's
         if not (topic.get("markets") or topic.get("products")) or not is_short(text):
             return resp, analysis, a
         from assistant.retrieve.markets import market_name
