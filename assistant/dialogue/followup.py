@@ -17,7 +17,11 @@ _CITATION_PATTERNS = [
     re.compile(r"(?:\[|#)\s*([0-9]{1,2})\s*\]?.*?(?:more|detail|详细|展开|具体)", re.I),
     re.compile(r"(?:详细|展开|具体).{0,6}?\[?\s*([0-9]{1,2})\s*\]?"),
 ]
-_FOLLOWUP_CUES = re.compile(r"^(那|那么|还有|换成|如果是|如果出口|要是)|呢[？?！!。.\s]*$|^(what|how) about\b|^and\b|^(for|to|in) the\b|^same (for|in)\b", re.I)
+_FOLLOWUP_CUES = re.compile(
+    r"^(那|那么|还有|换成|如果是|如果出口|要是)|呢[？?！!。.\s]*$|^(what|how) about\b|^and\b|^(for|to|in) the\b|^same (for|in)\b"
+    # a pronoun for the conversation's product ("for them", "它们", "这个产品")
+    r"|\b(?:them|they|it|its|these|those|this product|that product|such products)\b|它们?|这个产品|该产品|这类产品|这种产品",
+    re.I)
 _START_REPORT = re.compile(
     r"^\s*(开始(填写)?(壁垒)?报告|开始填写(壁垒报告)?|开始|我要(报告|反映|举报|投诉|填报)(贸易)?(壁垒)?|报告(贸易)?壁垒|填写征集表|填报"
     r"|start(\s+a)?(\s+barrier)?\s+report|file\s+a\s+(barrier\s+)?report|report\s+a\s+(trade\s+)?barrier|start|begin report)\s*[。.!！]?\s*$",
