@@ -118,7 +118,7 @@ _DATE_CUE = re.compile(
     r"\b(?:from|until|by|before|after|since)\s+(?:\d{1,2}\s+)?[A-Z][a-z]+\s+(?:19|20)\d{2}|起|之前|以前|截止",
 )
 _FIGURE_CUE = re.compile(
-    r"\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
+    r"[一二两三四五六七八九十百]+\s*(?:个月|年|天|日|小时|周|个工作日)|\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
     r"years?\b|months?\b|days?\b|hours?\b|tonnes?\b|tons?\b|kWh\b|个月|天|小时|吨|倍)",
     re.I,
 )

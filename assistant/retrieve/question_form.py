@@ -18,16 +18,16 @@ FORMS: tuple[Form, ...] = ("status", "which", "when", "why", "allowed", "how_muc
 # "什么时候废止的" a date, "还有效吗" a status).
 _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
     ("when", re.compile(
-        r"什么时候|何时|哪天|哪一天|几号(?:起|开始|生效)|哪年|几月|多久|日期|截止|期限|从何时|自何时|"
+        r"什么时候|何时|哪天|哪一天|几号(?:起|开始|生效)|哪年|几月|日期|截止|从何时|自何时|"
         r"(?:何时|什么时候|哪天)?(?:起|开始)(?:实施|适用|生效|执行)|生效时间|实施时间|"
-        r"\bwhen\b|\bsince when\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bhow long\b|\bby when\b|"
+        r"\bwhen\b|\bsince when\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bby when\b|"
         r"\bdue date\b|\beffective date\b|\bcome into (?:force|effect)\b", re.I)),
     ("status", re.compile(
         r"(?:还|仍然?|现在|目前)(?:是否)?(?:有效|适用|生效|在用)|是否(?:仍然?|还)?有效|有效吗|失效|废止|作废|过时|"
         r"\bstill (?:in force|valid|applies|apply|applicable|current)\b|\bin force\b|\brepealed\b|"
         r"\bout of date\b|\bsuperseded\b|\bno longer (?:valid|applies)\b", re.I)),
     ("how_much", re.compile(
-        r"多少|多高|多大|多重|多长|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
+        r"多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
         r"几[回次遍趟个种项批家条起年]|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
         r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
