@@ -449,7 +449,7 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
     if hazards:
         first += "，" if lang == "zh" else ", "  # one sentence: count, years and main hazards
         first += phrase("alerts_hazards", lang, hazards=hazards).rstrip("。.")
-        ends += [n for n in cited if n not in ends]
+        ends = list(dict.fromkeys([*ends, *cited]))
     out = [first + " " + "".join(f"[{n}]" for n in ends) + end]
     parts: list[str] = []
     ns: list[int] = []
@@ -497,6 +497,23 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
     return chosen if narrowed and 0 < len(chosen) <= POINTED_MAX else []
 
 
+_HAZARD_WORD = re.compile(r"[a-z]{4,}")
+_GENERIC_HAZARD = frozenset({"residues", "residue", "pesticide", "pesticides", "migration", "unauthorised",
+                             "substance", "composition", "level", "levels", "high", "content", "products", "from"})
+
+
+def _hazard_named(alerts: list[Evidence], question: str, ctx: dict[str, Any]) -> list[Evidence]:
+    """The alerts whose hazard the question names, in its words or their translations
+    ("rejected for listeria", "黄曲霉超标" -> aflatoxin); [] when it names none or all match."""
+    asked = set(_HAZARD_WORD.findall(question.lower()))
+    asked |= {t.lower() for t in ctx.get("question_terms") or [] if t.isascii()}
+    asked -= _GENERIC_HAZARD
+    if not asked:
+        return []
+    hit = [e for e in alerts if asked & set(_HAZARD_WORD.findall(str(e.record.get("hazard") or "").lower()))]
+    return hit if 0 < len(hit) < len(alerts) else []
+
+
 def _alert_sentence(e: Evidence, lang: str) -> str:
     r = e.record
     when = str((r.get("dates") or {}).get("event") or "")[:10]
@@ -538,7 +555,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     alerts = [e for e in ev if e.type == "alert"]
     if intent == "alerts" and alerts:
         pointed = _alerts_pointed_at(alerts, question)
-        sents = [_alert_sentence(e, lang) for e in pointed] + alerts_summary(alerts, lang, ctx)
+        named = _hazard_named(alerts, question, ctx)  # "rejected for listeria": those alerts
+        sents = [_alert_sentence(e, lang) for e in pointed] + alerts_summary(named or alerts, lang, ctx)
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
     if form == "status":
