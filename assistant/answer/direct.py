@@ -475,10 +475,13 @@ _MONTHS_EN = {m: i for i, m in enumerate(
 
 def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
     """The alerts a question singles out by who notified them and when ("2023年12月荷兰通报的那批",
-    "flagged by Hungary in 2023"): said one by one before the tally, when they are few."""
+    "flagged by Hungary in 2023"); [] when it singles out none. A few are said one by one before
+    the tally, and the tally counts only them."""
     from assistant.retrieve.markets import find_markets
 
-    named = {m.market.code for m in find_markets(question)}
+    # in a question about rejections an EU member state is the one that notified ("our client in
+    # Finland rejected", "荷兰通报的"): the goods come from outside the EU
+    named = {m.market.code for m in find_markets(question)} & _MEMBERS
     years = set(re.findall(r"(?<!\d)(20[12]\d)(?!\d)", question))
     months = {int(x) for x in re.findall(r"(?<!\d)(1[0-2]|0?[1-9])\s*月", question)}
     months |= {n for w, n in _MONTHS_EN.items() if re.search(rf"\b{w}\b", question, re.I)}
@@ -490,11 +493,11 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
         when = str((r.get("dates") or {}).get("event") or "")
         notifier = {m.market.code for m in find_markets(str(r.get("notifying_country") or ""))}
         return ((not years or when[:4] in years) and (not months or (when[5:7].isdigit() and int(when[5:7]) in months))
-                and (not named & _MEMBERS or bool(notifier & named)))
+                and (not named or bool(notifier & named)))
 
     chosen = [e for e in alerts if fits(e)]
     narrowed = len(chosen) < len(alerts) or len(alerts) == 1
-    return chosen if narrowed and 0 < len(chosen) <= POINTED_MAX else []
+    return chosen if narrowed else []
 
 
 _HAZARD_WORD = re.compile(r"[a-z]{4,}")
@@ -554,9 +557,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         return DirectAnswer("")
     alerts = [e for e in ev if e.type == "alert"]
     if intent == "alerts" and alerts:
-        pointed = _alerts_pointed_at(alerts, question)
-        named = _hazard_named(alerts, question, ctx)  # "rejected for listeria": those alerts
-        sents = [_alert_sentence(e, lang) for e in pointed] + alerts_summary(named or alerts, lang, ctx)
+        chosen = _alerts_pointed_at(alerts, question)  # "被荷兰通报过几回": those the question singles out
+        named = _hazard_named(chosen or alerts, question, ctx)  # "rejected for listeria": those alerts
+        pointed = chosen if len(chosen) <= POINTED_MAX else []
+        sents = [_alert_sentence(e, lang) for e in pointed] + alerts_summary(named or chosen or alerts, lang, ctx)
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
     if form == "status":

@@ -308,6 +308,8 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
             out = [h for h in out if h.type == "form" or any(
                 linked(f.ref, rows.get(f.ref, {}), h.ref, rows.get(h.ref, {})) for f in forms)]
     elif intent in ("rules", "cases") and out:
+        if intent == "rules" and any(h.type != "alert" for h in out):
+            out = [h for h in out if h.type != "alert"]  # a question about a law: a rejection is not one
         top = max(out, key=lambda h: h.score)
         top_row = rows.get(top.ref, {})
         out = [h for h in out if h.score >= RELATIVE_SCORE * top.score
