@@ -504,7 +504,9 @@ class Assistant:
         question read that way finds an answer; otherwise it stands alone."""
         topic = state.get("topic") or {}
         if a.get("refs") or a.get("markets") or a.get("hs") or a.get("products"):
-            return resp, analysis, a  # "有没有被通报的案例？" names nothing at all: it is about the conversation's
+            return resp, analysis, a
+        if not resp.topical and a.get("intent") not in _ABOUT_GOODS:
+            return resp, analysis, a  # "怎么报告？" stands alone; "有没有被通报的案例？" is about the conversation's goods
         if not (topic.get("markets") or topic.get("products")) or not is_short(text):
             return resp, analysis, a
         from assistant.retrieve.markets import market_name
@@ -654,6 +656,10 @@ class Assistant:
             return []
         return [(h.ref, h.title) for h in resp.hits if h.score >= 0.5]
 
+
+# the kinds of question that are about some goods in some market, so that one naming nothing at all
+# is about the conversation's
+_ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 
 # a record that is one document to talk about (a dispute, a notification, a case, an announcement),
 # unlike a list of rejections or the several acts a product needs
