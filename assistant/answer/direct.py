@@ -319,13 +319,14 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
 
 
 _FACT_FORMS: tuple[Form, ...] = ("when", "how_much", "which")  # a date, a figure, an act: a fact of its own
+SPECIFIC_TERMS = 2  # question words, beyond the record's subject, that make a sentence answer its particulars
 SECOND_SHARE = 0.5  # a second sentence must answer at least this share as well as the first
 
 
 def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], first: _Candidate,
             form: Form) -> _Candidate | None:
     """A sentence of the same record that answers what the first left out ("how long... and when
-    is the report due?"): it shares question words the first does not, and holds the form's cue."""
+    is the report due?"): it shares question words the first does not, and holds a fact."""
     got = next((x for x in ranked if x[1] is first), None)
     if got is None or got[0] <= 0:
         return None
@@ -584,8 +585,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).applicable] or cands
     ranked = _ranked(cands, question, form, [str(t) for t in ctx.get("question_terms") or []])
     found = (ranked[0][1], ranked[0][2]) if ranked else None
-    if parts and form in ("must", "list", "which"):
-        found = None  # the rules that apply answer it; their points follow right below
+    if parts and form in ("must", "list", "which") and not (ranked and len(ranked[0][3]) >= SPECIFIC_TERMS):
+        # the rules that apply answer it, their points follow right below; unless a sentence
+        # answers the question's own particulars ("必须在印度当地实验室测？")
+        found = None
     if found is not None:
         c, sc = found
         if sc.overlap == 0 and not (sc.cue and form in ("when", "how_much")) and c.kind not in _hinted(question):
