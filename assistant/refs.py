@@ -80,7 +80,7 @@ _EU_ACT_RE = re.compile(
     r"|(?P<num1>\d{4})/(?P<num2>\d{1,4})/(?P<org2>EU|EC|EEC)",
     re.IGNORECASE,
 )
-_RASFF_RE = re.compile(r"RASFF\s*(?:No\.?\s*)?(?P<ref>20\d{2}\.\d{1,5})|(?<![\w.])(?P<bare>20[12]\d\.\d{3,5})(?![\d.])", re.I)
+_RASFF_RE = re.compile(r"RASFF\s*(?:No\.?\s*)?(?P<ref>20\d{2}\.\d{1,5})|(?<![A-Za-z0-9.])(?P<bare>20[12]\d\.\d{3,5})(?!\d|\.\d)", re.I)
 # ASCII edges, not \b: a Chinese character is a word character ("DS539呢", "争端DS392")
 _DS_RE = re.compile(r"(?<![A-Za-z0-9])DS\s*(?P<n>\d{1,3})(?![0-9])", re.IGNORECASE)
 _GACC_RE = re.compile(r"(?:海关总署)?公告\s*[〔\[［(（]\s*(?P<y>20\d{2})\s*[〕\]］)）]\s*(?P<n>\d{1,4})\s*号")

@@ -474,6 +474,14 @@ _MONTHS_EN = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 
 
+def _singles_out(question: str) -> bool:
+    """The question narrows rejections by a notifying member state or a year."""
+    from assistant.retrieve.markets import find_markets
+
+    return bool(re.search(r"(?<![\d./])20[12]\d(?![\d./])", question)
+                or {m.market.code for m in find_markets(question)} & _MEMBERS)
+
+
 def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
     """The alerts a question singles out by who notified them and when ("2023年12月荷兰通报的那批",
     "flagged by Hungary in 2023"); [] when it singles out none. A few are said one by one before
@@ -483,9 +491,11 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
     # in a question about rejections an EU member state is the one that notified ("our client in
     # Finland rejected", "荷兰通报的"): the goods come from outside the EU
     named = {m.market.code for m in find_markets(question)} & _MEMBERS
-    years = set(re.findall(r"(?<!\d)(20[12]\d)(?!\d)", question))
+    years = set(re.findall(r"(?<![\d./])(20[12]\d)(?![\d./])", question))  # not 2023/915, 2023.1234
     months = {int(x) for x in re.findall(r"(?<!\d)(1[0-2]|0?[1-9])\s*月", question)}
-    months |= {n for w, n in _MONTHS_EN.items() if re.search(rf"\b{w}\b", question, re.I)}
+    # an English month next to a day or a year ("in May 2023"), so that "may be rejected" is no month
+    months |= {n for w, n in _MONTHS_EN.items()
+               if re.search(rf"\b{w}\b\s*(?:\d{{1,2}}\b|,?\s*20\d\d)|\b\d{{1,2}}\s+{w}\b", question, re.I)}
     if not (years or months or named):
         return []
 
@@ -502,8 +512,9 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
 
 
 _HAZARD_WORD = re.compile(r"[a-z]{4,}")
+# words of RASFF hazard names that say what kind of problem, not which (all residues share "residues")
 _GENERIC_HAZARD = frozenset({"residues", "residue", "pesticide", "pesticides", "migration", "unauthorised",
-                             "substance", "composition", "level", "levels", "high", "content", "products", "from"})
+                             "substance", "composition"})
 
 
 def _hazard_named(alerts: list[Evidence], question: str, ctx: dict[str, Any]) -> list[Evidence]:
@@ -512,6 +523,8 @@ def _hazard_named(alerts: list[Evidence], question: str, ctx: dict[str, Any]) ->
     asked = set(_HAZARD_WORD.findall(question.lower()))
     asked |= {t.lower() for t in ctx.get("question_terms") or [] if t.isascii()}
     asked -= _GENERIC_HAZARD
+    for e in alerts:  # the product's own words are not a hazard (peanuts in "peanut allergen")
+        asked -= set(_HAZARD_WORD.findall(str(e.record.get("product") or "").lower()))
     if not asked:
         return []
     hit = [e for e in alerts if asked & set(_HAZARD_WORD.findall(str(e.record.get("hazard") or "").lower()))]
@@ -561,7 +574,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         chosen = _alerts_pointed_at(alerts, question)  # "被荷兰通报过几回": those the question singles out
         named = _hazard_named(chosen or alerts, question, ctx)  # "rejected for listeria": those alerts
         pointed = chosen if len(chosen) <= POINTED_MAX else []
-        sents = [_alert_sentence(e, lang) for e in pointed] + alerts_summary(named or chosen or alerts, lang, ctx)
+        none = [phrase("alerts_none_such", lang)] if _singles_out(question) and not chosen else []
+        sents = none + [_alert_sentence(e, lang) for e in pointed] + alerts_summary(named or chosen or alerts, lang, ctx)
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
     if form == "status":

@@ -84,7 +84,7 @@ def build_evidence(index: LoadedIndex, hits: list[Hit], start: int = 1) -> list[
 def question_markets(a: dict[str, Any]) -> set[str]:
     """Markets the question is about; China only when it asks about China's own import rules."""
     markets = set(a.get("markets") or []) | set(a.get("markets_expanded") or [])
-    if not any(str(r).startswith(("海关总署", "公告")) for r in a.get("refs") or []):
+    if not a.get("into_china") and not any(str(r).startswith(("海关总署", "公告")) for r in a.get("refs") or []):
         markets.discard("CHN")  # "from China" names the exporter, not the market
     return markets
 
@@ -212,7 +212,7 @@ SAME_MATTER = 0.75  # share of subject words two dispute titles have in common t
 def _same_matter(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Two WTO disputes over one measure, brought by different members (DS400 and DS401, seal
     products; DS394, DS395 and DS398, raw materials): their titles name the same subject."""
-    if a.get("type") != "dispute" or b.get("type") != "dispute":
+    if a.get("type") != "dispute" or b.get("type") != "dispute" or a.get("respondent") != b.get("respondent"):
         return False
     wa, wb = _subject_words(str(a.get("title") or "")), _subject_words(str(b.get("title") or ""))
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SAME_MATTER

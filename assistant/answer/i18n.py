@@ -336,6 +336,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "I found {count} rejection/alert records on {topic} ({years}).",
         "zh": "检索到{topic}的通报／出口受阻记录{count}条（{years}）。",
     },
+    "alerts_none_such": {
+        "en": "None of the alerts I found matches the notifying country or year you named; here are all of them.",
+        "zh": "检索到的通报中没有与您所说的通报国或年份相符的；以下是全部相关记录。",
+    },
     "alerts_count_one": {
         "en": "I found 1 rejection/alert record on {topic} ({years}).",
         "zh": "检索到{topic}的通报／出口受阻记录1条（{years}）。",

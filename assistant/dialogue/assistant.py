@@ -237,7 +237,7 @@ class Assistant:
             # "德国牛肉能进中国了吗": the market is China; the country named is where the goods come
             # from. "进口食品…报关单怎么填" names no market: an importer in China asks China's rules.
             analysis = _with(analysis, markets=["CHN"], markets_expanded=["CHN"])
-            a = _analysis_dict(analysis)
+            a = {**_analysis_dict(analysis), "into_china": True}  # China is the market, not the exporter's home
         intent = a.get("intent") or "rules"
 
         if intent == "out_of_domain":

@@ -19,8 +19,10 @@ _CITATION_PATTERNS = [
 ]
 _FOLLOWUP_CUES = re.compile(
     r"^(那|那么|还有|换成|如果是|如果出口|要是)|呢[？?！!。.\s]*$|^(what|how) about\b|^and\b|^(for|to|in) the\b|^same (for|in)\b"
-    # a pronoun for the conversation's product ("for them", "它们", "这个产品")
-    r"|\b(?:them|they|it|its|these|those|this product|that product|such products)\b|它们?|这个产品|该产品|这类产品|这种产品",
+    # a pronoun for the conversation's product, as the question's object ("... for them?",
+    # "它们呢", "这个产品")
+    r"|\b(?:for|about|on|of|with|to) (?:them|it|these|those)\s*[?？.!]*$|\b(?:this|that|such) products?\b"
+    r"|(?<!其)它们?[呢吗]?[？?。]*$|这个产品|该产品|这类产品|这种产品",
     re.I)
 _START_REPORT = re.compile(
     r"^\s*(开始(填写)?(壁垒)?报告|开始填写(壁垒报告)?|开始|我要(报告|反映|举报|投诉|填报)(贸易)?(壁垒)?|报告(贸易)?壁垒|填写征集表|填报"
@@ -110,7 +112,7 @@ def _decisive(analysis: dict[str, Any]) -> bool:
     return float(scores.get(str(analysis.get("intent")), 0.0)) >= DECISIVE_CUE
 
 
-DECISIVE_CUE = 4.0  # the weight analyze.py gives its unambiguous cues (被通报, 扣货, border rejection)
+DECISIVE_CUE = 4.0  # the weight analyze.py gives one unambiguous cue (被通报, 扣货, border rejection); cues add up
 
 
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:

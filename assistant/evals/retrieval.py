@@ -68,7 +68,8 @@ class Outcome:
     @property
     def refused(self) -> bool:
         """Nothing came back above the threshold, or the question quotes an identifier the index
-        does not have (search says so, and the assistant answers "not found" with the nearest)."""
+        does not have (search says so; the assistant answers "not found", or, when a record it
+        holds names that identifier, answers from that record and says so)."""
         return not self.returned or bool(self.missing)
 
 

@@ -458,9 +458,15 @@ _TOPIC_CUES = frozenset(
     str.split(
     """rohs ukca ce mrl mrls tacp stc eping epng rasff wto tbt sps label labels labelling labeling
     marking registration recall recalls testing lab labs laboratory 标签 标识 注册 备案 残留 召回 检测 测试
-    实验室 检测机构 认证机构 许可证 限量 限值 征集表 特别贸易关注 咨询点 超标 不合格 检出"""
+    实验室 检测机构 认证机构 许可证 限量 限值 征集表 特别贸易关注 咨询点 超标 不合格 检出
+    limit limits maximum ban banned exemption 上限 禁止 豁免"""
     )
 )
+
+def topic_cue(word: str) -> bool:
+    """A cue word that also names the topic ("limit", 限量, RoHS): it keeps its full weight."""
+    return word in _TOPIC_CUES
+
 
 # UNCTAD/MAST non-tariff-measure hints.
 _NTM_CUES: list[tuple[re.Pattern[str], str]] = [

@@ -3,8 +3,10 @@
 Users chat ("quick q", "就是墨西哥告美国那个", "how does it work"); records are formal. A word whose
 general frequency (wordfreq) says it should appear in many chunks of its language, but which the
 corpus hardly uses, is the user's way of talking rather than the topic: search weighs it like an
-intent cue. A word rare in both (海豚, dolphin-safe, overseas) keeps its weight: rarity in the
-language at large is what makes a word a name or a topic.
+intent cue. A word rare in both (海豚, dolphin-safe) keeps its weight: rarity in the language at
+large is what makes a word a name or a topic. A topic word that is common in the language and
+rare in the corpus (overseas, privacy) is down-weighted too: the price of a rule that knows no
+meaning, paid where the corpus cannot answer the word anyway.
 
 The expected document frequency of a word of Zipf frequency z in N chunks of L words each is
 N * (1 - exp(-L * 10^(z - 9))) (independent occurrences); a word is everyday when the corpus has it
@@ -31,7 +33,8 @@ class _Language:
 
 
 class EverydayWords:
-    """Built once per index from its chunk rows (a few milliseconds)."""
+    """Built once per index from its chunk rows (about half a second: a sample is tokenised).
+    Chunks not in Chinese are counted as English, the corpus's other language."""
 
     def __init__(self, chunk_rows: list[dict[str, Any]]) -> None:
         from assistant.index.tokenize import tokenize

@@ -215,7 +215,8 @@ def _find_en(text: str, gaz: _Gazetteer) -> list[tuple[tuple[str, ...], int, int
 # What may follow a market's name inside one jieba word and still leave it the market
 # (美国市场, 中东地区, 德国人); any other ending makes the word something else (苏丹红 is a dye,
 # 荷兰豆 a pea, 澳洲坚果 a nut).
-_MARKET_WORD_ENDS = ("市场", "地区", "人", "站", "方", "国内", "境内", "本土", "当地", "政府", "海关")
+_MARKET_WORD_ENDS = ("市场", "地区", "人", "站", "方", "国内", "境内", "本土", "当地", "政府", "海关",
+                     "委员会", "议会", "国会", "共和国", "联邦", "王国", "理事会", "法院", "当局")  # its institutions
 
 
 def _inside_other_word(text: str, start: int, end: int, gaz: _Gazetteer) -> bool:

@@ -57,7 +57,7 @@ _IMPORT_RE = re.compile(
 _CHINA_RULES_RE = re.compile(
     r"\b(?:china|prc)\s+(?:now\s+|still\s+|also\s+)?(?:requires?|mandates?|demands?|bans?|prohibits?|allows?|permits?|"
     r"restricts?|regulates?)\b|\bchina'?s\s+(?:rules?|regulations?|laws?|requirements?|ban)\b|"
-    r"(?:中国|我国|国内)(?:现在|目前)?(?:要求|规定|法规|禁止|允许|不允许|是否允许|限制)",
+    r"(?:中国|我国|(?<![\u4e00-\u9fff])国内)(?:现在|目前)?(?:要求|规定|法规|禁止|允许|不允许|是否允许|限制)",
     re.I,
 )
 _EXPORT_RE = re.compile(r"出口|卖到|销往|发往|\bexport|\bsell|\bselling\b|\bship(?:ping)?\s+to\b", re.I)
@@ -77,7 +77,7 @@ def named_origins(query: str) -> set[str]:
 # goods going into China said outright (not 进口商, an importer anywhere)
 _INTO_CHINA_RE = re.compile(
     r"[进到来入输]中国|输华|进口到中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|"
-    r"\binto china\b|\bto china\b|\bin china\b.{0,20}\bimport", re.I)
+    r"\binto china\b|\bto china\b", re.I)
 
 
 def into_china(query: str) -> bool:
@@ -86,13 +86,13 @@ def into_china(query: str) -> bool:
 
 
 def imports_into_china(query: str) -> bool:
-    """A question naming no market that is about importing, not exporting ("我们是做进口食品的贸易
-    公司…报关单怎么填"): for a user in China, China's own rules."""
-    folded = _FOREIGN_EXPORTER_RE.sub("", fold(query))  # 境外出口商: the supplier of an importer in China
-    return about_importing(query) and not _EXPORT_RE.search(folded)
+    """A question naming no market from someone importing into China ("我们是做进口食品的贸易
+    公司…报关单怎么填"): China's own rules. Not 进口国 / 进口商 / a foreign customer's import."""
+    return into_china(query) or bool(_CHINA_IMPORTER_RE.search(fold(query)))
 
 
-_FOREIGN_EXPORTER_RE = re.compile(r"(?:境外|国外|海外)(?:出口商|出口企业|生产企业)|foreign (?:exporters?|suppliers?)", re.I)
+# the user imports into China: says so in the first person, or asks about China's customs declaration
+_CHINA_IMPORTER_RE = re.compile(r"(?:我们|我司|本公司|我公司|咱们)(?:是|是做|做|要|想|打算)?进口|报关单|进口报关")
 
 
 def about_importing(query: str) -> bool:
@@ -128,12 +128,13 @@ class QueryContext:
     exporting: bool
     intent: str
     home: frozenset[str] = frozenset({"CHN"})
+    named: frozenset[str] = frozenset()  # every market the question's text names (the origin too)
 
     @classmethod
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
         found = find_markets(query)
         folded = fold(query)
-        importing = bool(_IMPORT_RE.search(folded) or _CHINA_RULES_RE.search(folded))
+        importing = bool(_IMPORT_RE.search(folded) or (_CHINA_RULES_RE.search(folded) and not _EXPORT_RE.search(folded)))
         exporting = bool(_EXPORT_RE.search(folded)) and not importing
         markets = set(analysis.markets_expanded)
         if markets == {"CHN"} and not importing:
@@ -154,7 +155,8 @@ class QueryContext:
         home_blocs = frozenset(expand_markets(sorted(home)))
         if not home_blocs & _FORM_OWNERS:
             home_blocs = frozenset({"CHN"})  # no form of theirs in the corpus: the user is an exporter from China
-        return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs)
+        named = frozenset(m.market.code for m in found) - {"CHN"}
+        return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named)
 
     def structure(self, row: dict[str, Any], r_markets: set[str], r_hs: list[str]) -> dict[str, float]:
         f: dict[str, float] = {"market": 0.0, "hs": 0.0, "origin": 0.0}
@@ -165,12 +167,17 @@ class QueryContext:
             # "墨西哥告美国", "Peru vs the EC": naming both parties says which dispute it is
             both = bool(complainants & self.markets and set(row.get("markets") or []) & self.markets)
             r_markets = r_markets | complainants  # either party counts
+        titled: frozenset[str] = frozenset()
         if rtype == "announcement":
-            r_markets = r_markets | _title_markets(str(row.get("title") or ""))  # 中厄自贸协定, 巴西碧根果输华
+            titled = _title_markets(str(row.get("title") or ""))  # 中厄自贸协定, 巴西碧根果输华
+            r_markets = r_markets | titled
         q = self.markets if self.importing else self.markets - {"CHN"}
         if q and r_markets:
             f["market"] = (2.0 if both else 1.0) if r_markets & q else -1.0
-            if f["market"] < 0 and rtype == "announcement" and self.importing:
+            if titled and self.named - q and self.importing:
+                # "德国牛肉能进中国吗": China Customs' announcement on German goods, not Uruguayan
+                f["market"] = 1.0 if titled & self.named else -1.0
+            elif f["market"] < 0 and rtype == "announcement" and self.importing:
                 # China Customs' rules for goods from the country named (Brazilian soybeans, supplements
                 # made in Macau, goods routed through Hong Kong): that country is where they come from
                 f["market"] = 0.0

@@ -40,7 +40,7 @@ from assistant.index.tokenize import normalise, tokenize
 from assistant.records import RecordType
 from assistant.refs import act_number, find_eu_acts, find_provisions, find_symbols
 from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
-from assistant.retrieve.analyze import QueryAnalysis, analyze
+from assistant.retrieve.analyze import QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
     CUE_WEIGHT,
     FILLER,
@@ -122,8 +122,8 @@ class SearchResponse:
     missing: list[str] = field(default_factory=list)
     # the question's topic words that the index knows, beyond its market, product and intent cues
     topical: list[str] = field(default_factory=list)
-    # the other language's words for them (严重不良事件 -> serious incident): what a passage in
-    # that language says when it answers
+    # other words for them: translations (严重不良事件 -> serious incident), spelling fixes, word
+    # families, product synonyms; what a passage in the other language says when it answers
     translations: list[str] = field(default_factory=list)
 
     @property
@@ -150,8 +150,17 @@ def _snippet(text: str, terms: list[str], width: int = 260) -> str:
     return ("…" if start else "") + flat[start:end].strip() + ("…" if end < len(flat) else "")
 
 
-_STEMMER = snowballstemmer.stemmer("english")
-INTENT_STEMS = frozenset(_STEMMER.stemWords(sorted(w for w in INTENT_WORDS if w.isascii() and w.isalpha())))
+_STEMMERS = threading.local()  # a Snowball stemmer keeps state between calls: one per thread
+
+
+def _stemmer() -> Any:
+    st = getattr(_STEMMERS, "english", None)
+    if st is None:
+        st = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return st
+
+
+INTENT_STEMS = frozenset(_stemmer().stemWords(sorted(w for w in INTENT_WORDS if w.isascii() and w.isalpha())))
 
 # --- the searcher -------------------------------------------------------------------------------
 
@@ -545,7 +554,7 @@ class Searcher:
             c = Concept(w, whole, toks - whole, length=max(len(word), 1))
             c.acronym = is_acronym(w, analysis.text)
             c.cue = (w in INTENT_WORDS or any(t in INTENT_WORDS for t in whole) or self._stem(w) in INTENT_STEMS
-                     or any(a <= start and start + len(word) <= b for a, b in asked))
+                     or (not topic_cue(w) and any(a <= start and start + len(word) <= b for a, b in asked)))
             concepts.append(c)
             spans.append((start, start + len(word), c))
 
@@ -622,10 +631,7 @@ class Searcher:
                 per_record[ref] = (per_record[ref][0], pos)
 
     def _stem(self, word: str) -> str:
-        if not (word.isascii() and word.isalpha()):
-            return word
-        with self._family_lock:  # a Snowball stemmer keeps state between calls
-            return str(_STEMMER.stemWord(word))
+        return str(_stemmer().stemWord(word)) if word.isascii() and word.isalpha() else word
 
     def _stray(self, c: Concept) -> bool:
         """An everyday word the corpus hardly uses ("start", "就是"; everyday.py)."""
@@ -641,14 +647,14 @@ class Searcher:
             return set()
         families = self._families
         if families is None:
-            with self._family_lock:
+            words = sorted(w for w in vocabulary if w.isascii() and w.isalpha() and len(w) >= 4)
+            built: dict[str, set[str]] = {}
+            for w, stem in zip(words, _stemmer().stemWords(words), strict=True):
+                built.setdefault(stem, set()).add(w)
+            with self._family_lock:  # two threads may both build; the first one's stays
+                if self._families is None:
+                    self._families = built
                 families = self._families
-                if families is None:
-                    words = sorted(w for w in vocabulary if w.isascii() and w.isalpha() and len(w) >= 4)
-                    families = {}
-                    for w, stem in zip(words, _STEMMER.stemWords(words), strict=True):
-                        families.setdefault(stem, set()).add(w)
-                    self._families = families
         return set(families.get(self._stem(word), ()))
 
     def _spelling(self, word: str, vocabulary: set[str]) -> str | None:
