@@ -474,6 +474,26 @@ _MONTHS_EN = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 
 
+def _naming_sentence(ev: list[Evidence], ctx: dict[str, Any], lang: str, today: dt.date) -> DirectAnswer | None:
+    """When the question asked about an identifier the corpus lacks and a held record names it
+    (2006/42/EC in the Machinery Regulation), that record's sentence naming it opens the answer."""
+    from assistant.refs import names_ref
+
+    naming = ctx.get("naming") or {}
+    e = next((x for x in ev if x.ref == naming.get("ref")), None)
+    if e is None:
+        return None
+    missing = str(naming.get("missing") or "")
+    for c in _candidates(e, 0, lang, today):
+        if names_ref({"text": c.sentence}, missing):
+            sep = "：" if lang == "zh" else ": "
+            sentence = _quote(c.sentence)
+            end = "" if sentence.endswith(("。", ".", "…", "；", ";")) else ("。" if lang == "zh" else ".")
+            return DirectAnswer(f"{name(e, lang)}{sep}{sentence}{end} [{e.n}]",
+                                [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": c.sentence}])
+    return None
+
+
 def _singles_out(question: str) -> bool:
     """The question narrows rejections by a notifying member state or a year."""
     from assistant.retrieve.markets import find_markets
@@ -578,6 +598,9 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         sents = none + [_alert_sentence(e, lang) for e in pointed] + alerts_summary(named or chosen or alerts, lang, ctx)
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
+    naming = _naming_sentence(ev, ctx, lang, today)
+    if naming is not None:
+        return naming
     if form == "status":
         said = _status_answer(ev, statuses, lang)
         if said is not None:

@@ -284,6 +284,8 @@ class Assistant:
         ctx["general_rules"] = [h.ref for h in hits if "market" in h.matched_by]
         ctx["question"] = text
         ctx["question_terms"] = resp.translations
+        if named_in_by:  # answer from the record that names what was asked, with its sentence naming it
+            ctx["naming"] = {"ref": named_in_by[0], "missing": resp.missing[0]}
         if any("strong" in h.matched_by for h in hits):
             ctx["product"] = None  # what the analysis took for the product matched nothing cited
         composed = OfflineComposer(self.today()).compose(intent, evidence, lang, ctx)
