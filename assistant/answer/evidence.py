@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.answer.models import Citation, Evidence
 from assistant.index.store import LoadedIndex
+from assistant.index.tokenize import word_spans
 from assistant.retrieve.products import hs_matches
 from assistant.retrieve.relevance import about_importing, named_origins, record_markets
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD, Hit
@@ -108,16 +109,19 @@ def is_china_origin(row: dict[str, Any]) -> bool:
 
 
 def _heads(words: list[str]) -> list[str]:
-    """The head noun of a compound product name: the last two Han characters (外科口罩 -> 口罩) or
-    the last English word (surgical masks -> masks)."""
+    """The head noun of a compound product name: jieba's last word (外科口罩 -> 口罩) or the last
+    English word (surgical masks -> masks)."""
     out: list[str] = []
     for w in words:
         if w.isascii():
             parts = w.split()
             if len(parts) > 1 and len(parts[-1]) >= 4:
                 out.append(parts[-1])
-        elif len(w) >= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in w[-2:]):
-            out.append(w[-2:])
+        elif len(w) >= 3:
+            last = word_spans(w)[-1]  # jieba's last word: 外科口罩 -> 口罩, 太阳能电池板 -> 电池板
+            head = w[last[0]:last[1]]
+            if len(head) >= 2 and head != w:
+                out.append(head)
     return out
 
 
