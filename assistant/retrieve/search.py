@@ -74,7 +74,7 @@ EXPANSION_WEIGHT = 0.5  # BM25 weight of translated words relative to the words 
 CANDIDATES = 200  # records scored per query: the best by fused rank, plus exact refs and ALWAYS_SCORED
 ALWAYS_SCORED = {"regulation", "notification", "case", "form", "document"}  # the few curated types
 COSINE_TOP = 40  # candidates whose cosine is computed when the dense list missed them
-NO_ANSWER_THRESHOLD = 0.40  # the one relevance gate; chosen on the dev split by balanced accuracy (README)
+NO_ANSWER_THRESHOLD = 0.30  # the one relevance gate; chosen on dev by balanced accuracy, on questions nobody tuned for (README)
 
 
 def gate() -> float:
