@@ -267,8 +267,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh": "我收录的 {ref} 只有 {first} 至 {last}。",
     },
     "named_in_other": {
-        "en": "{ref} itself is not in my sources; {by}, which is, refers to it:",
-        "zh": "我的资料中没有{ref}本身；以下依据提到它的{by}：",
+        "en": "The document you named is not in my sources itself; {by}, which is, refers to it:",
+        "zh": "您提到的这份文件本身不在我的资料中；以下依据提到它的{by}：",
     },
     "nearest_real": {
         "en": "Records that do exist and are close to it: {refs}.",

@@ -12,7 +12,9 @@ import uuid
 
 import pytest
 
+from assistant.answer.evidence import citation_evidence
 from assistant.answer.models import Answer
+from assistant.answer.verify import verify
 from assistant.config import Settings
 from assistant.dialogue.assistant import Assistant
 from assistant.evals.answers import opening
@@ -105,6 +107,8 @@ def test_goods_routed_through_hong_kong_are_a_china_customs_question(assistant: 
 def test_an_act_not_held_but_named_by_one_that_is_gets_an_answer_from_that_one(assistant: Assistant) -> None:
     answer = assistant.ask("when exactly does the new Machinery Regulation replace 2006/42/EC?")
     assert _refs(answer)[0] == "Regulation (EU) 2023/1230"
+    checked = verify(answer.text, citation_evidence(assistant.searcher.index, answer.citations))
+    assert checked.clean, (checked.removed, checked.invented)  # nothing said that the sources do not say
     head = opening(answer.text, 3)
     assert "2006/42/EC" in head and "2027" in head
     refused = assistant.ask("海关总署公告2023年第72号是什么内容")
