@@ -22,15 +22,18 @@ from assistant.evals.split import WITHHELD
 # facts 0.976 / 0.958, answers the question 0.794 / 0.863, correct refusals 1.0, no cited answer
 # 0 of 102, invented 0; conversation turns right 36 of 42 (0.857) both times. On 2026-12-05:
 # cited right 0.99, key facts 0.958, answers the question 0.863, correct refusals 0.991, no cited
-# answer 1 of 102, turns right 37 of 42 (0.881).
+# answer 1 of 102, turns right 37 of 42 (0.881). Later that day the test split grew by the test
+# halves of three batches written apart (210 questions, 182 to answer; 22 conversations, 74
+# turns) and the gate moved to 0.30: cited right 0.88, key facts 0.779, answers the question
+# 0.652, correct refusals 0.967, no cited answer 0.043, invented 0; turns right 60 of 74 (0.811).
 ANSWER_FLOORS = {
-    "cited_right": 0.97,
-    "key_facts": 0.93,
-    "answers_question": 0.77,
-    "correct_refusals": 0.95,
+    "cited_right": 0.86,
+    "key_facts": 0.76,
+    "answers_question": 0.63,
+    "correct_refusals": 0.94,
 }
-NO_CITED_ANSWER_CEILING = 0.03
-DIALOGUE_FLOOR = 0.85  # share of conversation turns right (one turn is 0.024)
+NO_CITED_ANSWER_CEILING = 0.06
+DIALOGUE_FLOOR = 0.78  # share of conversation turns right (one turn is 0.014)
 
 
 @pytest.mark.slow
