@@ -30,6 +30,7 @@ FIELDS_FILE = "fields.npz"
 MAX_TERM_WORDS = 4  # English fragments longer than this are sentences, not terms
 MAX_TERM_HAN = 10  # Chinese fragments longer than this (characters) likewise
 EMBED_BATCH = 256
+HUB_K = 10  # neighbours averaged for a term's hubness (the CSLS paper's choice)
 MIN_ALERT_TERM_COUNT = 2  # records a fragment of alert free text must appear in to become a term
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -203,12 +204,35 @@ def _vocab_names(vocab_dir: Path | None) -> list[str]:
     return names
 
 
+def term_hubness(rows: list[FieldRow], vectors: np.ndarray, k: int = HUB_K, block: int = 4096) -> np.ndarray:
+    """Each term's mean cosine to its k nearest terms of the other language (0 for fields).
+
+    Why: a generic term ("pepper", "products") sits close to many words of the other language and
+    would win the nearest-neighbour vote for all of them (hubness). Ranking translations by
+    cosine minus half this (CSLS, Conneau et al. 2018, "Word translation without parallel data")
+    lets the specific term through: 花椒 -> sichuan pepper rather than a fourth capsicum variant.
+    """
+    hub = np.zeros(len(rows), dtype=np.float32)
+    by_lang = {lang: [i for i, r in enumerate(rows) if r.kind == "term" and r.lang == lang] for lang in ("zh", "en")}
+    for lang, idx in by_lang.items():
+        other = vectors[by_lang["en" if lang == "zh" else "zh"]]
+        kk = min(k, len(other))
+        if not idx or not kk:
+            continue
+        for i in range(0, len(idx), block):
+            part = idx[i : i + block]
+            sims = vectors[part] @ other.T
+            hub[part] = -np.partition(-sims, kk - 1, axis=1)[:, :kk].mean(axis=1)
+    return hub
+
+
 @dataclass
 class FieldIndex:
     """The vectors of a generation's record fields and terms (rows aligned with `rows`)."""
 
     rows: list[FieldRow]
     vectors: np.ndarray  # float32, L2-normalised, (len(rows), dim)
+    hub: np.ndarray  # float32 per row: term hubness (term_hubness), computed once at ingest
 
     @property
     def size(self) -> int:
@@ -218,6 +242,7 @@ class FieldIndex:
         np.savez(
             gen / FIELDS_FILE,
             vectors=self.vectors.astype(np.float16),
+            hub=self.hub.astype(np.float32),
             text=np.asarray([r.text for r in self.rows], dtype=object),
             meta=np.asarray([[r.lang, r.kind, r.ref or "", r.chunk or ""] for r in self.rows], dtype=object),
         )
@@ -231,8 +256,9 @@ class FieldIndex:
             texts = data["text"].tolist()
             meta = data["meta"].tolist()
             vectors = np.asarray(data["vectors"], dtype=np.float32)
+            hub = np.asarray(data["hub"], dtype=np.float32) if "hub" in data.files else None
         rows = [FieldRow(t, m[0], m[1], m[2] or None, m[3] or None) for t, m in zip(texts, meta, strict=True)]
-        return cls(rows, vectors)
+        return cls(rows, vectors, hub if hub is not None else term_hubness(rows, vectors))
 
 
 def build_field_index(
@@ -260,4 +286,4 @@ def build_field_index(
             progress("fields", min(i + EMBED_BATCH, len(todo)), len(todo))
     dim = next(iter(known.values())).shape[0] if known else 0
     vectors = np.stack([known[r.text] for r in rows]) if rows else np.zeros((0, dim), dtype=np.float32)
-    return FieldIndex(rows, vectors)
+    return FieldIndex(rows, vectors, term_hubness(rows, vectors))

@@ -24,7 +24,7 @@ ALIGN_MARGIN = 0.06  # terms within this of the best one are translations too
 ALIGN_TOP = 3  # translations kept per phrase
 FIELD_MIN = 0.45  # field similarity from which a record becomes a candidate
 FIELD_TOP = 30  # records brought in by their fields per query
-MAX_PHRASES = 5
+MAX_PHRASES = 12
 
 
 @dataclass
@@ -54,10 +54,12 @@ class Aligner:
         self.ok = fields is not None and fields.size > 0
         rows = fields.rows if fields is not None else []
         vectors = fields.vectors if fields is not None else np.zeros((0, 1), dtype=np.float32)
-        self._terms: dict[str, tuple[list[str], np.ndarray]] = {}
+        hub = fields.hub if fields is not None else np.zeros(0, dtype=np.float32)
+        self._terms: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
         for lang in ("zh", "en"):
             idx = [i for i, r in enumerate(rows) if r.kind == "term" and r.lang == lang]
-            self._terms[lang] = ([rows[i].text for i in idx], vectors[idx] if idx else np.zeros((0, vectors.shape[1]), np.float32))
+            mat = vectors[idx] if idx else np.zeros((0, vectors.shape[1]), np.float32)
+            self._terms[lang] = ([rows[i].text for i in idx], mat, hub[idx] if idx else np.zeros(0, np.float32))
         fidx = [i for i, r in enumerate(rows) if r.ref]
         self._field_rows = [rows[i] for i in fidx]
         self._field_vecs = vectors[fidx] if fidx else np.zeros((0, vectors.shape[1]), np.float32)
@@ -68,12 +70,12 @@ class Aligner:
             return
         for p, v in zip(phrases, vecs, strict=True):
             other = "en" if lang_of(p.text) == "zh" else "zh"
-            texts, mat = self._terms[other]
+            texts, mat, hub = self._terms[other]
             if not len(texts):
                 continue
             sims = mat @ v
-            order = np.argsort(-sims)[:ALIGN_TOP * 3]
-            best = float(sims[order[0]])
+            order = np.argsort(-(sims - hub / 2))[: ALIGN_TOP * 3]  # CSLS order (index/fields.py)
+            best = float(sims[order].max())
             if best < ALIGN_MIN:
                 continue
             for i in order:
