@@ -496,21 +496,21 @@ def _naming_sentence(ev: list[Evidence], ctx: dict[str, Any], lang: str, today: 
 
 def _singles_out(question: str) -> bool:
     """The question narrows rejections by a notifying member state or a year."""
-    from assistant.retrieve.markets import find_markets
+    from assistant.retrieve.analyze import notifying_members
 
-    return bool(re.search(r"(?<![\d./])20[12]\d(?![\d./])", question)
-                or {m.market.code for m in find_markets(question)} & _MEMBERS)
+    return bool(re.search(r"(?<![\d./])20[12]\d(?![\d./])", question) or notifying_members(question))
 
 
 def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
     """The alerts a question singles out by who notified them and when ("2023年12月荷兰通报的那批",
     "flagged by Hungary in 2023"); [] when it singles out none. A few are said one by one before
     the tally, and the tally counts only them."""
+    from assistant.retrieve.analyze import notifying_members
     from assistant.retrieve.markets import find_markets
 
-    # in a question about rejections an EU member state is the one that notified ("our client in
-    # Finland rejected", "荷兰通报的"): the goods come from outside the EU
-    named = {m.market.code for m in find_markets(question)} & _MEMBERS
+    # a member state said to have notified or stopped the goods ("荷兰通报的", "our client in Finland
+    # rejected"), not one named as where a customer is ("意大利那边有客户询价")
+    named = notifying_members(question)
     years = set(re.findall(r"(?<![\d./])(20[12]\d)(?![\d./])", question))  # not 2023/915, 2023.1234
     months = {int(x) for x in re.findall(r"(?<!\d)(1[0-2]|0?[1-9])\s*月", question)}
     # an English month next to a day or a year ("in May 2023"), so that "may be rejected" is no month

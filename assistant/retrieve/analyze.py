@@ -269,8 +269,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("keep finding", 3), ("kept finding", 3), ("found in", 2.5), ("detected in", 3), ("查出", 3),
     ],
     "cases": [
-        ("案例", 3), ("先例", 3), ("有没有先例", 3.5), ("以前", 1.5), ("之前有没有", 2), ("争端", 3),
+        ("案例", 3), ("案件", 3), ("案子", 3), ("先例", 3), ("有没有先例", 3.5), ("以前", 1.5), ("之前有没有", 2), ("争端", 3),
         ("诉讼", 2), ("类似情况", 2.5), ("怎么处理的", 2), ("经验", 1.5), ("成功", 1),
+        ("ds", 3),  # the WTO's dispute series named without a number ("DS几号", "the DS number")
         ("case", 2.5), ("cases", 2.5), ("case study", 3), ("precedent*", 3), ("dispute*", 3),
         ("happened before", 2.5), ("in the past", 1.5), ("example*", 1), ("panel", 1.5), ("lawsuit", 2),
         # what a member (China) did about a measure: the case records' own subject
@@ -343,6 +344,11 @@ _PRIORITY = (
     "alerts", "report", "subscribe", "notification", "cases", "requirements", "rules", "help",
     "smalltalk", "out_of_domain",
 )
+# "Notification" is what RASFF calls its alerts as well as what the WTO calls members' drafts; a
+# question naming one system and not the other means that system's records.
+_SYSTEM_NEUTRAL = frozenset({"通报", "notification", "notifications", "notified"})
+_ALERT_SYSTEMS = frozenset({"rasff"})
+_WTO_SYSTEMS = frozenset({"wto", "tbt", "sps", "wto通报", "tbt通报", "sps通报"})
 # Regular-expression cues for what a substring list cannot say.
 _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"被.{1,8}?(?:通报|扣|退运|拒)"), "alerts", 4.0),
@@ -352,6 +358,9 @@ _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     # "What did the EU complain about": someone else's complaint, i.e. a dispute
     (re.compile(r"\b(?:did|has|have|had)\s+(?!i\b|we\b)[\w.' ]{1,30}?\bcomplain\b", re.I), "cases", 4.0),
     (re.compile(r"有新(?:的)?.{0,10}(?:告诉我|通知我|提醒我)"), "subscribe", 3.5),
+    # "日本在WTO告过韩国", "去世贸起诉": one member taking another to dispute settlement
+    (re.compile(r"(?:wto|世贸|世界贸易组织)\s*(?:上|里|那边|那里)?\s*(?:告|起诉|诉|申诉)", re.I), "cases", 3.5),
+    (re.compile(r"案号|案件编号"), "cases", 3.0),
 ]
 
 
@@ -385,8 +394,9 @@ class _CueMatcher:
         for rows in self.en.values():
             rows.sort(key=lambda r: -len(r[0]))
 
-    def scan(self, low: str) -> list[tuple[str, float]]:
-        out: list[tuple[str, float]] = []
+    def scan(self, low: str) -> list[tuple[str, str, float]]:
+        """(cue, intent, weight) for each cue the text holds, once however often it is said."""
+        out: dict[str, tuple[str, str, float]] = {}
         i, n = 0, len(low)
         while i < n:
             longest = self.zh_first.get(low[i])
@@ -395,7 +405,7 @@ class _CueMatcher:
                 for size in range(min(longest, n - i), 1, -1):
                     hit = self.zh.get(low[i : i + size])
                     if hit:
-                        out.append(hit)
+                        out.setdefault(low[i : i + size], (low[i : i + size], *hit))
                         step = size
                         break
             i += step
@@ -405,11 +415,12 @@ class _CueMatcher:
             matched = self._match_en(low, words, j)
             if matched:
                 size, intent, weight = matched
-                out.append((intent, weight))
+                cue = " ".join(w for w, _, _ in words[j : j + size])
+                out.setdefault(cue, (cue, intent, weight))
                 j += size
             else:
                 j += 1
-        return out
+        return list(out.values())
 
     def _match_en(self, low: str, words: list[tuple[str, int, int]], j: int) -> tuple[int, str, float] | None:
         word = words[j][0]
@@ -489,7 +500,9 @@ _NTM_CUES: list[tuple[re.Pattern[str], str]] = [
 
 # "德国通报的", "flagged by Hungary": an EU member state notifies rejections through RASFF; WTO
 # notifications come from the EU itself
-_NOTIFIED_AFTER = re.compile(r"\s*(?:当局|主管部门|海关)?\s*(?:通报|预警|扣|拒)")
+_NOTIFIED_AFTER = re.compile(
+    r"\s*(?:当局|主管部门|海关)?\s*(?:通报|预警|扣|拒)|\s*(?:customs\s+|authorities\s+)?"
+    r"(?:rejected|notified|flagged|detained|stopped|refused|seized)\b", re.I)
 _NOTIFIED_BEFORE = re.compile(r"(?:flagged|notified|rejected|reported|detained|stopped)\s+(?:by|in|at)\s+(?:the\s+)?$", re.I)
 _EU_MEMBER_STATES = frozenset(bloc_members("EU"))
 
@@ -501,13 +514,23 @@ def _member_notified(text: str, m: Any) -> bool:
     return bool(_NOTIFIED_AFTER.match(text, m.end) or _NOTIFIED_BEFORE.search(text[max(0, m.start - 40):m.start]))
 
 
+def notifying_members(text: str) -> set[str]:
+    """The EU member states a message names as the ones that notified or stopped goods ("荷兰通报的",
+    "flagged by Hungary"), not those named as a customer's or a shipment's place ("意大利那边有客户")."""
+    return {m.market.code for m in find_markets(text) if _member_notified(text, m)}
+
+
 def _classify(
     folded: str, refs: list[RefMatch], has_market: bool, has_product: bool, member_notified: bool = False
 ) -> tuple[str, float, dict[str, float]]:
     scores: dict[str, float] = dict.fromkeys(_PRIORITY, 0.0)
     if member_notified:
         scores["alerts"] += 4.0
-    for intent, weight in _CUE_MATCHER.scan(folded[:_CLASSIFY_CHARS]):
+    cues = _CUE_MATCHER.scan(folded[:_CLASSIFY_CHARS])
+    said = {cue for cue, _, _ in cues}
+    for cue, intent, weight in cues:
+        if intent == "notification" and cue in _SYSTEM_NEUTRAL and _ALERT_SYSTEMS & said and not _WTO_SYSTEMS & said:
+            intent = "alerts"  # "RASFF里有没有通报过": RASFF's alerts are notifications too
         scores[intent] += weight
     for rx, intent, weight in _REGEX_CUES:
         if rx.search(folded, 0, _CLASSIFY_CHARS):

@@ -267,3 +267,37 @@ def test_a_record_names_an_identifier_by_its_number() -> None:
     assert names_ref(row, "DS27") and not names_ref(row, "DS2")
     assert not names_ref(row, "海关总署公告〔2016〕3号")
     assert not names_ref(row, "Regulation (EU) 2017/745, Article 127")  # a provision is never "named"
+
+
+def test_a_rasff_notification_is_an_alert(vocab: ProductVocabulary) -> None:
+    # RASFF calls its alerts "notifications": the system said decides which kind is meant
+    assert analyze("花椒在RASFF里被通报过几次", vocab).intent == "alerts"
+    assert analyze("How many RASFF notifications for Chinese green tea?", vocab).intent == "alerts"
+    assert analyze("WTO通报里有没有关于玩具的", vocab).intent == "notification"
+
+
+def test_a_cue_said_twice_counts_once(vocab: ProductVocabulary) -> None:
+    once = analyze("欧盟通报的玩具标准", vocab)
+    twice = analyze("欧盟通报的玩具标准，通报通报通报", vocab)
+    assert once.intent == twice.intent
+
+
+def test_who_sued_at_the_wto_is_a_case(vocab: ProductVocabulary) -> None:
+    assert analyze("日本是不是在WTO告过韩国？案号是多少", vocab).intent == "cases"
+
+
+def test_only_the_member_state_that_notified_narrows_alerts() -> None:
+    from assistant.retrieve.analyze import notifying_members
+
+    assert notifying_members("2023年12月荷兰通报的那批枸杞干") == {"NLD"}
+    assert notifying_members("Finland rejected our green tea") == {"FIN"}
+    assert notifying_members("我们意大利那边有客户，荔枝被通报过吗") == set()
+
+
+def test_chinese_and_english_provision_names_are_one_place() -> None:
+    from assistant.refs import canonical_place, place_label
+
+    assert canonical_place("第十五条") == canonical_place("Article 15") == "Article 15"
+    assert place_label("Article 45", "zh") == "第45条"
+    assert place_label("Annex II", "zh") == "附件II"
+    assert place_label("Article 45", "en") == "Article 45"
