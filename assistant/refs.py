@@ -206,6 +206,21 @@ def find_provisions(text: str) -> list[str]:
     return out
 
 
+def canonical_place(place: str) -> str | None:
+    """A chunk's provision in the one form questions are matched in: 第十五条 -> `Article 15`,
+    附件二 -> `Annex II`, `Article 18` stays; None for anything else (a preamble, "part 2")."""
+    found = find_provisions(place or "")
+    return found[0] if len(found) == 1 else None
+
+
+def place_label(place: str, lang: str) -> str:
+    """`Article 45` as a Chinese reader says it (第45条, 附件II); English unchanged."""
+    if lang != "zh":
+        return place
+    kind, _, n = place.partition(" ")
+    return f"第{n}条" if kind == "Article" else f"附件{n}" if kind == "Annex" else place
+
+
 def names_ref(row: dict[str, object], ref: str) -> bool:
     """Whether a record's own text names the identifier `ref` (an EU act by its number, a China
     Customs announcement by year and number, a dispute, an alert, a WTO symbol); never a provision

@@ -41,7 +41,7 @@ from assistant.dialogue.followup import (
     text_language,
     wants_report,
 )
-from assistant.refs import find_provisions, find_symbols, names_ref
+from assistant.refs import find_provisions, find_symbols, names_ref, place_label
 from assistant.retrieve.relevance import imports_into_china, into_china
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
@@ -547,13 +547,15 @@ class Assistant:
         """A quoted identifier the corpus does not hold: say so, and offer real neighbours as such."""
         missing = resp.missing[0]
         key = "unknown_ref" if find_symbols(missing) else "not_in_corpus"  # a WTO symbol: check ePing
-        parts = [phrase(key, lang, ref=missing)]
         ref, _, place = missing.rpartition(", ")
+        said = f"{ref} {place_label(place, lang)}" if ref and place and lang == "zh" else missing
+        parts = [phrase(key, lang, ref=said)]
         if ref and place:
             kind = place.split(" ")[0]
             have = searcher.provisions_of(ref, kind)
             if have:
-                parts.append(phrase("provision_range", lang, ref=ref, first=have[0], last=have[-1]))
+                parts.append(phrase("provision_range", lang, ref=ref, first=place_label(have[0], lang),
+                                    last=place_label(have[-1], lang)))
         near = [h.ref for h in resp.hits if h.ref != missing and "exact" not in h.matched_by][:3]
         if near:
             parts.append(phrase("nearest_real", lang, refs="; ".join(near)))

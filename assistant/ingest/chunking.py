@@ -23,6 +23,7 @@ from assistant.records import (
     Regulation,
     record_date,
 )
+from assistant.refs import canonical_place
 
 # --- language --------------------------------------------------------------------------------
 
@@ -353,7 +354,7 @@ class _Meta:
             id=Chunk.make_id(self.ref, place, lang, seq),
             ref=self.ref,
             type=self.type,
-            cite=self.ref,
+            cite=f"{self.ref}, {place}" if place and canonical_place(place) else self.ref,  # 第十五条 is cited
             place=place,
             page=None,
             lang=lang,

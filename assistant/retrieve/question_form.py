@@ -55,6 +55,15 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
 ]
 
 
+# Words that ask about the answer without making a form of their own: how a matter ended, and the
+# verb of a "when" question (哪年提起的, 什么时候发布的); search weighs them like the forms' words.
+_ASKED = re.compile(
+    r"(?:最后|最终)?结果(?:怎么样|怎样|如何|是什么)|最后怎么样|最终怎么样|怎么(?:结案|收场|判的?)|"
+    r"(?<=哪年|哪天|何时)(?:提起|提出|发起|起诉|发布|出台|开始)|(?<=什么时候)(?:提起|提出|发起|起诉|发布|出台|开始)|"
+    r"\bhow did (?:it|that|this|the case|the dispute) end\b|\bwhat (?:was|is) the (?:outcome|result)\b|"
+    r"\bhow (?:did|does) it stand\b", re.I)
+
+
 def question_form(question: str | None) -> Form:
     """The form of `question`; "what" when nothing more specific is asked."""
     q = (question or "").strip()
@@ -69,7 +78,8 @@ def question_form(question: str | None) -> Form:
 def form_spans(question: str) -> list[tuple[int, int]]:
     """Where the question says what form of answer it wants (几回, 什么时候, why, how many): words
     about the answer, not about the topic, which search weighs like intent cues."""
-    return [(m.start(), m.end()) for _, rx in _PATTERNS for m in rx.finditer(question or "") if m.end() > m.start()]
+    rxs = [rx for _, rx in _PATTERNS] + [_ASKED]
+    return [(m.start(), m.end()) for rx in rxs for m in rx.finditer(question or "") if m.end() > m.start()]
 
 
 def coerce_form(value: object, question: str | None) -> Form:

@@ -26,6 +26,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -38,7 +39,7 @@ from assistant.index.fields import FieldIndex
 from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import normalise, tokenize
 from assistant.records import RecordType
-from assistant.refs import act_number, find_eu_acts, find_provisions, find_symbols
+from assistant.refs import act_number, canonical_place, find_eu_acts, find_provisions, find_symbols
 from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
 from assistant.retrieve.analyze import QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
@@ -83,7 +84,6 @@ def gate() -> float:
     return model.threshold if model is not None else NO_ANSWER_THRESHOLD
 
 
-_PLACE_RE = re.compile(r", (?:Article|Annex) [\dIVXLC]+$")
 SILENT_INTENTS = {"smalltalk", "help", "out_of_domain"}
 
 
@@ -232,15 +232,20 @@ class Searcher:
                 out.append(ref)
         return out
 
+    def _place(self, pos: int) -> str | None:
+        """A chunk's provision, canonical (Article 15 for 第十五条), or None."""
+        row = self.index.chunk_rows[pos]
+        place = row.get("place") or str(row.get("cite") or "").rpartition(", ")[2]
+        return canonical_place(str(place)) if place else None
+
     def _has_provisions(self, ref: str) -> bool:
-        return any(_PLACE_RE.search(str(self.index.chunk_rows[int(p)].get("cite") or ""))
-                   for p in self._chunks_by_ref.get(ref, [])[:50])
+        return any(self._place(int(p)) for p in self._chunks_by_ref.get(ref, [])[:50])
 
     def provision_chunk(self, ref: str, place: str) -> int | None:
-        """The first chunk of `place` (Article 18) in a record's document, if it has one."""
+        """The first chunk of `place` (Article 18, also 第十八条 in a Chinese order) in a record's
+        document, if it has one."""
         for p in self._chunks_by_ref.get(ref, []):
-            cite = str(self.index.chunk_rows[int(p)].get("cite") or "")
-            if cite.endswith(f", {place}"):
+            if self._place(int(p)) == place:
                 return int(p)
         return None
 
@@ -248,8 +253,8 @@ class Searcher:
         """The places of one kind a record's document has, in order (for "it has Articles 1-123")."""
         out: list[str] = []
         for p in self._chunks_by_ref.get(ref, []):
-            place = str(self.index.chunk_rows[int(p)].get("cite") or "").rpartition(", ")[2]
-            if place.startswith(kind + " ") and place not in out:
+            place = self._place(int(p))
+            if place and place.startswith(kind + " ") and place not in out:
                 out.append(place)
         return out
 
@@ -314,7 +319,8 @@ class Searcher:
             )
         timings["total"] = (time.perf_counter() - t0) * 1000
         missing += [f"{h.ref}, {p}" for h in hits if "exact" in h.matched_by
-                    for p in find_provisions(query) if p not in h.cite and self._has_provisions(h.ref)]
+                    for p in find_provisions(query)
+                    if self._has_provisions(h.ref) and self.provision_chunk(h.ref, p) is None]
         topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs or self._stray(c))]
         translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
         return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated)
@@ -410,6 +416,7 @@ class Searcher:
 
         ctx = QueryContext.build(analysis, query)
         chunk_cover = self._chunk_coverage(concepts, token_scores)
+        exact_cover: tuple[np.ndarray, float, Any] | None = None
         # a name the corpus has never seen (INMETRO, PPWR): whatever else matches is at best related
         unknown_name = any(c.acronym and c.weight > 0 and not c.alt and not (c.tokens | c.parts) & token_scores.keys()
                            for c in concepts) if token_scores else False
@@ -432,7 +439,9 @@ class Searcher:
             if hs_filter and not any(hs_matches(hs_filter, code) for code in r_hs):
                 continue
             if ref in exact_set:
-                pos, how = self._exact_chunk(ref, pos, query, chunk_cover, cos)
+                if exact_cover is None:  # the words that named the record say nothing about its chunks
+                    exact_cover = self._chunk_coverage(_unnamed(concepts, analysis), token_scores)
+                pos, how = self._exact_chunk(ref, pos, query, exact_cover, cos)
                 cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), how)
                 out.append(cand)
                 continue
@@ -598,7 +607,7 @@ class Searcher:
                     c.market = True
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "en"))))
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "zh"))))
-        phrases = _phrases(low, spans)
+        phrases = _phrases(low, spans, lambda c: c.acronym, self._stray)
         qvecs = self._embed([analysis.normalized, *(p.text for p in phrases)], embed)
         if len(qvecs):
             self.aligner.translate(phrases, qvecs[1:])
@@ -637,8 +646,13 @@ class Searcher:
         """An everyday word the corpus hardly uses ("start", "就是"; everyday.py)."""
         if c.hs or c.acronym or c.market:
             return False
-        df = max((self._df_cache.get(t, 0) for t in c.tokens), default=0)
+        df = max((self._token_df(t) for t in c.tokens), default=0)
         return self._everyday.is_everyday(c.text, df)
+
+    def _token_df(self, token: str) -> int:
+        """Chunks holding `token` (cached; looked up now when search has not counted it yet)."""
+        df = self._df_cache.get(token)
+        return self._df(token, self.index.lexical.scores([token])) if df is None else df
 
     def _word_family(self, word: str, vocabulary: set[str]) -> set[str]:
         """The indexed English words with the same Snowball stem as `word` (export, exported,
@@ -860,14 +874,30 @@ class Searcher:
         return [] if found is None else [(int(p), self.index.chunk_rows[int(p)]) for p in found]
 
 
-def _phrases(low: str, spans: list[tuple[int, int, Concept]]) -> list[Phrase]:
-    """Runs of adjacent topic words (not markets, not intent cues), longest first, at most
-    MAX_PHRASES: the units that get translated (植入卡 from 植入 + 卡; "implant card")."""
+def _unnamed(concepts: list[Concept], analysis: QueryAnalysis) -> list[Concept]:
+    """The query's words other than those that quoted a record ("MDR" of "MDR里植入卡…"): inside
+    that record they would favour whichever chunk repeats its name over the one that answers."""
+    names = {normalise(fold(d.text)) for d in analysis.ref_details if d.text}
+    return [c for c in concepts if not any(c.text in n for n in names)]
+
+
+def _phrases(low: str, spans: list[tuple[int, int, Concept]], name: Callable[[Concept], bool],
+             talk: Callable[[Concept], bool]) -> list[Phrase]:
+    """Runs of adjacent topic words (not markets, intent cues, names in capitals, which an embedder
+    translates badly, or everyday talk), longest first, then everyday words alone (a rare English
+    word may be a common one in the Chinese records: pilot ~ 试点), at most MAX_PHRASES: the units
+    that get translated (植入卡 from 植入 + 卡; "implant card")."""
     runs: list[list[tuple[int, int, Concept]]] = []
+    chat: list[tuple[int, int]] = []
     for s, e, c in sorted(spans, key=lambda x: x[0]):
-        topical = not (c.market or c.cue) and (len(c.text) > 1 or not c.text.isascii())
-        if not topical:
+        sized = len(c.text) > 1 or not c.text.isascii()
+        if c.market or c.cue or name(c) or not sized:
             runs.append([])
+            continue
+        if talk(c):
+            runs.append([])
+            if len(c.text) >= (3 if c.text.isascii() else 2):
+                chat.append((s, e))
             continue
         if runs and runs[-1] and not low[runs[-1][-1][1]:s].strip() and _same_script(runs[-1][-1][2].text, c.text):
             runs[-1].append((s, e, c))
@@ -878,7 +908,7 @@ def _phrases(low: str, spans: list[tuple[int, int, Concept]]) -> list[Phrase]:
     units += [(s, e) for r in runs if len(r) > 1 for s, e, c in r if len(c.text) >= (3 if c.text.isascii() else 2)]
     out: list[Phrase] = []
     seen: set[str] = set()
-    for start, end in sorted(units, key=lambda u: -(u[1] - u[0])):
+    for start, end in sorted(units, key=lambda u: -(u[1] - u[0])) + chat:
         text = low[start:end].strip()
         if text and text not in seen and not text.isdigit() and not is_single_han(text):  # 问, 里: too ambiguous alone
             seen.add(text)
