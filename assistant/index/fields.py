@@ -32,6 +32,7 @@ MAX_TERM_HAN = 10  # Chinese fragments longer than this (characters) likewise
 EMBED_BATCH = 256
 HUB_K = 10  # neighbours averaged for a term's hubness (the CSLS paper's choice)
 MIN_ALERT_TERM_COUNT = 2  # records a fragment of alert free text must appear in to become a term
+BODY_TERM_MIN_DF = 3  # chunks a word of the documents' text must appear in to become a term
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # where a title splits into terms: function words and punctuation, both languages
@@ -186,6 +187,31 @@ def collect_terms(records: Iterable[dict[str, Any]], vocab_dir: Path | None,
             if t.lower() in always or counts[t.lower()] >= MIN_ALERT_TERM_COUNT]
 
 
+_BODY_EN = re.compile(r"[a-z][a-z\-]*[a-z]")
+_BODY_ZH = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def collect_body_terms(chunks: Iterable[dict[str, Any]], known: set[str]) -> list[FieldRow]:
+    """The words the documents themselves use (死亡, threat, 试点, rail), each once, when at least
+    BODY_TERM_MIN_DF chunks use it and the short fields did not already give it.
+
+    Why: the short fields name products and titles; a question about what a text says (how many
+    days after a death, a pilot for rail containers) asks in words found only in the text, and a
+    phrase can only be aligned to a term of the other language that is in the lexicon.
+    """
+    from assistant.index.tokenize import is_stop_word
+
+    df: dict[str, int] = {}
+    for ch in chunks:
+        text = str(ch.get("text") or "")
+        words = set(_BODY_ZH.findall(" ".join(_words(text)))) if ch.get("lang") == "zh" else {
+            w for w in _BODY_EN.findall(text.lower()) if len(w) >= 3}
+        for w in words:
+            df[w] = df.get(w, 0) + 1
+    return [FieldRow(w, lang_of(w), "term") for w in sorted(df)
+            if df[w] >= BODY_TERM_MIN_DF and w not in known and not is_stop_word(w)]
+
+
 def _vocab_names(vocab_dir: Path | None) -> list[str]:
     """HS descriptions (English) and Chinese tariff names from corpus/vocab, when present."""
     if vocab_dir is None or not vocab_dir.is_dir():
@@ -272,7 +298,8 @@ def build_field_index(
     """Record fields and terms with vectors; strings the previous generation embedded are reused."""
     fields = collect_record_fields(records, chunks)
     headings = [f.text.split(" ", 2)[-1] for f in fields if f.kind == "heading"]
-    rows = fields + collect_terms(records, vocab_dir, headings)
+    terms = collect_terms(records, vocab_dir, headings)
+    rows = fields + terms + collect_body_terms(chunks, {t.text.lower() for t in terms})
     known: dict[str, np.ndarray] = {}
     if previous is not None:
         for r, v in zip(previous.rows, previous.vectors, strict=True):

@@ -35,6 +35,11 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+def is_stop_word(word: str) -> bool:
+    """Whether search drops `word` as a function word (the one stop-word list)."""
+    return word.lower() in _STOP
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width -> half-width) and lower case."""
     return unicodedata.normalize("NFKC", text).lower()

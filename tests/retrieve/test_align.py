@@ -47,3 +47,20 @@ def test_hubness_survives_a_save_and_an_old_index(tmp_path) -> None:  # type: ig
         np.savez(tmp_path / "fields.npz", vectors=data["vectors"], text=data["text"], meta=data["meta"])
     old = FieldIndex.load(tmp_path)
     assert old is not None and np.allclose(old.hub, fields.hub, atol=1e-2)  # vectors are stored as float16
+
+
+def test_words_the_documents_use_become_terms() -> None:
+    from assistant.index.fields import collect_body_terms
+
+    chunks = [{"lang": "en", "text": "In the event of death the report shall be provided within 10 days."},
+              {"lang": "en", "text": "A death or a serious public health threat must be reported."},
+              {"lang": "en", "text": "Death of a patient: the report is due immediately."},
+              {"lang": "zh", "text": "开展铁路运输试点，试点期间海关实施监管。"},
+              {"lang": "zh", "text": "试点企业应当向海关报告。"},
+              {"lang": "zh", "text": "铁路口岸试点扩大。"}]
+    terms = {r.text: r for r in collect_body_terms(chunks, known={"report"})}
+    assert "death" in terms and terms["death"].lang == "en" and terms["death"].kind == "term"
+    assert "试点" in terms and terms["试点"].lang == "zh"
+    assert "the" not in terms  # a function word is no term
+    assert "report" not in terms  # the short fields gave it already
+    assert "patient" not in terms  # in one chunk only: too rare to align to
