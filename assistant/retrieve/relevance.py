@@ -163,7 +163,7 @@ class QueryContext:
         rtype = row.get("type", "")
         both = False
         if rtype == "dispute" and row.get("complainant"):
-            complainants = _party_codes(str(row["complainant"]))
+            complainants = party_codes(str(row["complainant"]))
             # "墨西哥告美国", "Peru vs the EC": naming both parties says which dispute it is
             both = bool(complainants & self.markets and set(row.get("markets") or []) & self.markets)
             r_markets = r_markets | complainants  # either party counts
@@ -226,7 +226,7 @@ def record_markets(row: dict[str, Any]) -> set[str]:
     """The markets a record is about; for a dispute, its complainants' as well as the respondent's."""
     markets = set(row.get("markets") or [])
     if row.get("type") == "dispute" and row.get("complainant"):
-        markets |= _party_codes(str(row["complainant"]))
+        markets |= party_codes(str(row["complainant"]))
     return markets
 
 
@@ -243,8 +243,8 @@ def _title_markets(title: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def _party_codes(names: str) -> frozenset[str]:
-    """Market codes of a dispute's complainants ("Canada; Mexico")."""
+def party_codes(names: str) -> frozenset[str]:
+    """Market codes of a dispute's complainants ("Canada; Mexico"), with the blocs they belong to."""
     codes: set[str] = set()
     for name in names.split(";"):
         codes.update(m.market.code for m in find_markets(name.strip().title()))

@@ -64,6 +64,7 @@ from assistant.retrieve.relevance import (
     Candidate,
     QueryContext,
     hs_level,
+    party_codes,
     relevance,
     trial_model,
 )
@@ -190,6 +191,7 @@ class Searcher:
         self._n = max(len(self.index.chunk_rows), 1)
         self._always = [ref for ref, row in self.index.record_rows.items() if row.get("type") in ALWAYS_SCORED]
         self._df_cache: dict[str, int] = {}
+        self._parties: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
         self._lock = threading.Lock()
         self._spell_lock = threading.Lock()
         self._spell: dict[str, set[str]] | None = None
@@ -407,7 +409,7 @@ class Searcher:
             per_record = {r: per_record[r] for r in keep}
         # the few curated records (regulations, notifications, cases, forms) are always scored: a
         # product or market match can make one the answer even when no word of it matched
-        for ref in [*exact, *self._always, *fields]:
+        for ref in [*exact, *self._always, *fields, *self._between(analysis.markets if analysis.intent == "cases" else [])]:
             if ref not in per_record and ref in idx.record_rows:
                 pos = self._best_chunk_for(ref, fused, token_scores)
                 if pos is not None:
@@ -441,7 +443,7 @@ class Searcher:
             if ref in exact_set:
                 if exact_cover is None:  # the words that named the record say nothing about its chunks
                     exact_cover = self._chunk_coverage(_unnamed(concepts, analysis), token_scores)
-                pos, how = self._exact_chunk(ref, pos, query, exact_cover, cos)
+                pos, how = self._exact_chunk(ref, pos, query, exact_cover, cos, fields.get(ref))
                 cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), how)
                 out.append(cand)
                 continue
@@ -470,11 +472,26 @@ class Searcher:
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out, concepts
 
-    def _exact_chunk(self, ref: str, pos: int, query: str,
-                     chunk_cover: tuple[np.ndarray, float, Any], cos: dict[int, float]) -> tuple[int, list[str]]:
+    def _between(self, markets: list[str]) -> list[str]:
+        """Disputes one market named brought against another ("日本在WTO告过韩国"): whatever their
+        titles say (Radionuclides), the two parties say which matter it is."""
+        named = set(markets)
+        if len(named) < 2:
+            return []
+        if self._parties is None:
+            with self._lock:
+                self._parties = [(ref, party_codes(str(row.get("complainant") or "")), frozenset(row.get("markets") or []))
+                                 for ref, row in self.index.record_rows.items()
+                                 if row.get("type") == "dispute" and row.get("complainant")]
+        return [ref for ref, by, against in self._parties
+                if any(a != b for a in by & named for b in against & named)]
+
+    def _exact_chunk(self, ref: str, pos: int, query: str, chunk_cover: tuple[np.ndarray, float, Any],
+                     cos: dict[int, float], heading: FieldMatch | None = None) -> tuple[int, list[str]]:
         """The chunk of a quoted record that answers: the provision named (Article 18), else the
-        chunk that best covers the question's other words and means most nearly what it asks
-        (植入卡 -> the implant-card article; 严重不良事件…多少天 -> the serious-incident article)."""
+        chunk that best covers the question's other words and means most nearly what it asks, by
+        its text or by its heading (植入卡 -> the implant-card article; 严重不良事件…多少天 -> the
+        serious-incident article; 法规合规负责人 -> "Person responsible for regulatory compliance")."""
         for place in find_provisions(query):
             found = self.provision_chunk(ref, place)
             if found is not None:
@@ -484,8 +501,11 @@ class Searcher:
         if positions is None or len(positions) < 2 or not cover.size:
             return pos, ["exact"]
 
+        headed = self.index.chunk_pos.get(heading.chunk) if heading is not None and heading.chunk else None
+
         def fit(p: int) -> float:
-            return (float(cover[p]) / total if total > 0 else 0.0) + max(cos.get(p, 0.0), 0.0)
+            meant = max(cos.get(p, 0.0), heading.cosine if heading is not None and p == headed else 0.0, 0.0)
+            return (float(cover[p]) / total if total > 0 else 0.0) + meant
 
         best = max((int(p) for p in positions), key=fit)
         return (best if fit(best) > fit(pos) else pos), ["exact"]
@@ -889,23 +909,36 @@ def _phrases(low: str, spans: list[tuple[int, int, Concept]], name: Callable[[Co
     that get translated (植入卡 from 植入 + 卡; "implant card")."""
     runs: list[list[tuple[int, int, Concept]]] = []
     chat: list[tuple[int, int]] = []
+    lead: list[tuple[int, int, Concept]] = []  # cue words right before a topic word modify it (法规合规 of 法规合规负责人)
+
+    def glued(prev: tuple[int, int, Concept], c: Concept, s: int) -> bool:
+        return not low[prev[1]:s].strip() and _same_script(prev[2].text, c.text)
+
     for s, e, c in sorted(spans, key=lambda x: x[0]):
         sized = len(c.text) > 1 or not c.text.isascii()
-        if c.market or c.cue or name(c) or not sized:
+        if c.cue and sized and not (c.market or name(c)):
+            lead = [*lead, (s, e, c)] if lead and glued(lead[-1], c, s) else [(s, e, c)]
             runs.append([])
+            continue
+        if c.market or name(c) or not sized:
+            runs.append([])
+            lead = []
             continue
         if talk(c):
             runs.append([])
+            lead = []
             if len(c.text) >= (3 if c.text.isascii() else 2):
                 chat.append((s, e))
             continue
-        if runs and runs[-1] and not low[runs[-1][-1][1]:s].strip() and _same_script(runs[-1][-1][2].text, c.text):
+        if runs and runs[-1] and glued(runs[-1][-1], c, s):
             runs[-1].append((s, e, c))
         else:
-            runs.append([(s, e, c)])
-    # a run, and each longer word of it on its own (a run can carry a stray character: 香蕉案)
+            runs.append([*lead, (s, e, c)] if lead and glued(lead[-1], c, s) else [(s, e, c)])
+        lead = []
+    # a run, and each longer topic word of it on its own (a run can carry a stray character: 香蕉案)
     units = [(r[0][0], r[-1][1]) for r in runs if r]
-    units += [(s, e) for r in runs if len(r) > 1 for s, e, c in r if len(c.text) >= (3 if c.text.isascii() else 2)]
+    units += [(s, e) for r in runs if len(r) > 1 for s, e, c in r
+              if len(c.text) >= (3 if c.text.isascii() else 2) and not c.cue]
     out: list[Phrase] = []
     seen: set[str] = set()
     for start, end in sorted(units, key=lambda u: -(u[1] - u[0])) + chat:

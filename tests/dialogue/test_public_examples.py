@@ -68,6 +68,17 @@ def test_english_question_gets_the_same_provision(assistant: Assistant) -> None:
     assert any(c.endswith("Article 18") for c in cites(a)), cites(a)
 
 
+@pytest.mark.parametrize(("question", "article"), [
+    ("MDR对法规合规负责人有什么规定", "Article 15"),  # a compound led by 法规/合规 still names the heading
+    ("MDR规定发生严重事件导致死亡的话要在几天内报告", "Article 87"),  # 死亡/报告: words of the text itself
+    ("Under the MDR, how many days does a manufacturer have to report a serious incident?", "Article 87"),
+])
+def test_the_provision_that_answers_inside_a_long_regulation(assistant: Assistant, question: str, article: str) -> None:
+    a = assistant.ask(question)
+    assert not a.refused
+    assert cites(a)[0].endswith(article), cites(a)
+
+
 def test_a_provision_that_does_not_exist_is_said_to_be_missing(assistant: Assistant) -> None:
     a = assistant.ask("What does Article 127 of the MDR say?")
     assert a.refused and not a.citations
