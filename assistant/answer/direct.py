@@ -21,7 +21,7 @@ from assistant.answer.models import Evidence
 from assistant.answer.sentences import Scored, form_cue, idf_of, score, split, terms, tidy
 from assistant.answer.status import RuleStatus
 from assistant.retrieve.markets import bloc_members
-from assistant.retrieve.question_form import Form
+from assistant.retrieve.question_form import Form, ask_forms, asks_latest
 
 MAX_DIRECT = 300  # characters of one quoted sentence
 MAIN_RECORDS = 3  # records whose sentences compete for the opening
@@ -47,6 +47,7 @@ class _Candidate:
     sentence: str
     kind: str  # passage, summary, requirement, date, ...
     rank: int  # place of its record among the main records
+    asked: str = ""  # the question a Q&A text asks right before this sentence ("问：备案需要交哪些材料？")
 
 
 def pick(r: dict[str, Any], key: str, lang: str) -> str | None:
@@ -171,9 +172,14 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
     out: list[_Candidate] = []
 
     def add(text: str | None, kind: str) -> None:
+        asked = ""
         for s in split(text or ""):
+            if s.rstrip().endswith(("？", "?")):  # a question answers nothing; it tells what the next sentence answers
+                asked = s
+                continue
             if len(s) >= 8 and not _signature(s):
-                out.append(_Candidate(e, s, kind, rank))
+                out.append(_Candidate(e, s, kind, rank, asked))
+            asked = ""
 
     if (e.cite and e.cite != e.ref) or e.type == "document":
         add(strip_headings(passage_of(e))[:4000], "passage")
@@ -256,7 +262,7 @@ def _hinted(question: str) -> frozenset[str]:
 
 
 def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset()) -> Scored:
-    base = score(c.sentence, q_terms, form, 0, idf)
+    base = score(f"{c.asked} {c.sentence}" if c.asked else c.sentence, q_terms, form, 0, idf)
     bonus = -RANK_PENALTY * c.rank + (HINT_BONUS if c.kind in hinted else 0.0)
     if c.kind == "passage" and c.rank == 0:
         bonus += PASSAGE_BONUS
@@ -313,7 +319,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
         sc = _score(c, asked, form, w, hinted)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
-        out.append((key, c, sc, frozenset(terms(c.sentence) & asked) - _subject_terms(c.ev)))
+        out.append((key, c, sc, frozenset(terms(f"{c.asked} {c.sentence}") & asked) - _subject_terms(c.ev)))
     out.sort(key=lambda x: -x[0])
     return out
 
@@ -336,6 +342,35 @@ def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], firs
         if shared - got[3] and (sc.cue or form == "what" or any(form_cue(c.sentence, f) for f in _FACT_FORMS)):
             return c
     return None
+
+
+MAX_ASKS = 3  # questions of one message answered one sentence each
+
+
+def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
+             translated: list[str]) -> list[_Candidate]:
+    """For a message that asks several things ("多久能办好？每年还要交什么？"), the sentence that
+    best answers each of the others, in the order asked: one that shares the ask's own words
+    or holds what its form asks for (a figure for "how long", a date for "when")."""
+    pieces = ask_forms(question)
+    if len(pieces) < 2:
+        return []
+    out: list[_Candidate] = []
+    said = {first.sentence}
+    for ask, form in pieces[:MAX_ASKS]:
+        ranked = _ranked(cands, ask, form, translated)
+        if not ranked or ranked[0][0] <= 0:
+            continue
+        _, c, sc, shared = ranked[0]
+        mine = next((x for x in ranked if x[1] is first), None)
+        if mine is not None and shared <= mine[3] and (mine[2].cue or not sc.cue):
+            continue  # the opening sentence answers this one too: its words, and the fact asked for
+        # it answers this ask's particulars (two of its own words), or holds the fact its form asks for
+        if c.sentence in said or not (len(shared) >= SPECIFIC_TERMS or (sc.cue and form in _FACT_FORMS and sc.overlap)):
+            continue
+        said.add(c.sentence)
+        out.append(c)
+    return out[: MAX_ASKS - 1]
 
 
 def _quote(sentence: str) -> str:
@@ -517,6 +552,8 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
     months |= {n for w, n in _MONTHS_EN.items()
                if re.search(rf"\b{w}\b\s*(?:\d{{1,2}}\b|,?\s*20\d\d)|\b\d{{1,2}}\s+{w}\b", question, re.I)}
     if not (years or months or named):
+        if asks_latest(question) and alerts:  # "the most recent one": the newest of them
+            return [max(alerts, key=lambda e: str((e.record.get("dates") or {}).get("event") or ""))]
         return []
 
     def fits(e: Evidence) -> bool:
@@ -637,11 +674,14 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         end = "" if sentence.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
         parts.append(f"{lead}{sentence}{end} [{c.ev.n}]")
         passages.append({"n": c.ev.n, "ref": c.ev.ref, "cite": c.ev.cite, "sentence": c.sentence})
-        more = _second(ranked, c, form) if c is found[0] else None
-        if more is not None:
+        translated = [str(t) for t in ctx.get("question_terms") or []]
+        others = _per_ask(cands, question, c, translated) if c is found[0] else []
+        second = _second(ranked, c, form) if c is found[0] and not others else None
+        for more in others or ([second] if second is not None else []):
             extra = _quote(more.sentence)
             end = "" if extra.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
-            parts.append(f"{extra}{end} [{more.ev.n}]")
+            lead = name(more.ev, lang) + sep if more.ev is not c.ev else ""
+            parts.append(f"{lead}{extra}{end} [{more.ev.n}]")
             passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.sentence})
     when = _when_missing(parts, question, form, main[0], lang, today)
     if when:

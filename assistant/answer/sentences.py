@@ -95,10 +95,11 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str) -> set[str]:
-    """Comparable units of `text`: English stems, numbers, Chinese character pairs."""
+    """Comparable units of `text`: English stems, numbers, two-letter names in capitals (CE),
+    Chinese character pairs."""
     out: set[str] = set()
     for w in _WORD_RE.findall(text or ""):
-        if w.lower() not in _STOP_EN and (len(w) >= 3 or w[:1].isdigit()):
+        if w.lower() not in _STOP_EN and (len(w) >= 3 or w[:1].isdigit() or (len(w) == 2 and w.isupper())):  # CE, UK
             out.add(_stem(w))
     for run in _CJK_RUN.findall(text or ""):
         if len(run) == 1:
@@ -119,7 +120,7 @@ _DATE_CUE = re.compile(
 )
 _FIGURE_CUE = re.compile(
     r"[一二两三四五六七八九十百]+\s*(?:个月|年|天|日|小时|周|个工作日)|\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
-    r"years?\b|months?\b|days?\b|hours?\b|tonnes?\b|tons?\b|kWh\b|个月|天|小时|吨|倍)",
+    r"years?\b|months?\b|days?\b|hours?\b|weeks?\b|tonnes?\b|tons?\b|kWh\b|个月|个工作日|工作日|周|天|小时|吨|倍)",
     re.I,
 )
 _ALLOWED_CUE = re.compile(

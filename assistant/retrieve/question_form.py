@@ -82,6 +82,61 @@ def form_spans(question: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for rx in rxs for m in rx.finditer(question or "") if m.end() > m.start()]
 
 
+# Where one message asks a further question: after a question mark, or before a new English
+# wh-clause ("When did it start, what's the threshold, and how long is it valid?").
+_ASK_SPLIT = re.compile(
+    r"(?<=[？?])\s*|[,;，；]\s*(?:and\s+|or\s+)?(?=(?:what|when|how|which|why|who|where|is|are|can|could|do|does|"
+    r"did|must|should)\b)", re.I)
+MIN_ASK = 4  # Chinese characters (or two words) a piece needs to be a question of its own
+
+
+def asks(question: str | None) -> list[str]:
+    """The questions one message asks, in order ("多久能办好？每年还要交什么？" -> two); the whole
+    message when it asks one. Each is answered by its own sentence."""
+    q = (question or "").strip()
+    parts: list[str] = []
+    carry = ""
+    for p in (p.strip() for p in _ASK_SPLIT.split(q) if p and p.strip()):
+        p = f"{carry} {p}".strip() if carry else p
+        carry = "" if _asks_something(p) else p  # "Also," joins what follows it
+        if not carry:
+            parts.append(p)
+    if carry and parts:
+        parts[-1] = f"{parts[-1]} {carry}"
+    return parts if len(parts) > 1 else [q]
+
+
+def _asks_something(piece: str) -> bool:
+    han = sum(1 for ch in piece if "\u4e00" <= ch <= "\u9fff")
+    return han >= MIN_ASK or len(re.findall(r"[A-Za-z0-9]+", piece)) >= 2
+
+
+_ELLIPTIC = re.compile(r"呢\s*[？?]?$|^(?:and )?(?:what|how) about\b|^(?:and )?what if\b|^如果|^那", re.I)
+
+
+def ask_forms(question: str | None) -> list[tuple[str, Form]]:
+    """Each question of the message with its form; an elliptic one ("如果是死亡呢", "what about
+    fatal ones?") asks in the form of the one before it."""
+    out: list[tuple[str, Form]] = []
+    for part in asks(question):
+        form = question_form(part)
+        if form == "what" and out and _ELLIPTIC.search(part.strip()):
+            form = out[-1][1]
+        out.append((part, form))
+    return out
+
+
+_LATEST = re.compile(
+    r"\b(?:the )?(?:most recent|latest|newest|last)(?: one| alert| rejection| notification| case)?\b(?! (?:few|years?|months?))|"
+    r"最近(?:的)?(?:一|那)(?:次|条|个|批)|最新(?:的)?(?:一|那)?(?:次|条|个|批)|最后(?:一|那)(?:次|条|个|批)", re.I)
+
+
+def asks_latest(question: str | None) -> bool:
+    """The question points at the single newest record ("which country notified the most recent
+    one?", "最近一次是什么时候"), not at recent ones in general ("最近有没有被通报过")."""
+    return bool(_LATEST.search(question or ""))
+
+
 def coerce_form(value: object, question: str | None) -> Form:
     """`ctx["form"]` when it is a known form, else the form read from the question."""
     if isinstance(value, str) and value in FORMS:
@@ -89,4 +144,4 @@ def coerce_form(value: object, question: str | None) -> Form:
     return question_form(question)
 
 
-__all__ = ["FORMS", "Form", "coerce_form", "form_spans", "question_form"]
+__all__ = ["FORMS", "Form", "ask_forms", "asks", "asks_latest", "coerce_form", "form_spans", "question_form"]

@@ -273,3 +273,38 @@ def test_is_it_still_in_force_opens_with_the_status(curated_records: dict[str, B
     ev = evidence(curated_records, ["Regulation (EC) No 1275/2008"], lang)
     first = opening(compose("rules", ev, lang, question, today=dt.date(2026, 1, 1)).text)
     assert said in first and "2023/826" in first and "2025-05-09" in first
+
+
+# --- a message that asks several things ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "question"), [
+    ("en", "Does the battery itself need CE marking now? Also, is there a lead limit for portable batteries?"),
+    ("zh", "电池本身现在需要CE标志吗？另外便携式电池的铅有没有限值？"),
+])
+def test_each_question_of_a_message_gets_its_sentence(curated_records: dict[str, BaseRecord], lang: str,
+                                                      question: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EU) 2023/1542"], lang)
+    first = compose("rules", ev, lang, question).text.split("\n\n")[0]
+    assert re.search(r"CE", first), first
+    assert "0.01%" in first, first  # the lead limit, asked second, answered in the opening too
+
+
+def test_a_question_in_a_q_and_a_text_is_never_the_answer() -> None:
+    from assistant.ingest import gacc
+
+    result = gacc.load(ROOT / "corpus" / "gacc" / "policy_interpretations.json")
+    rec = next(r for r in result.records if "出口水产品原料养殖场备案管理办法" in r.title)
+    ev = [record_evidence(1, rec, "zh")]
+    out = compose("rules", ev, "zh", "出口水产品原料养殖场备案需要交哪些材料？")
+    first = out.text.split("\n\n")[0]
+    assert not re.search(r"问：[^。]*？\s*\[1\]", first), first  # the FAQ's own question is not quoted as the answer
+    assert out.passages and not out.passages[0]["sentence"].rstrip().endswith(("？", "?"))
+
+
+@pytest.mark.parametrize(("lang", "question"), [("en", "Which country notified the most recent goji rejection?"),
+                                                 ("zh", "最近一次枸杞被通报是哪个国家？")])
+def test_the_most_recent_one_is_named_first(goji_alerts: list[Evidence], lang: str, question: str) -> None:
+    newest = max(goji_alerts, key=lambda e: str(e.record["dates"]["event"]))
+    first = opening(compose("alerts", goji_alerts, lang, question, product="goji").text, 1)
+    assert newest.ref in first and str(newest.record["dates"]["event"])[:10] in first, first

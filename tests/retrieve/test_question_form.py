@@ -1,0 +1,26 @@
+"""One message may ask several questions; each is answered by its own sentence."""
+
+from __future__ import annotations
+
+from assistant.retrieve.question_form import ask_forms, asks
+
+
+def test_a_message_splits_into_its_questions() -> None:
+    assert asks("材料交了海关多久能办好？备案之后每年还要交什么东西吗") == [
+        "材料交了海关多久能办好？", "备案之后每年还要交什么东西吗"]
+    parts = asks("When did the FTA kick in, what's the regional value content threshold, and how long is the "
+                 "certificate valid?")
+    assert len(parts) == 3 and parts[2].startswith("how long")
+
+
+def test_one_question_stays_whole() -> None:
+    for q in ("玩具出口欧盟需要什么", "What do toys need for the EU, in short?", "  ", "CE?"):
+        assert asks(q) == [q.strip()]
+
+
+def test_an_elliptic_question_asks_in_the_form_before_it() -> None:
+    forms = [f for _, f in ask_forms("严重事件要多少天内上报？如果是死亡呢")]
+    assert forms == ["how_much", "how_much"]
+    forms = [f for _, f in ask_forms("When does it apply? What about spare parts?")]
+    assert forms == ["when", "when"]
+    assert [f for _, f in ask_forms("多久能办好？每年要交什么材料")] == ["how_much", "what"]
