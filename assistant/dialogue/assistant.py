@@ -42,6 +42,7 @@ from assistant.dialogue.followup import (
     wants_report,
 )
 from assistant.refs import find_provisions, find_symbols, names_ref, place_label
+from assistant.retrieve.question_form import asks_latest, question_form
 from assistant.retrieve.relevance import imports_into_china, into_china
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
@@ -52,6 +53,9 @@ ANALYSIS_CHARS = 2_000
 SEARCH_K = 14
 MARKET_FALLBACK = 2  # regulations of the market asked about, when the main search found none
 ALERT_MIN_SCORE = 0.2  # lexical-only scores: a rejection that names the product scores 0.25-0.35
+LATEST_DEPTH = 200  # alerts looked up when the question asks for the newest one (peanuts: 779, 40 from China)
+LATEST_NAMES = 6  # the product's names (and synonyms) that look them up
+LATEST_KEEP = 10  # the newest of them kept as evidence
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 MARKET_CHOICES = {"zh": ["欧盟", "美国", "英国", "日本", "韩国", "东盟"], "en": ["EU", "USA", "UK", "Japan", "Korea", "ASEAN"]}
 PRODUCT_CHOICES = {"zh": ["蓝牙耳机", "玩具", "LED灯", "化妆品", "茶叶", "医疗器械"], "en": ["Bluetooth earphones", "toys", "LED lamps", "cosmetics", "tea", "medical devices"]}
@@ -301,7 +305,7 @@ class Assistant:
         answer.trace = trace
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
-        doc = _document_discussed(searcher, a, intent, answer)
+        doc = _document_discussed(searcher, a, intent, answer, text)
         state["topic"] = next_topic(state.get("topic"), a, resp.topical, doc)
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
@@ -382,6 +386,15 @@ class Assistant:
                 found = searcher.search(query, 8, analysis=analysis, type="alert", mode="lexical",
                                         min_score=ALERT_MIN_SCORE).hits
                 extra += [h for h in found if is_china_origin(rows.get(h.ref, {}))]
+        if has_product and intent == "alerts" and asks_latest(query):
+            # "which country notified the most recent one?": every rejection of the product, by its
+            # names alone (the rest of the question is about the answer, not the goods)
+            words = product_words(a, searcher.vocab)  # RASFF names goods in English: those names first
+            names = " ".join([*sorted(words, key=lambda w: not w.isascii())[:LATEST_NAMES], "China"])
+            found = searcher.search(names, LATEST_DEPTH, type="alert", mode="lexical", min_score=ALERT_MIN_SCORE).hits
+            newest = sorted((h for h in found if is_china_origin(rows.get(h.ref, {}))), reverse=True,
+                            key=lambda h: str((rows.get(h.ref, {}).get("dates") or {}).get("event") or ""))
+            extra += newest[:LATEST_KEEP]
         markets = question_markets(a)
         if intent == "requirements" and markets:
             on_market = [h for h in hits if h.type == "regulation" and set(rows.get(h.ref, {}).get("markets") or []) & markets]
@@ -670,15 +683,17 @@ _ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 _DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})
 
 
-def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer) -> str | None:
+def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer, text: str = "") -> str | None:
     """The document a turn was about, for follow-ups that name nothing ("How did it end?"): the
-    one it quoted, else the first cited when that is a single document the question looked for."""
+    one it quoted, else the first cited when that is a single document the question looked for
+    (a case, a notification, a rule, or the one a "which announcement…?" asked for)."""
     if not answer.citations:
         return None
     first = answer.citations[0].ref
     if a.get("refs"):
         return first
     row = searcher.index.record_rows.get(first) or {}
-    if intent in ("cases", "notification", "rules") and row.get("type") in _DOCUMENT_TYPES:
+    looked_for = intent in ("cases", "notification", "rules") or question_form(text) == "which"
+    if looked_for and row.get("type") in _DOCUMENT_TYPES:
         return first
     return None

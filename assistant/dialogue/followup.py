@@ -19,6 +19,8 @@ _CITATION_PATTERNS = [
 ]
 _FOLLOWUP_CUES = re.compile(
     r"^(那|那么|还有|换成|如果是|如果出口|要是)|呢[？?！!。.\s]*$|^(what|how) about\b|^and\b|^(for|to|in) the\b|^same (for|in)\b"
+    # a return to an earlier subject of the conversation ("Back to the peanuts:", "回到花生：")
+    r"|^(?:(?:ok(?:ay)?|so|now),?\s*)?(?:going |coming |getting )?back to\b|^(?:再)?(?:回到|说回|回头说)"
     # a pronoun for the conversation's product, as the question's object ("... for them?",
     # "它们呢", "这个产品")
     r"|\b(?:for|about|on|of|with|to) (?:them|it|these|those)\s*[?？.!]*$|\b(?:this|that|such) products?\b"
@@ -147,7 +149,10 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         filled = True  # "What if my company is in the US?" after asking how to report: whose form
     if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up
         return analysis, False
-    if weak and topic.get("intent"):
+    # "which country notified the latest one?" while talking about rejections: RASFF calls its alerts
+    # notifications too, so a verb that alone made it a WTO-notification question does not
+    rasff_talk = topic.get("intent") == "alerts" and analysis.get("intent") == "notification" and not _decisive(analysis)
+    if (weak or rasff_talk) and topic.get("intent"):
         merged["intent"] = topic["intent"]
     return merged, True
 

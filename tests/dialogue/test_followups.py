@@ -135,3 +135,25 @@ def test_a_new_subject_ends_the_talk_about_a_document(assistant: Assistant, inde
     assert "CPSIA" in refs(toys)
     more = checked(assistant.ask("有什么检测要求？", session_id=first.session_id), index)
     assert "G/TBT/N/EU/86" not in refs(more)
+
+
+def test_after_which_announcement_a_bare_follow_up_stays_with_it(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("海关总署哪个公告解除了智利高致病性禽流感疫情禁令？"), index)
+    assert refs(first)[0] == "海关总署公告〔2024〕139号"
+    when = checked(assistant.ask("从哪天开始执行？", session_id=first.session_id), index)
+    assert refs(when)[0] == "海关总署公告〔2024〕139号", refs(when)
+
+
+def test_back_to_an_earlier_product_the_newest_rejection_is_named(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("Have peanuts from China been flagged in RASFF? What for?"), index)
+    assert first.citations and not first.refused
+    rows = index.record_rows
+    dated = sorted((str((rows[c.ref].get("dates") or {}).get("event")), c.ref) for c in first.citations
+                   if rows.get(c.ref, {}).get("type") == "alert")
+    assert dated
+    again = checked(assistant.ask("Back to the peanuts: which country notified the most recent one, and when?",
+                                  session_id=first.session_id), index)
+    assert again.intent == "alerts", again.intent  # "notified" here is RASFF's word, not a WTO notification
+    newest = again.citations[0].ref
+    when = str((rows[newest].get("dates") or {}).get("event"))
+    assert when >= dated[-1][0] and when[:10] in again.text.split("\n\n")[0]
