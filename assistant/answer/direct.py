@@ -392,7 +392,7 @@ def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx:
         return notes[:MAIN_RECORDS] or ev[:MAIN_RECORDS]
     if intent == "requirements":
         rules = [e for e in ev if e.type in _RULE_TYPES]
-        live = [e for e in rules if statuses.get(e.ref, RuleStatus("in_force")).applicable]
+        live = [e for e in rules if statuses.get(e.ref, RuleStatus("in_force")).current]  # upcoming ones too
         return (live or rules or ev)[:MAIN_RECORDS]
     if intent == "cases":
         cases = [e for e in ev if e.type in ("case", "dispute")]
@@ -656,7 +656,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             parts.append(listed)
     cands = [c for k, e in enumerate(main) for c in _candidates(e, k, lang, today)]
     if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
-        cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).applicable] or cands
+        cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).current] or cands
     ranked = _ranked(cands, question, form, [str(t) for t in ctx.get("question_terms") or []])
     found = (ranked[0][1], ranked[0][2]) if ranked else None
     if parts and form in ("must", "list", "which") and not (ranked and len(ranked[0][3]) >= SPECIFIC_TERMS):

@@ -178,8 +178,9 @@ class OfflineComposer:
 
     # -- intents ----------------------------------------------------------------------------
     def _live(self, e: Evidence) -> bool:
+        """Listed among the rules (a rule not yet applicable too, with its date); not repealed."""
         st = self._status.get(e.ref)
-        return st is None or st.applicable
+        return st is None or st.current
 
     def _requirements(self, out: Lines, ev: list[Evidence], lang: str, ctx: dict[str, Any]) -> None:
         groups = _group(ev)

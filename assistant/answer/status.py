@@ -48,6 +48,11 @@ class RuleStatus:
         """The rule binds today (to_be_repealed still does)."""
         return self.kind in ("in_force", "to_be_repealed")
 
+    @property
+    def current(self) -> bool:
+        """The rule binds today or will (not yet applicable): only a repealed one is history."""
+        return self.kind != "repealed"
+
 
 def _d(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
