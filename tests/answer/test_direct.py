@@ -308,3 +308,17 @@ def test_the_most_recent_one_is_named_first(goji_alerts: list[Evidence], lang: s
     newest = max(goji_alerts, key=lambda e: str(e.record["dates"]["event"]))
     first = opening(compose("alerts", goji_alerts, lang, question, product="goji").text, 1)
     assert newest.ref in first and str(newest.record["dates"]["event"])[:10] in first, first
+
+
+@pytest.mark.parametrize(("lang", "question", "gone"), [
+    ("zh", "我们的欧盟客户是小微企业，零毁林法规从哪天开始要合规？", "已不再适用"),
+    ("en", "Our EU customer is a small company: from when must it comply with the deforestation regulation?",
+     "No longer applicable"),
+])
+def test_a_rule_not_yet_applicable_answers_when_it_starts(curated_records: dict[str, BaseRecord], lang: str,
+                                                         question: str, gone: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EU) 2023/1115"], lang)
+    out = compose("requirements", ev, lang, question, today=BEFORE_REPEAL, product="wood", market="EU")
+    assert gone not in out.text  # upcoming, not history
+    first = out.text.split("\n\n")[0]
+    assert re.search(r"2026-12-30|2027-06-30|30 December 2026|30 June 2027", first), first
