@@ -306,6 +306,9 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
     elif alerts and (hs or words):  # named in another language: those matching nearly as well as the best
         top_alert = max(h.score for h in alerts)
         out = [h for h in out if h.type != "alert" or h.score >= RELATIVE_SCORE * top_alert]
+    if (intent in ("rules", "requirements") and best in out and best.type in ("regulation", "document")
+            and named_in(question, best.ref, rows.get(best.ref, {}), rows)):
+        out = [h for h in out if h.type != "alert"]  # about the rule named ("the toy safety directive"), not rejections
     if intent == "report":
         forms = [h for h in out if h.type == "form"]
         if forms:

@@ -1,0 +1,38 @@
+"""Which hits an answer may cite: a question about a rule it names is answered by that rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.answer.evidence import select_hits
+from assistant.ingest import curated, rasff
+from assistant.retrieve.search import Hit
+from tests.answer.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rows() -> dict[str, dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for path in sorted((ROOT / "corpus" / "curated").glob("*.yaml")):
+        rows.update({r.ref: r.model_dump(mode="json") for r in curated.load(path).records})
+    rows.update({r.ref: r.model_dump(mode="json") for r in rasff.load(FIXTURES / "rasff_goji_china.csv").records})
+    return rows
+
+
+def _hit(rows: dict[str, dict[str, object]], ref: str, score: float) -> Hit:
+    row = rows[ref]
+    return Hit(ref=ref, type=str(row["type"]), title=str(row.get("title") or ref), score=score, snippet="",
+               markets=list(row.get("markets") or []), hs=list(row.get("hs") or []), cite=ref, chunk_id=ref)
+
+
+def test_rejections_join_a_product_question_but_not_one_about_the_rule_named() -> None:
+    rows = _rows()
+    alert = next(ref for ref, r in rows.items() if r["type"] == "alert")
+    hits = [_hit(rows, "Regulation (EC) No 396/2005", 0.9), _hit(rows, alert, 0.5)]
+    a = {"markets": ["EU"], "markets_expanded": ["EU"], "products": ["goji berries"], "hs": []}
+    product = select_hits(hits, a, rows, "requirements", "What do goji berries need for the EU?")
+    assert alert in [h.ref for h in product]
+    named = select_hits(hits, a, rows, "requirements",
+                        "What does the EU pesticide MRL regulation 396/2005 require of goji berries?")
+    assert [h.ref for h in named] == ["Regulation (EC) No 396/2005"]
