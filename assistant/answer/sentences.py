@@ -32,6 +32,12 @@ def tidy(text: str) -> str:
     return _CJK_GAP.sub("", _SPACE_RE.sub(" ", text)).strip()
 
 
+_CLOSING = "”’」』"
+# how Chinese amending acts word a change (将第X条由“旧文”修改为“新文”): the old text's full stop
+# does not end the sentence
+_AMENDED_TO = re.compile(r"(?:修改|修订|调整|变更|改)为")
+
+
 def split(text: str) -> list[str]:
     """The sentences of `text`, in order, each tidied; list items and lines stay apart."""
     out: list[str] = []
@@ -39,12 +45,19 @@ def split(text: str) -> list[str]:
         block = tidy(block)
         start = 0
         for m in _END_RE.finditer(block):
-            piece = block[start : m.end()]
+            end = m.end()
+            while end < len(block) and block[end] in _CLOSING:
+                end += 1  # 。” belongs to the sentence it closes
+            piece = block[start:end]
             if m.group(0) == "." and _ABBREV.search(piece):
                 continue  # "No." "Art." "e.g."
+            if piece.count("“") > piece.count("”") or piece.count("「") > piece.count("」"):
+                continue  # a full stop inside a quotation
+            if _AMENDED_TO.match(block, end):
+                continue  # the amendment formula 将…由“…为‘1’。”修改为“…后2位。” is one sentence
             if piece.strip():
                 out.extend(_cut_long(piece.strip()))
-            start = m.end()
+            start = end
         if block[start:].strip():
             out.extend(_cut_long(block[start:].strip()))
     return [s for s in out if len(s) >= 2]

@@ -322,3 +322,11 @@ def test_a_rule_not_yet_applicable_answers_when_it_starts(curated_records: dict[
     assert gone not in out.text  # upcoming, not history
     first = out.text.split("\n\n")[0]
     assert re.search(r"2026-12-30|2027-06-30|30 December 2026|30 June 2027", first), first
+
+
+def test_an_amendment_keeps_its_old_and_new_text_in_one_sentence() -> None:
+    text = ("将第二十六条“净重（千克）”的填报要求由“计量单位为千克，不足一千克的填报为‘1’。”修改为“计量单位为千克，"
+            "不足一千克的精确到小数点后2位。”他说：“好。”然后走了。")
+    got = split(text)
+    assert got[0].endswith("精确到小数点后2位。”") and "填报为‘1’" in got[0]
+    assert got[1:] == ["他说：“好。”", "然后走了。"]  # a quotation that ends its sentence still does
