@@ -24,6 +24,7 @@ from assistant.retrieve.markets import bloc_members
 from assistant.retrieve.question_form import Form, ask_forms, asks_latest
 
 MAX_DIRECT = 300  # characters of one quoted sentence
+ANNOUNCEMENT_CHARS = 4000  # of an announcement's text read for the sentence that answers
 MAIN_RECORDS = 3  # records whose sentences compete for the opening
 RANK_PENALTY = 0.7  # per place below the best-ranked record
 PASSAGE_BONUS = 1.0  # the retrieved provision is where the answer usually is
@@ -191,7 +192,10 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
     add(pick(r, "scope", lang), "scope")
     if e.type == "announcement":
         add(str(r.get("title") or ""), "title")
-        add(str(r.get("answer") or r.get("text") or r.get("content") or "")[:2000], "passage")
+        body = str(r.get("answer") or r.get("text") or r.get("content") or "")
+        add(body[:ANNOUNCEMENT_CHARS], "passage")
+        if e.cite == e.ref and len(body) > ANNOUNCEMENT_CHARS:  # the part retrieval found, further down
+            add(strip_headings(passage_of(e))[:ANNOUNCEMENT_CHARS], "passage")
     if e.type == "notification":
         add(str(r.get("products") or ""), "products")
     if e.type == "dispute":
