@@ -26,14 +26,17 @@ from assistant.evals.split import WITHHELD
 # halves of three batches written apart (210 questions, 182 to answer; 22 conversations, 74
 # turns) and the gate moved to 0.30: cited right 0.88, key facts 0.779, answers the question
 # 0.652, correct refusals 0.967, no cited answer 0.043, invented 0; turns right 60 of 74 (0.811).
+# On 2026-12-06 it grew by the test half of a fourth batch (239 questions, 210 to answer; 32
+# conversations, 114 turns): cited right 0.89, key facts 0.795, answers the question 0.652, correct
+# refusals 0.967, no cited answer 0.038, invented 0; turns right 92 of 114 (0.807).
 ANSWER_FLOORS = {
-    "cited_right": 0.86,
-    "key_facts": 0.76,
+    "cited_right": 0.87,
+    "key_facts": 0.77,
     "answers_question": 0.63,
     "correct_refusals": 0.94,
 }
-NO_CITED_ANSWER_CEILING = 0.06
-DIALOGUE_FLOOR = 0.78  # share of conversation turns right (one turn is 0.014)
+NO_CITED_ANSWER_CEILING = 0.055
+DIALOGUE_FLOOR = 0.78  # share of conversation turns right (one turn is 0.009)
 
 
 @pytest.mark.slow

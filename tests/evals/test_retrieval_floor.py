@@ -22,15 +22,17 @@ from assistant.evals.split import WITHHELD
 # 0.936 / en 0.902, no-answer 0.827. On 2026-12-05 the test split grew by the test halves of
 # three batches written apart (504 questions: 269 zh, 235 en; 68 with no answer) and the gate
 # moved to 0.30 (chosen on dev): Recall@5 zh 0.940 / en 0.921, MRR zh 0.913 / en 0.895, no-answer
-# 0.779 (0.881 at 0.40). One more miss costs about 0.004 of Recall@5, one more false answer
-# about 0.015 of no-answer.
+# 0.779 (0.881 at 0.40). On 2026-12-06 it grew by the test half of a fourth batch (533 questions:
+# 281 zh, 252 en; 71 with no answer): Recall@5 zh 0.955 / en 0.945, MRR zh 0.918 / en 0.907,
+# no-answer 0.803. One more miss costs about 0.004 of Recall@5, one more false answer about 0.014
+# of no-answer.
 FLOORS = {
-    ("zh", "recall@5"): 0.93,
-    ("en", "recall@5"): 0.91,
+    ("zh", "recall@5"): 0.94,
+    ("en", "recall@5"): 0.93,
     ("zh", "mrr"): 0.90,
-    ("en", "mrr"): 0.88,
+    ("en", "mrr"): 0.89,
 }
-NO_ANSWER_FLOOR = 0.75
+NO_ANSWER_FLOOR = 0.77
 
 
 @pytest.mark.slow
