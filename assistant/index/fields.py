@@ -230,7 +230,7 @@ def _vocab_names(vocab_dir: Path | None) -> list[str]:
     return names
 
 
-def term_hubness(rows: list[FieldRow], vectors: np.ndarray, k: int = HUB_K, block: int = 4096) -> np.ndarray:
+def term_hubness(rows: list[FieldRow], vectors: np.ndarray, k: int = HUB_K, block: int = 1024) -> np.ndarray:
     """Each term's mean cosine to its k nearest terms of the other language (0 for fields).
 
     Why: a generic term ("pepper", "products") sits close to many words of the other language and
