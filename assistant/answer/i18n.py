@@ -266,6 +266,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "{ref} has {first} to {last} in my sources.",
         "zh": "我收录的 {ref} 只有 {first} 至 {last}。",
     },
+    "unknown_names": {
+        "en": "I have nothing on {names} in my sources; below is the nearest I found, which is not about {names} itself.",
+        "zh": "我的资料中没有关于{names}的记录；以下是找到的最接近的资料，并非关于{names}本身。",
+    },
     "named_in_other": {
         "en": "The document you named is not in my sources itself; {by}, which is, refers to it:",
         "zh": "您提到的这份文件本身不在我的资料中；以下依据提到它的{by}：",

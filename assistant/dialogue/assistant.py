@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import re
 import secrets
@@ -297,6 +298,11 @@ class Assistant:
         cited_by = next((c.n for c in answer.citations if named_in_by and c.ref == named_in_by[0]), None)
         if cited_by is not None:
             note = phrase("named_in_other", lang, ref=resp.missing[0], by=named_in_by[0]) + f" [{cited_by}]"
+            answer.text = f"{note}\n\n{answer.text}"
+            answer.chat_text = f"{note}\n\n{answer.chat_text}" if answer.chat_text else answer.chat_text
+        unheard = _unheard_of(resp.unknown, answer, searcher.index.record_rows)
+        if unheard:  # "PPWR recycled content": say we have nothing on PPWR before the nearest records
+            note = phrase("unknown_names", lang, names="、".join(unheard) if lang == "zh" else ", ".join(unheard))
             answer.text = f"{note}\n\n{answer.text}"
             answer.chat_text = f"{note}\n\n{answer.chat_text}" if answer.chat_text else answer.chat_text
         trace["passages"] = list(getattr(composed, "passages", []) or [])
@@ -681,6 +687,14 @@ _ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 # a record that is one document to talk about (a dispute, a notification, a case, an announcement),
 # unlike a list of rejections or the several acts a product needs
 _DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})
+
+
+def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]]) -> list[str]:
+    """The names in capitals the question used (PPWR, SONCAP) that no record cited mentions."""
+    if not names or not answer.citations:
+        return []
+    blob = " ".join(json.dumps(rows.get(c.ref, {}), ensure_ascii=False) for c in answer.citations).lower()
+    return [n for n in names if n.lower() not in blob]
 
 
 def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer, text: str = "") -> str | None:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import snowballstemmer
+from wordfreq import zipf_frequency
 
 from assistant.config import Settings
 from assistant.index.embedder import get_embedder
@@ -74,6 +75,7 @@ LEXICAL_DEPTH = 300
 DENSE_DEPTH = 200
 EXPANSION_WEIGHT = 0.5  # BM25 weight of translated words relative to the words the user wrote
 CANDIDATES = 200  # records scored per query: the best by fused rank, plus exact refs and ALWAYS_SCORED
+NAME_ZIPF = 2.0  # an acronym rarer than this in everyday English is a name (PPWR 0), not a trade word (OEM 3.3, DDP 2.4)
 ALWAYS_SCORED = {"regulation", "notification", "case", "form", "document"}  # the few curated types
 COSINE_TOP = 40  # candidates whose cosine is computed when the dense list missed them
 NO_ANSWER_THRESHOLD = 0.30  # the one relevance gate; chosen on dev by balanced accuracy, on questions nobody tuned for (README)
@@ -126,6 +128,8 @@ class SearchResponse:
     # other words for them: translations (严重不良事件 -> serious incident), spelling fixes, word
     # families, product synonyms; what a passage in the other language says when it answers
     translations: list[str] = field(default_factory=list)
+    # names in capitals the corpus never mentions (PPWR, MoCRA): whatever matched is not about them
+    unknown: list[str] = field(default_factory=list)
 
     @property
     def best_score(self) -> float:
@@ -325,7 +329,11 @@ class Searcher:
                     if self._has_provisions(h.ref) and self.provision_chunk(h.ref, p) is None]
         topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs or self._stray(c))]
         translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
-        return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated)
+        unknown = [c.text for c in concepts if c.acronym and not c.alt and not c.market
+                   and all(self._token_df(t) == 0 for t in c.tokens | c.parts)
+                   and zipf_frequency(c.text, "en") < NAME_ZIPF and not _spelled_out(c.text, query)]
+        return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated,
+                              [_as_written(u, query) for u in unknown])
 
     def candidates(self, query: str) -> list[Candidate]:
         """Every candidate record for `query` with its evidence, best first, before the gate
@@ -947,6 +955,18 @@ def _phrases(low: str, spans: list[tuple[int, int, Concept]], name: Callable[[Co
             seen.add(text)
             out.append(Phrase(text, start, end))
     return out[:MAX_PHRASES]
+
+
+def _spelled_out(word: str, query: str) -> bool:
+    """The user gave the name's meaning ("法规合规负责人（PRRC）", "person responsible (PRRC)"): the
+    words before the brackets are what to look for, and those the corpus may well hold."""
+    return bool(re.search(rf"\w\s*[（(]\s*{re.escape(word)}\s*[)）]", query, re.I))
+
+
+def _as_written(word: str, query: str) -> str:
+    """`word` in the user's own capitals (ppwr -> PPWR)."""
+    m = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", query, re.I)
+    return m.group(0) if m else word
 
 
 def _same_script(a: str, b: str) -> bool:

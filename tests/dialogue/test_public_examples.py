@@ -149,3 +149,25 @@ def test_a_detail_of_the_dispute_just_discussed(assistant: Assistant) -> None:
     assert refs(who)[0] == "DS392" and "China" in who.text.split("\n\n")[0]
     missing = assistant.ask("And DS999?", session_id=first.session_id)
     assert missing.refused and "DS999" in missing.text
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("EU packaging and packaging waste regulation PPWR recycled content", "PPWR"),
+    ("欧盟PPWR包装法规对再生料含量有什么要求", "PPWR"),
+])
+def test_a_name_the_sources_never_mention_is_said_to_be_missing(assistant: Assistant, index: Any, question: str,
+                                                               name: str) -> None:
+    a = assistant.ask(question)
+    assert a.refused or name in a.text.split("\n\n")[0], a.text[:300]  # never the nearest rule passed off as it
+    assert all(name.lower() not in str(index.record_rows.get(c.ref, {})).lower() for c in a.citations)
+
+
+def test_a_trade_word_in_capitals_is_no_missing_name(assistant: Assistant) -> None:
+    a = assistant.ask("We are an OEM factory: what do Bluetooth earphones need for the EU?")
+    assert a.citations and "OEM" not in a.text.split("\n\n")[0]
+
+
+def test_a_name_the_user_spells_out_is_looked_up_by_its_words(assistant: Assistant) -> None:
+    a = assistant.ask("MDR对法规合规负责人（PRRC）有什么规定")
+    assert cites(a)[0].endswith("Article 15"), cites(a)
+    assert "PRRC" not in a.text.split("\n\n")[0]  # no "nothing on PRRC": its words were found
