@@ -121,12 +121,15 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
     """Fill what a short follow-up leaves out from the previous topic; returns (analysis, merged?)."""
     if not topic or analysis.get("refs"):
         return analysis, False
+    shortened = _shortened(analysis, topic)
+    if shortened:  # "这类餐具" after 密胺餐具, "the earphones" after Bluetooth earphones: the same goods
+        analysis = {**analysis, "products": list(topic.get("products") or []), "hs": topic.get("hs") or []}
     if not (is_short(text) or looks_like_followup(text)):
-        return analysis, False
+        return analysis, shortened
     has_market = bool(analysis.get("markets"))
     has_product = bool(analysis.get("hs") or analysis.get("products"))
     if has_market and has_product:
-        return analysis, False
+        return analysis, shortened
     if not has_market and not has_product and not looks_like_followup(text):
         return analysis, False
     merged = dict(analysis)
@@ -148,13 +151,21 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
     if weak and topic.get("intent") == "report" and has_market and not has_product:
         filled = True  # "What if my company is in the US?" after asking how to report: whose form
     if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up
-        return analysis, False
+        return analysis, shortened
     # "which country notified the latest one?" while talking about rejections: RASFF calls its alerts
     # notifications too, so a verb that alone made it a WTO-notification question does not
     rasff_talk = topic.get("intent") == "alerts" and analysis.get("intent") == "notification" and not _decisive(analysis)
     if (weak or rasff_talk) and topic.get("intent"):
         merged["intent"] = topic["intent"]
     return merged, True
+
+
+def _shortened(analysis: dict[str, Any], topic: dict[str, Any]) -> bool:
+    """Every product the turn names is the conversation's product said shorter, by its head
+    (餐具 of 密胺餐具, earphones of Bluetooth earphones): the same goods, not new ones."""
+    new = [str(p).lower() for p in analysis.get("products") or []]
+    old = [str(p).lower() for p in topic.get("products") or []]
+    return bool(new and old) and all(any(o != n and o.endswith(n) for o in old) for n in new)
 
 
 TOPIC_SLOTS = ("intent", "hs", "products", "markets", "markets_expanded")

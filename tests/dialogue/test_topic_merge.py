@@ -1,0 +1,31 @@
+"""What a follow-up keeps from the conversation's topic (dialogue/followup.py)."""
+
+from __future__ import annotations
+
+from assistant.dialogue.followup import merge_topic
+
+TOPIC = {"intent": "requirements", "products": ["密胺餐具"], "hs": [{"code": "392410", "confidence": 0.9}],
+         "markets": ["EU"], "markets_expanded": ["EU"], "words": ["竹纤维"]}
+
+
+def _turn(products: list[str], markets: list[str], intent: str = "alerts") -> dict[str, object]:
+    return {"products": products, "hs": [{"code": "9999", "confidence": 0.5}], "markets": markets,
+            "markets_expanded": markets, "intent": intent, "intent_confidence": 0.9, "refs": []}
+
+
+def test_the_product_said_shorter_is_the_same_product() -> None:
+    merged, did = merge_topic(_turn(["餐具"], ["CHN"]), TOPIC, "这类中国产的餐具最近有没有被RASFF通报过？")
+    assert did and merged["products"] == ["密胺餐具"] and merged["hs"] == TOPIC["hs"]
+    assert merged["intent"] == "alerts"  # the turn's own question
+
+
+def test_a_more_specific_or_other_product_is_a_new_one() -> None:
+    for product in ("儿童餐具套装", "玩具"):
+        merged, _ = merge_topic(_turn([product], ["EU"]), TOPIC, f"{product}出口欧盟被通报过吗？")
+        assert merged["products"] == [product]
+
+
+def test_english_head_nouns_work_the_same() -> None:
+    topic = {**TOPIC, "products": ["bluetooth earphones"]}
+    merged, did = merge_topic(_turn(["earphones"], ["USA"], "requirements"), topic, "And the earphones in the US?")
+    assert did and merged["products"] == ["bluetooth earphones"] and merged["markets"] == ["USA"]
