@@ -20,7 +20,6 @@ from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
 from assistant.answer.sentences import Scored, form_cue, idf_of, score, split, terms, tidy
 from assistant.answer.status import RuleStatus
-from assistant.retrieve.markets import bloc_members
 from assistant.retrieve.question_form import Form, ask_forms, asks_latest
 
 MAX_DIRECT = 300  # characters of one quoted sentence
@@ -49,6 +48,11 @@ class _Candidate:
     kind: str  # passage, summary, requirement, date, ...
     rank: int  # place of its record among the main records
     asked: str = ""  # the question a Q&A text asks right before this sentence ("问：备案需要交哪些材料？")
+
+    @property
+    def read(self) -> str:
+        """What is matched against the question: the sentence, with the question it answers."""
+        return f"{self.asked} {self.sentence}" if self.asked else self.sentence
 
 
 def pick(r: dict[str, Any], key: str, lang: str) -> str | None:
@@ -266,7 +270,7 @@ def _hinted(question: str) -> frozenset[str]:
 
 
 def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset()) -> Scored:
-    base = score(f"{c.asked} {c.sentence}" if c.asked else c.sentence, q_terms, form, 0, idf)
+    base = score(c.read, q_terms, form, 0, idf)
     bonus = -RANK_PENALTY * c.rank + (HINT_BONUS if c.kind in hinted else 0.0)
     if c.kind == "passage" and c.rank == 0:
         bonus += PASSAGE_BONUS
@@ -323,7 +327,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
         sc = _score(c, asked, form, w, hinted)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
-        out.append((key, c, sc, frozenset(terms(f"{c.asked} {c.sentence}") & asked) - _subject_terms(c.ev)))
+        out.append((key, c, sc, frozenset(terms(c.read) & asked) - _subject_terms(c.ev)))
     out.sort(key=lambda x: -x[0])
     return out
 
@@ -507,7 +511,6 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
     return out
 
 
-_MEMBERS = frozenset(bloc_members("EU"))  # the member states that notify RASFF alerts
 POINTED_MAX = 3  # a question that narrows the alerts to this many is about those alerts
 _MONTHS_EN = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
@@ -661,7 +664,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     cands = [c for k, e in enumerate(main) for c in _candidates(e, k, lang, today)]
     if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
         cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).current] or cands
-    ranked = _ranked(cands, question, form, [str(t) for t in ctx.get("question_terms") or []])
+    translated = [str(t) for t in ctx.get("question_terms") or []]
+    ranked = _ranked(cands, question, form, translated)
     found = (ranked[0][1], ranked[0][2]) if ranked else None
     if parts and form in ("must", "list", "which") and not (ranked and len(ranked[0][3]) >= SPECIFIC_TERMS):
         # the rules that apply answer it, their points follow right below; unless a sentence
@@ -678,7 +682,6 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         end = "" if sentence.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
         parts.append(f"{lead}{sentence}{end} [{c.ev.n}]")
         passages.append({"n": c.ev.n, "ref": c.ev.ref, "cite": c.ev.cite, "sentence": c.sentence})
-        translated = [str(t) for t in ctx.get("question_terms") or []]
         others = _per_ask(cands, question, c, translated) if c is found[0] else []
         second = _second(ranked, c, form) if c is found[0] and not others else None
         for more in others or ([second] if second is not None else []):

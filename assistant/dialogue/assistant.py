@@ -297,14 +297,10 @@ class Assistant:
         answer = self._finish(composed, evidence, lang, a, intent)
         cited_by = next((c.n for c in answer.citations if named_in_by and c.ref == named_in_by[0]), None)
         if cited_by is not None:
-            note = phrase("named_in_other", lang, ref=resp.missing[0], by=named_in_by[0]) + f" [{cited_by}]"
-            answer.text = f"{note}\n\n{answer.text}"
-            answer.chat_text = f"{note}\n\n{answer.chat_text}" if answer.chat_text else answer.chat_text
+            _lead_with(answer, phrase("named_in_other", lang, ref=resp.missing[0], by=named_in_by[0]) + f" [{cited_by}]")
         unheard = _unheard_of(resp.unknown, answer, searcher.index.record_rows)
         if unheard:  # "PPWR recycled content": say we have nothing on PPWR before the nearest records
-            note = phrase("unknown_names", lang, names="、".join(unheard) if lang == "zh" else ", ".join(unheard))
-            answer.text = f"{note}\n\n{answer.text}"
-            answer.chat_text = f"{note}\n\n{answer.chat_text}" if answer.chat_text else answer.chat_text
+            _lead_with(answer, phrase("unknown_names", lang, names="、".join(unheard) if lang == "zh" else ", ".join(unheard)))
         trace["passages"] = list(getattr(composed, "passages", []) or [])
         trace["direct"] = getattr(composed, "direct", "")
         trace["form"] = getattr(composed, "form", "")
@@ -687,6 +683,12 @@ _ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 # a record that is one document to talk about (a dispute, a notification, a case, an announcement),
 # unlike a list of rejections or the several acts a product needs
 _DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})
+
+
+def _lead_with(answer: Answer, note: str) -> None:
+    """Put `note` before the answer, in its full and its chat form."""
+    answer.text = f"{note}\n\n{answer.text}"
+    answer.chat_text = f"{note}\n\n{answer.chat_text}" if answer.chat_text else answer.chat_text
 
 
 def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]]) -> list[str]:

@@ -329,8 +329,7 @@ class Searcher:
                     if self._has_provisions(h.ref) and self.provision_chunk(h.ref, p) is None]
         topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs or self._stray(c))]
         translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
-        unknown = [c.text for c in concepts if c.acronym and not c.alt and not c.market
-                   and all(self._token_df(t) == 0 for t in c.tokens | c.parts)
+        unknown = [c.text for c in concepts if self._unseen_name(c) and not c.market
                    and zipf_frequency(c.text, "en") < NAME_ZIPF and not _spelled_out(c.text, query)]
         return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated,
                               [_as_written(u, query) for u in unknown])
@@ -428,8 +427,7 @@ class Searcher:
         chunk_cover = self._chunk_coverage(concepts, token_scores)
         exact_cover: tuple[np.ndarray, float, Any] | None = None
         # a name the corpus has never seen (INMETRO, PPWR): whatever else matches is at best related
-        unknown_name = any(c.acronym and c.weight > 0 and not c.alt and not (c.tokens | c.parts) & token_scores.keys()
-                           for c in concepts) if token_scores else False
+        unknown_name = any(c.weight > 0 and self._unseen_name(c) for c in concepts) if token_scores else False
         prior = INTENT_PRIOR.get(analysis.intent, {})
         sure = min(max(analysis.intent_confidence, 0.0), 1.0)
         max_fused = 1.0 / RRF_K + 1.0 / RRF_K
@@ -676,6 +674,10 @@ class Searcher:
             return False
         df = max((self._token_df(t) for t in c.tokens), default=0)
         return self._everyday.is_everyday(c.text, df)
+
+    def _unseen_name(self, c: Concept) -> bool:
+        """A name in capitals (PPWR, INMETRO) that no chunk holds and nothing translates."""
+        return c.acronym and not c.alt and all(self._token_df(t) == 0 for t in c.tokens | c.parts)
 
     def _token_df(self, token: str) -> int:
         """Chunks holding `token` (cached; looked up now when search has not counted it yet)."""
