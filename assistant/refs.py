@@ -134,6 +134,35 @@ def find_gacc(text: str) -> list[str]:
     return out
 
 
+# China Customs numbers as people write them: 海关总署2024年第72号公告, 公告2024年第72号, 署令第271号
+GACC_LOOSE_RE = re.compile(
+    r"(?:海关总署|总署)\s*(?:公告)?\s*(?P<y>20\d{2})\s*年\s*(?:第\s*)?(?P<n>\d{1,4})\s*号"
+    r"|公告\s*(?P<y2>20\d{2})\s*年\s*(?:第\s*)?(?P<n2>\d{1,4})\s*号"
+    r"|(?P<y3>20\d{2})\s*年\s*第\s*(?P<n3>\d{1,4})\s*号\s*公告"
+    # English: "GACC Announcement No. 150 of 2024", "China Customs announcement 2024 No. 150"
+    r"|(?:gacc|china customs|general administration of customs)(?:'s)?\s+announcement\s+(?:no\.?\s*)?"
+    r"(?P<n4>\d{1,4})\s*(?:of|,|/)\s*(?P<y4>20\d{2})"
+    r"|(?:gacc|china customs|general administration of customs)(?:'s)?\s+announcement\s+(?:\[|\()?(?P<y5>20\d{2})"
+    r"(?:\]|\))?\s*(?:no\.?|/|-|,)?\s*(?P<n5>\d{1,4})",
+    re.I,
+)
+
+
+def loose_gacc_ref(m: re.Match[str]) -> str:
+    """The ref of an announcement number matched by GACC_LOOSE_RE."""
+    year = m.group("y") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
+    num = int(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
+    return f"海关总署公告〔{year}〕{num}号"
+
+
+def find_gacc_loose(text: str) -> list[str]:
+    """Announcements quoted either way: 公告〔2023〕170号 or 海关总署2023年第170号公告."""
+    found = sorted([(m.start(), r) for m in _GACC_RE.finditer(text)
+                    for r in [f"海关总署公告〔{m.group('y')}〕{int(m.group('n'))}号"]]
+                   + [(m.start(), loose_gacc_ref(m)) for m in GACC_LOOSE_RE.finditer(text)])
+    return list(dict.fromkeys(r for _, r in found))
+
+
 def gacc_ref(announcement_number: str) -> str | None:
     """`公告〔2024〕151号` -> `海关总署公告〔2024〕151号`."""
     refs = find_gacc(announcement_number)

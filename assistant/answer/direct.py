@@ -18,9 +18,27 @@ from typing import Any
 
 from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
-from assistant.answer.sentences import Scored, form_cue, idf_of, score, split, terms, tidy
+from assistant.answer.sentences import (
+    Scored,
+    date_moment,
+    form_cue,
+    idf_of,
+    question_terms,
+    score,
+    sentence_terms,
+    split,
+    terms,
+    tidy,
+)
 from assistant.answer.status import RuleStatus
-from assistant.retrieve.question_form import Form, ask_forms, asks_latest
+from assistant.retrieve.question_form import (
+    Form,
+    Moment,
+    ask_forms,
+    asks_latest,
+    moment_asked,
+    question_form,
+)
 
 MAX_DIRECT = 300  # characters of one quoted sentence
 ANNOUNCEMENT_CHARS = 4000  # of an announcement's text read for the sentence that answers
@@ -269,9 +287,19 @@ def _hinted(question: str) -> frozenset[str]:
     return frozenset(k for k, rx in _FIELD_HINTS.items() if rx.search(question))
 
 
-def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset()) -> Scored:
+SAME_FORM_WEIGHT = 1.0  # a Q&A text's answer whose question asks in the form the user's does
+MOMENT_WEIGHT = 1.0  # a date of the moment asked (in force from, published, until) over another's
+
+
+def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset(),
+           moment: Moment = "") -> Scored:
     base = score(c.read, q_terms, form, 0, idf)
     bonus = -RANK_PENALTY * c.rank + (HINT_BONUS if c.kind in hinted else 0.0)
+    if c.asked and form != "what" and question_form(c.asked) == form:
+        bonus += SAME_FORM_WEIGHT  # a Q&A answer to a question of the same form ("几天…？" for "多久…？")
+    marks = date_moment(c.sentence) if moment else ""
+    if marks:
+        bonus += MOMENT_WEIGHT if marks == moment else -MOMENT_WEIGHT
     if c.kind == "passage" and c.rank == 0:
         bonus += PASSAGE_BONUS
     if c.kind == "date" and form != "when":
@@ -306,7 +334,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
             translated: list[str] | None = None) -> list[tuple[float, _Candidate, Scored, frozenset[str]]]:
     """Every candidate sentence with how well it answers, best first, and the question units it
     shares."""
-    own = terms(question)
+    own = question_terms(question)
     # the question's words in the other language count for sentences in that language only
     # (a Chinese question read against an English article)
     other = terms(" ".join(translated or [])) - own
@@ -314,6 +342,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
     idf = idf_of([c.sentence for c in cands], q_terms)
     weights: dict[str, dict[str, float]] = {}
     hinted = _hinted(question)
+    moment = moment_asked(question) if form == "when" else ""
     # a sentence of a less relevant record must answer better by as much as its record ranks lower
     # (the Chinese exporter's form before the US one, though both "report a trade barrier")
     top = max((c.ev.score for c in cands), default=0.0)
@@ -325,9 +354,9 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
-        sc = _score(c, asked, form, w, hinted)
+        sc = _score(c, asked, form, w, hinted, moment)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
-        out.append((key, c, sc, frozenset(terms(c.read) & asked) - _subject_terms(c.ev)))
+        out.append((key, c, sc, frozenset(sentence_terms(c.read, asked) & asked) - _subject_terms(c.ev)))
     out.sort(key=lambda x: -x[0])
     return out
 
@@ -357,28 +386,36 @@ MAX_ASKS = 3  # questions of one message answered one sentence each
 
 def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
              translated: list[str]) -> list[_Candidate]:
-    """For a message that asks several things ("多久能办好？每年还要交什么？"), the sentence that
-    best answers each of the others, in the order asked: one that shares the ask's own words
-    or holds what its form asks for (a figure for "how long", a date for "when")."""
+    """For a message that asks several things ("多久能办好？每年还要交什么？"), the sentences that
+    answer them in the order asked, `first` among them where it answers: for each other ask, the
+    sentence that shares the ask's own words or holds what its form asks for (a figure for "how
+    long", a date for "when"). Just [first] when the message asks one thing."""
     pieces = ask_forms(question)
     if len(pieces) < 2:
-        return []
-    out: list[_Candidate] = []
+        return [first]
+    out: list[tuple[int, _Candidate]] = []
     said = {first.sentence}
-    for ask, form in pieces[:MAX_ASKS]:
+    first_at: int | None = None
+    for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
         ranked = _ranked(cands, ask, form, translated)
         if not ranked or ranked[0][0] <= 0:
             continue
-        _, c, sc, shared = ranked[0]
+        key, c, sc, shared = ranked[0]
         mine = next((x for x in ranked if x[1] is first), None)
         if mine is not None and shared <= mine[3] and (mine[2].cue or not sc.cue):
+            first_at = i if first_at is None else first_at
             continue  # the opening sentence answers this one too: its words, and the fact asked for
         # it answers this ask's particulars (two of its own words), or holds the fact its form asks for
         if c.sentence in said or not (len(shared) >= SPECIFIC_TERMS or (sc.cue and form in _FACT_FORMS and sc.overlap)):
             continue
         said.add(c.sentence)
-        out.append(c)
-    return out[: MAX_ASKS - 1]
+        # an earlier ask that another sentence answers better is answered before the opening one
+        beaten = mine is None or mine[0] < key or (form in _FACT_FORMS and sc.cue and not mine[2].cue)
+        out.append((i if beaten else MAX_ASKS, c))
+    out = sorted(out[: MAX_ASKS - 1], key=lambda x: x[0])
+    # the best sentence overall goes where its ask is, so the answers come in the order asked
+    out.insert(sum(1 for i, _ in out if first_at is not None and i < first_at), (-1, first))
+    return [c for _, c in out]
 
 
 def _quote(sentence: str) -> str:
@@ -677,19 +714,17 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             # nothing shares the question's words: what the best record (or provision) says first
             first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "title", "passage")), c)
             c = first
-        sentence = _quote(c.sentence)
-        lead = "" if c.kind == "date" and sentence.startswith(c.ev.ref) else name(c.ev, lang) + sep
-        end = "" if sentence.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
-        parts.append(f"{lead}{sentence}{end} [{c.ev.n}]")
-        passages.append({"n": c.ev.n, "ref": c.ev.ref, "cite": c.ev.cite, "sentence": c.sentence})
-        others = _per_ask(cands, question, c, translated) if c is found[0] else []
-        second = _second(ranked, c, form) if c is found[0] and not others else None
-        for more in others or ([second] if second is not None else []):
-            extra = _quote(more.sentence)
-            end = "" if extra.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
-            lead = name(more.ev, lang) + sep if more.ev is not c.ev else ""
-            parts.append(f"{lead}{extra}{end} [{more.ev.n}]")
+        answers = _per_ask(cands, question, c, translated) if c is found[0] else [c]
+        second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
+        previous: Evidence | None = None
+        for more in answers + ([second] if second is not None else []):
+            quoted = _quote(more.sentence)
+            plain = more.kind == "date" and quoted.startswith(more.ev.ref)
+            lead = "" if plain or more.ev is previous else name(more.ev, lang) + sep
+            end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
+            parts.append(f"{lead}{quoted}{end} [{more.ev.n}]")
             passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.sentence})
+            previous = more.ev
     when = _when_missing(parts, question, form, main[0], lang, today)
     if when:
         parts.append(when)

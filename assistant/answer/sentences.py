@@ -13,8 +13,9 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-from assistant.retrieve.question_form import Form
+from assistant.retrieve.question_form import Form, Moment
 
 MAX_SENTENCE = 420  # a "sentence" longer than this is a list run together: cut at a clause
 
@@ -124,6 +125,38 @@ def terms(text: str) -> set[str]:
     return out
 
 
+_LONE_NOUNS: set[str] = set()
+
+
+def _lone_nouns() -> set[str]:
+    """Characters jieba's own dictionary lists as one-character nouns (铅 lead, 汞 mercury, 茶 tea):
+    words a character pair cannot carry ("对铅的限量" has no pair in common with "铅：100ppm")."""
+    if not _LONE_NOUNS:
+        import jieba
+
+        path = Path(jieba.__file__).with_name("dict.txt")
+        with path.open(encoding="utf-8") as f:
+            _LONE_NOUNS.update(line[0] for line in f if len(line) > 2 and line[1] == " " and line.endswith(" n\n"))
+    return _LONE_NOUNS
+
+
+def question_terms(question: str) -> set[str]:
+    """`terms` of a question, with the one-character nouns jieba cuts from it (对铅的限量 -> 铅)."""
+    out = terms(question)
+    runs = _CJK_RUN.findall(question or "")
+    if runs:
+        import jieba
+
+        nouns = _lone_nouns()
+        out |= {w for run in runs for w in jieba.lcut(run) if len(w) == 1 and w in nouns}
+    return out
+
+
+def sentence_terms(sentence: str, q_terms: set[str]) -> set[str]:
+    """`terms` of a candidate sentence, with the question's one-character nouns it contains."""
+    return terms(sentence) | {t for t in q_terms if len(t) == 1 and not t.isascii() and t in sentence}
+
+
 # --- form cues ----------------------------------------------------------------------------------
 
 _DATE_CUE = re.compile(
@@ -132,6 +165,8 @@ _DATE_CUE = re.compile(
     r"\b(?:from|until|by|before|after|since)\s+(?:\d{1,2}\s+)?[A-Z][a-z]+\s+(?:19|20)\d{2}|起|之前|以前|截止",
 )
 _FIGURE_CUE = re.compile(
+    # a duration in years or days (10年, 30日内), not a year or a day of a date (2024年, 12月13日)
+    r"(?<![\d月])\d{1,3}\s*(?:年|日)(?!\s*\d)|"
     r"[一二两三四五六七八九十百]+\s*(?:个月|年|天|日|小时|周|个工作日)|\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
     r"years?\b|months?\b|days?\b|hours?\b|weeks?\b|tonnes?\b|tons?\b|kWh\b|个月|个工作日|工作日|周|天|小时|吨|倍)",
     re.I,
@@ -155,6 +190,32 @@ _CUES: dict[str, re.Pattern[str]] = {
     "when": _DATE_CUE, "how_much": _FIGURE_CUE, "allowed": _ALLOWED_CUE, "must": _MUST_CUE,
     "why": _WHY_CUE, "which": _WHICH_CUE,
 }
+
+
+# Which moment a sentence's date marks: the day a rule starts to apply, the day it was published
+# (an announcement's closing "海关总署2024年9月20日" is its signature), or the day something ends.
+_MOMENT_CUES: tuple[tuple[Moment, re.Pattern[str]], ...] = (
+    ("start", re.compile(
+        r"起\s*(?:正式)?(?:实施|施行|执行|生效|适用|开始)|生效|实施日期|施行日期|entry into force|"
+        r"enter(?:s|ed)? into force|appl(?:y|ies|ied|icable|ication) (?:from|since|as of)|(?:in force|effective) "
+        r"(?:from|since|on|as of)|takes? effect|start(?:s|ed)? to apply", re.I)),
+    ("publish", re.compile(
+        r"\bpublished\b|\badopted\b|\bnotified\b|\bcirculated\b|\bissued\b|\bdated\b|发布|公布|印发|签发|颁布|"
+        r"(?:总署|部|局|委员会|办公厅)\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[.。]?\s*$", re.I)),
+    ("end", re.compile(
+        r"\buntil\b|\bexpir|\bdeadline\b|\bno later than\b|\bvalid (?:until|till|through)\b|有效期|截止|截至|"
+        r"止\s*[。.,，]|为止|至\s*(?:19|20)\d{2}\s*年", re.I)),
+)
+
+
+def date_moment(sentence: str) -> Moment:
+    """The moment the date in `sentence` marks ("" when the sentence does not say, or has no date)."""
+    if not _DATE_CUE.search(sentence):
+        return ""
+    for moment, rx in _MOMENT_CUES:
+        if rx.search(sentence):
+            return moment
+    return ""
 
 
 def form_cue(sentence: str, form: Form) -> bool:
@@ -183,7 +244,7 @@ def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
           idf: dict[str, float] | None = None) -> Scored:
     """How well `sentence` answers: shared question units (rarer among the candidates counts
     more, when `idf` is given), the form's cue, a slight lead bonus."""
-    s_terms = terms(sentence)
+    s_terms = sentence_terms(sentence, q_terms)
     shared = q_terms & s_terms
     weight = sum(_unit_weight(t) * (idf.get(t, 1.0) if idf else 1.0) for t in shared)
     cue = form_cue(sentence, form)
@@ -196,7 +257,7 @@ def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
 def best(sentences: Iterable[str], question: str, form: Form) -> Scored | None:
     """The sentence that best answers `question`, or None when none shares a word with it and
     none holds what its form asks for."""
-    q_terms = terms(question)
+    q_terms = question_terms(question)
     top: Scored | None = None
     for i, s in enumerate(sentences):
         sc = score(s, q_terms, form, i)
@@ -215,18 +276,19 @@ def idf_of(sentences: list[str], q_terms: set[str]) -> dict[str, float]:
         return {}
     df = dict.fromkeys(q_terms, 0)
     for s in sentences:
-        for t in terms(s) & q_terms:
+        for t in sentence_terms(s, q_terms) & q_terms:
             df[t] += 1
     return {t: math.log(1 + n / (1 + c)) / math.log(1 + n / 2) for t, c in df.items()}
 
 
 def ranked(sentences: Iterable[str], question: str, form: Form) -> list[Scored]:
     """All sentences, best answer first."""
-    q_terms = terms(question)
+    q_terms = question_terms(question)
     items = list(sentences)
     idf = idf_of(items, q_terms)
     scored = [score(s, q_terms, form, i, idf) for i, s in enumerate(items)]
     return sorted(scored, key=lambda s: (-s.score, s.index))
 
 
-__all__ = ["Scored", "best", "form_cue", "ranked", "score", "split", "terms", "tidy"]
+__all__ = ["Scored", "best", "form_cue", "question_terms", "ranked", "score", "sentence_terms", "split", "terms",
+           "tidy"]

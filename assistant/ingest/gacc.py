@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from assistant.ingest.base import IngestIssue, LoadResult
 from assistant.ingest.wto_members import find_zh
 from assistant.records import Announcement
-from assistant.refs import gacc_ref
+from assistant.refs import find_gacc_loose, gacc_ref
 
 NAME = "gacc"
 
@@ -77,6 +77,26 @@ def _date(value: Any) -> dt.date | None:
         return None
     try:
         return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+# "本公告自2024年2月28日起实施": the announcement's own word on when it applies
+_STATED_START_RE = re.compile(
+    r"本(?:公告|规定|办法|决定|令|通知)(?:内容)?自\s*(?P<y>20\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"\s*起\s*(?:正式)?(?:实施|施行|执行|生效)"
+)
+
+
+def stated_start(text: str) -> dt.date | None:
+    """The date the text itself says it applies from, which outranks the crawl's
+    `effective_date` (it disagrees for a few announcements: 〔2024〕27号 says 2024-04-15, the crawl
+    2024-03-04)."""
+    m = _STATED_START_RE.search(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
         return None
 
@@ -199,6 +219,12 @@ def _announcement(
         if raw and parsed is None:
             issues.append(IngestIssue(where, f"{ref}: bad {label} {raw!r}; left empty", line,
                                       severity="warning"))
+    stated = stated_start(text)
+    if stated is not None and stated != in_force:
+        if in_force is not None:
+            issues.append(IngestIssue(where, f"{ref}: effective_date {in_force} but the text says "
+                                      f"{stated}; the text's date kept", line, severity="warning"))
+        in_force = stated
     concerned = find_zh(full_title) if full_title else find_zh(text[:80])
     markets = ["CHN", *(c for c in concerned if c != "CHN")]
     keywords = ["海关总署", "GACC", "China Customs"]
@@ -341,7 +367,8 @@ def _interpretation(
     title: str, content: str, seen: set[str], where: str, line: int | None, issues: list[IngestIssue]
 ) -> Announcement | None:
     ref = _unique(f"海关总署政策解读：{interpretation_subject(title)}", content, seen)
-    related = [r for r in (gacc_ref(title), gacc_ref(content[:400])) if r]
+    # the announcement it interprets: the first one its title or opening quotes, either way
+    related = find_gacc_loose(title)[:1] + find_gacc_loose(content[:400])[:1]
     data = {
         "ref": ref,
         "title": title,

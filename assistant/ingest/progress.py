@@ -82,7 +82,7 @@ def issue_lines(issues: list[IngestIssue]) -> list[str]:
         by_file = Counter(_short(i.path) for i in warnings)
         parts = ", ".join(f"{name} {n}" for name, n in by_file.most_common(4))
         more = "" if len(by_file) <= 4 else f", {len(by_file) - 4} more files"
-        out.append(f"{len(warnings)} warning(s) ({parts}{more}): merged duplicates and empty items; "
+        out.append(f"{len(warnings)} warning(s) ({parts}{more}): merged duplicates, empty items, dates corrected from the text; "
                    "`tbt ingest --json` lists them")
     return out
 

@@ -115,18 +115,6 @@ _SCHEME_MARKETS: list[tuple[re.Pattern[str], str]] = [
 _SYMBOL_MEMBERS = {"TPKM": "TWN"}
 _LOOSE_SUFFIX = r"\s*[,，]?\s*(?:第)?\s*(?P<k>add|rev|corr|补遗|修订|更正)\s*[.。]?\s*(?:第)?\s*(?P<n>\d{1,3})"
 _FCC_PART_RE = re.compile(r"FCC\s*(?:Part|第)\s*(?P<p>\d{1,3})", re.IGNORECASE)
-# China Customs numbers as people write them: 海关总署2024年第72号公告, 公告2024年第72号, 署令第271号
-_GACC_LOOSE_RE = re.compile(
-    r"(?:海关总署|总署)\s*(?:公告)?\s*(?P<y>20\d{2})\s*年\s*(?:第\s*)?(?P<n>\d{1,4})\s*号"
-    r"|公告\s*(?P<y2>20\d{2})\s*年\s*(?:第\s*)?(?P<n2>\d{1,4})\s*号"
-    r"|(?P<y3>20\d{2})\s*年\s*第\s*(?P<n3>\d{1,4})\s*号\s*公告"
-    # English: "GACC Announcement No. 150 of 2024", "China Customs announcement 2024 No. 150"
-    r"|(?:gacc|china customs|general administration of customs)(?:'s)?\s+announcement\s+(?:no\.?\s*)?"
-    r"(?P<n4>\d{1,4})\s*(?:of|,|/)\s*(?P<y4>20\d{2})"
-    r"|(?:gacc|china customs|general administration of customs)(?:'s)?\s+announcement\s+(?:\[|\()?(?P<y5>20\d{2})"
-    r"(?:\]|\))?\s*(?:no\.?|/|-|,)?\s*(?P<n5>\d{1,4})",
-    re.I,
-)
 _GACC_ORDER_RE = re.compile(r"(?:海关总署|总署|署)令\s*(?:〔\s*20\d{2}\s*〕)?\s*第?\s*(?P<n>\d{1,4})\s*号")
 
 
@@ -194,10 +182,8 @@ def _find_refs(folded: str, hs: list[dict[str, Any]]) -> list[RefMatch]:
         found.append((folded.upper().find("DS"), RefMatch(kind="dispute", value=r, text=r)))
     for r in refgrammar.find_gacc(folded):
         found.append((folded.find("公告"), RefMatch(kind="gacc", value=r, text=r)))
-    for m in _GACC_LOOSE_RE.finditer(folded):
-        year = m.group("y") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
-        num = int(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
-        found.append((m.start(), RefMatch(kind="gacc", value=f"海关总署公告〔{year}〕{num}号", text=m.group(0))))
+    for m in refgrammar.GACC_LOOSE_RE.finditer(folded):
+        found.append((m.start(), RefMatch(kind="gacc", value=refgrammar.loose_gacc_ref(m), text=m.group(0))))
     for m in _GACC_ORDER_RE.finditer(folded):
         found.append((m.start(), RefMatch(kind="gacc", value=f"海关总署令第{int(m.group('n'))}号", text=m.group(0))))
     for m in _CFR_RE.finditer(folded):
@@ -576,7 +562,7 @@ _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # question ("What does 海关总署公告〔2024〕150号 require?") does not make it a Chinese question
 _QUOTED_RE = re.compile(
     r"(?:海关总署)?公告\s*[〔\[［(（]\s*20\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号|《[^》]{1,80}》|“[^”]{1,80}”|"
-    + _GACC_LOOSE_RE.pattern + "|" + _GACC_ORDER_RE.pattern.replace("(?P<n>", "(?:")
+    + refgrammar.GACC_LOOSE_RE.pattern + "|" + _GACC_ORDER_RE.pattern.replace("(?P<n>", "(?:")
 )
 
 

@@ -28,7 +28,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\bout of date\b|\bsuperseded\b|\bno longer (?:valid|applies)\b", re.I)),
     ("how_much", re.compile(
         r"多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
-        r"几[回次遍趟个种项批家条起年]|哪几[种个项条家批]|"
+        r"几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
         r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
         r"\bde minimis\b|\bexempt(?:ed|ion)?\b|豁免|起征点|门槛", re.I)),
@@ -73,6 +73,35 @@ def question_form(question: str | None) -> Form:
         if rx.search(q):
             return form
     return "what"
+
+
+Moment = Literal["start", "publish", "end", ""]
+
+# Which moment a "when" question asks about: when a rule starts to apply, when it was published
+# or notified, or until when it runs. Checked in this order ("这个通报什么时候生效" asks when it
+# applies); "" when the question does not say.
+_MOMENTS: list[tuple[Moment, re.Pattern[str]]] = [
+    ("end", re.compile(
+        r"截止|到期|有效期|到什么时候|到哪天|为止|过渡期|\buntil\b|\btill\b|\bexpir|\bdeadline\b|"
+        r"\bvalid (?:for|until|through)\b|\bhow long\b|\bcomment", re.I)),
+    ("start", re.compile(
+        r"开始|实施|施行|生效|执行|适用|落地|(?:哪天|何时|什么时候|几号|日期)起|\bstart|\bbegin|\bcommenc|"
+        r"\btakes? effect\b|\bcome into (?:force|effect)\b|\bin force\b|\beffective\b|\bappl(?:y|ies|icable)\b|"
+        r"\bimplement|\benforc|\bkicks? in\b|\bfrom when\b|\bsince when\b", re.I)),
+    ("publish", re.compile(
+        r"发布|公布|出台|印发|颁布|通报(?:的|了|日期|时间)|签发|下发|提起|提出|\bpublish(?:ed|es|ing)?\b|\bissued?\b|"
+        r"\bannounc(?:e|ed|es|ing)\b|\breleased?\b|\badopted\b|\bnotif(?:y|ied|ies)\b|\bcirculated\b|\bsigned\b|"
+        r"\bfiled\b|\brequested\b", re.I)),
+]
+
+
+def moment_asked(question: str | None) -> Moment:
+    """The moment a "when" question asks about ("从哪天开始执行" -> start, "哪天发布的" -> publish,
+    "valid until when" -> end); "" when it does not say which."""
+    for moment, rx in _MOMENTS:
+        if rx.search(question or ""):
+            return moment
+    return ""
 
 
 def form_spans(question: str) -> list[tuple[int, int]]:
@@ -144,4 +173,5 @@ def coerce_form(value: object, question: str | None) -> Form:
     return question_form(question)
 
 
-__all__ = ["FORMS", "Form", "ask_forms", "asks", "asks_latest", "coerce_form", "form_spans", "question_form"]
+__all__ = ["FORMS", "Form", "Moment", "ask_forms", "asks", "asks_latest", "coerce_form", "form_spans",
+           "moment_asked", "question_form"]
