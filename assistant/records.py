@@ -187,6 +187,9 @@ class Announcement(BaseRecord):
     document_type: str | None = None
     status: str | None = None
     answer: str | None = None  # official answer for a Q&A
+    mentions: list[str] = Field(default_factory=list, description=(
+        "ISO-3 codes of the other countries the text names (挪威 in a note on which countries still "
+        "grant GSP): a question about one of them is not about another market."))
 
 
 class Dispute(BaseRecord):

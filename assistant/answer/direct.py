@@ -252,7 +252,8 @@ def _complainants(main: list[Evidence], lang: str) -> DirectAnswer | None:
 
 
 def _dispute_sentences(r: dict[str, Any], lang: str) -> list[tuple[str, str]]:
-    """A WTO dispute's fields as sentences: who brought it against whom, when, and how it stands."""
+    """A WTO dispute's fields as sentences: who brought it against whom, when, how it stands, and
+    the agreements it cites."""
     zh = lang == "zh"
     out: list[tuple[str, str]] = []
     date = _d((r.get("dates") or {}).get("published"))
@@ -267,14 +268,17 @@ def _dispute_sentences(r: dict[str, Any], lang: str) -> list[tuple[str, str]]:
                     else f"consultations requested on {date.isoformat()}", "date"))
     if r.get("status"):
         out.append((f"目前状态：{r['status']}" if zh else f"current status: {str(r['status']).lower()}", "outcome"))
+    cited = "; ".join(str(x) for x in r.get("agreements") or [] if x)
+    if cited:  # "Did Japan invoke Article 5.7 of the SPS Agreement?"
+        out.append((f"援引的协定条款：{cited}" if zh else f"agreements cited: {cited}", "agreements"))
     return out
 
 
 # The field a question asks about by name, in either language: its sentences come first.
 _FIELD_HINTS: dict[str, re.Pattern[str]] = {
-    "outcome": re.compile(r"结果|结局|后来|怎么解决|结案|了结|裁决|现状|进展|outcome|result|resolved|what happened|"
+    "outcome": re.compile(r"结果|结局|后来|怎么解决|结案|了结|裁决|现状|状态|进展|outcome|result|resolved|what happened|"
                           r"\bend(?:ed)?\b|ruling|status|settled", re.I),
-    "parties": re.compile(r"谁|哪[个些]?国家?|哪一?方|申诉|起诉|\bwho\b|which (?:countr|member|side)|parties|"
+    "parties": re.compile(r"谁|哪[个些]?国家?|哪一?方|申诉|起诉|告(?:过|了)|状告|\bwho\b|which (?:countr|member|side)|parties|"
                           r"complainant|respondent", re.I),
     "conformity": re.compile(r"认证|合格评定|检测|certif|conformity|testing|CE marking", re.I),
     "scope": re.compile(r"范围|哪些产品|适用于哪些|scope|which products|cover", re.I),
@@ -406,7 +410,9 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
             first_at = i if first_at is None else first_at
             continue  # the opening sentence answers this one too: its words, and the fact asked for
         # it answers this ask's particulars (two of its own words), or holds the fact its form asks for
-        if c.sentence in said or not (len(shared) >= SPECIFIC_TERMS or (sc.cue and form in _FACT_FORMS and sc.overlap)):
+        # (or is the field it asks for by name: "现在什么状态？")
+        if c.sentence in said or not (len(shared) >= SPECIFIC_TERMS or (sc.cue and form in _FACT_FORMS and sc.overlap)
+                                      or c.kind in _hinted(ask)):
             continue
         said.add(c.sentence)
         # an earlier ask that another sentence answers better is answered before the opening one

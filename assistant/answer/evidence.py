@@ -291,8 +291,8 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
             continue
         if h.score < MIN_SCORE and "market" not in h.matched_by and not (h.type == "alert" and _mentions(row, words)):
             continue  # a weak match is cited only when it names the product or is the market's own rule
-        if not _on_product(h, row, hs, words):
-            continue
+        if not _on_product(h, row, hs, words) and not (h is best and intent == "cases" and h.type == "dispute"):
+            continue  # a dispute's title names the measure, not always the goods (DS495: radionuclides)
         out.append(h)
     if not out and best.score >= STRONG_SCORE and best.type != "alert" and _on_market(rows.get(best.ref, {}), markets):
         # the product guess ruled out everything, but a strong match of the market remains

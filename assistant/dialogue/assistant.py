@@ -44,7 +44,7 @@ from assistant.dialogue.followup import (
 )
 from assistant.refs import find_provisions, find_symbols, names_ref, place_label
 from assistant.retrieve.question_form import asks_latest, question_form
-from assistant.retrieve.relevance import imports_into_china, into_china
+from assistant.retrieve.relevance import imports_into_china, into_china, party_codes
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
 log = logging.getLogger("assistant.dialogue")
@@ -216,7 +216,7 @@ class Assistant:
         if a.get("language") == "mixed" and state.get("lang") and lang is None:
             lang = state["lang"]
         state["lang"] = lang
-        about = document_followup(text, a, state.get("topic"))
+        about = document_followup(text, a, state.get("topic"), _parties(searcher, state.get("topic")))
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             own = a.get("intent")
             analysis = _quick_analysis(f"{about} {text}", searcher)
@@ -697,6 +697,12 @@ def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]
         return []
     blob = " ".join(json.dumps(rows.get(c.ref, {}), ensure_ascii=False) for c in answer.citations).lower()
     return [n for n in names if n.lower() not in blob]
+
+
+def _parties(searcher: Any, topic: dict[str, Any] | None) -> frozenset[str]:
+    """The markets the conversation's document concerns: its own, and a dispute's complainants."""
+    row = searcher.index.record_rows.get(str((topic or {}).get("doc") or "")) or {}
+    return frozenset(row.get("markets") or []) | party_codes(str(row.get("complainant") or ""))
 
 
 def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer, text: str = "") -> str | None:

@@ -94,14 +94,30 @@ def is_yes(text: str) -> bool:
 _DOC_INTENTS = frozenset({None, "rules", "cases", "notification", "requirements", "smalltalk", "help"})
 
 
-def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None) -> str | None:
-    """The document a short follow-up that names nothing is about ("Who was the complainant?",
-    "中国当时怎么应对的？" after an answer about one notification or dispute), else None.
-    A question of another kind (how to report, subscribe, rejections) stands alone."""
+# "that case", "this notification", "there", 这个案子, 该公告: the question points back at the document
+_REFERS_BACK = re.compile(
+    r"\b(?:that|this|the same|the said) (?:case|dispute|notification|announcement|regulation|directive|rule|"
+    r"act|law|measure|document|one|proposal)\b|\bthere\s*[?？.!]*$|\bin (?:it|that)\s*[?？.!]*$|"
+    r"(?:这个|那个|这一|该|此)(?:案子|案件|案|争端|通报|公告|法规|规定|条例|指令|措施|文件|提案)",
+    re.I)
+
+
+def refers_back(text: str) -> bool:
+    """The question points at the document just discussed ("the status of that case", "there")."""
+    return bool(_REFERS_BACK.search(text))
+
+
+def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None,
+                      parties: frozenset[str] = frozenset()) -> str | None:
+    """The document a follow-up that names nothing else is about ("Who was the complainant?",
+    "中国当时怎么应对的？", "What's the status of that case in your data?" after an answer about one
+    notification or dispute), else None. It is short or points back at the document; the markets
+    it names are the document's own (`parties`: "Did Japan invoke Article 5.7 there?" after Japan
+    v Korea). A question of another kind (how to report, subscribe, rejections) stands alone."""
     doc = (topic or {}).get("doc")
-    if not doc or not is_short(text) or analysis.get("intent") not in _DOC_INTENTS:
+    if not doc or not (is_short(text) or refers_back(text)) or analysis.get("intent") not in _DOC_INTENTS:
         return None
-    markets = set(analysis.get("markets") or []) - {"CHN"}  # "中国当时…": China as the actor, not a market
+    markets = set(analysis.get("markets") or []) - {"CHN"} - parties  # "中国当时…": China as the actor
     if analysis.get("refs") or markets or analysis.get("hs") or analysis.get("products"):
         return None
     return str(doc)

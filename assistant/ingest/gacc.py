@@ -241,6 +241,7 @@ def _announcement(
         "source": SOURCE,
         "licence": LICENCE,
         "keywords": keywords,
+        "mentions": _mentions(text, markets),
         "kind": "announcement",
         "category": str(item.get("category") or "").strip() or None,
         "document_type": str(item.get("document_type") or "").strip() or None,
@@ -363,10 +364,16 @@ def _unique(ref: str, content: str, seen: set[str]) -> str:
     return f"{ref}（{n}）"
 
 
+def _mentions(text: str, markets: list[str]) -> list[str]:
+    """The countries a text names besides the markets it is about."""
+    return [c for c in find_zh(text) if c not in markets]
+
+
 def _interpretation(
     title: str, content: str, seen: set[str], where: str, line: int | None, issues: list[IngestIssue]
 ) -> Announcement | None:
     ref = _unique(f"海关总署政策解读：{interpretation_subject(title)}", content, seen)
+    markets = ["CHN", *(c for c in find_zh(title) if c != "CHN")]
     # the announcement it interprets: the first one its title or opening quotes, either way
     related = find_gacc_loose(title)[:1] + find_gacc_loose(content[:400])[:1]
     data = {
@@ -374,12 +381,13 @@ def _interpretation(
         "title": title,
         "text": content,
         "language": "zh",
-        "markets": ["CHN", *(c for c in find_zh(title) if c != "CHN")],
+        "markets": markets,
         "issuer": "海关总署",
         "source": SOURCE,
         "licence": LICENCE,
         "keywords": ["海关总署", "政策解读", "GACC"],
         "related": list(dict.fromkeys(related)),
+        "mentions": _mentions(content, markets),
         "kind": "interpretation",
         "document_type": "政策解读",
     }

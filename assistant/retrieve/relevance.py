@@ -181,6 +181,8 @@ class QueryContext:
                 # China Customs' rules for goods from the country named (Brazilian soybeans, supplements
                 # made in Macau, goods routed through Hong Kong): that country is where they come from
                 f["market"] = 0.0
+            elif f["market"] < 0 and set(row.get("mentions") or []) & q:
+                f["market"] = 0.0  # its text speaks of that country (挪威 still grants GSP): not another market's
         if rtype == "announcement" and self.exporting and q and "CHN" not in q:
             title = str(row.get("title_zh") or row.get("title") or "")
             if not _FOR_EXPORTERS_RE.search(title):

@@ -327,7 +327,10 @@ class Searcher:
         missing += [f"{h.ref}, {p}" for h in hits if "exact" in h.matched_by
                     for p in find_provisions(query)
                     if self._has_provisions(h.ref) and self.provision_chunk(h.ref, p) is None]
-        topical = [c.text for c in concepts if c.weight > 0 and not (c.market or c.cue or c.hs or self._stray(c))]
+        # the words the question is about besides its product and market (a weak HS guess spanning
+        # "origin-enterprise filing … certificates of origin" does not make them product words)
+        topical = [c.text for c in concepts if c.weight > 0
+                   and not (c.market or c.cue or _sure_hs(c) or self._stray(c))]
         translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
         unknown = [c.text for c in concepts if self._unseen_name(c) and not c.market
                    and zipf_frequency(c.text, "en") < NAME_ZIPF and not _spelled_out(c.text, query)]
@@ -902,6 +905,13 @@ class Searcher:
     def _chunks_of(self, ref: str) -> list[tuple[int, dict[str, Any]]]:
         found = self._chunks_by_ref.get(ref)
         return [] if found is None else [(int(p), self.index.chunk_rows[int(p)]) for p in found]
+
+
+SURE_HS = 0.5  # an HS guess from this confidence on names a product (analyze.py's product match)
+
+
+def _sure_hs(c: Concept) -> bool:
+    return any(conf >= SURE_HS for _, conf in c.hs)
 
 
 def _unnamed(concepts: list[Concept], analysis: QueryAnalysis) -> list[Concept]:

@@ -330,3 +330,57 @@ def test_an_amendment_keeps_its_old_and_new_text_in_one_sentence() -> None:
     got = split(text)
     assert got[0].endswith("精确到小数点后2位。”") and "填报为‘1’" in got[0]
     assert got[1:] == ["他说：“好。”", "然后走了。"]  # a quotation that ends its sentence still does
+
+
+@pytest.mark.parametrize(("lang", "question"), [
+    ("zh", "欧盟新电池法对便携式电池的铅含量限多少？电池要CE标志是从什么时候开始的？"),
+    ("en", "What is the lead limit for portable batteries under the new EU battery law? And from when do batteries "
+           "need the CE marking?"),
+])
+def test_several_questions_are_answered_in_the_order_asked(curated_records: dict[str, BaseRecord], lang: str,
+                                                          question: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EU) 2023/1542"], lang)
+    first = compose("requirements", ev, lang, question, market="EU").text.split("\n\n")[0]
+    lead, date = first.find("0.01%"), first.find("2024-08-18" if "2024-08-18" in first else "2024年8月18日")
+    assert lead >= 0 and date >= 0, first
+    assert opening(first, 1).find("0.01%") >= 0, first  # the lead limit, asked first, comes first
+
+
+def test_a_one_character_noun_picks_the_sentence(curated_records: dict[str, BaseRecord]) -> None:
+    # 铅 (lead) shares no character pair with "铅：可触及基材中不超过100ppm"; the noun itself counts
+    ev = evidence(curated_records, ["CPSIA"], "zh")
+    first = opening(compose("requirements", ev, "zh", "CPSIA对铅的限量是多少？", market="USA").text, 1)
+    assert "100ppm" in first.replace(" ", ""), first
+
+
+@pytest.mark.parametrize(("question", "wanted", "not_wanted"), [
+    ("这个公告从哪天开始实施？", "2024-10-15", "2024-09-20"),
+    ("When does the pilot start?", "2024-10-15", "2024-09-20"),
+    ("这个公告是哪天发布的？", "2024-09-20", "2024-10-15"),
+])
+def test_a_when_question_gets_the_moment_it_asks(question: str, wanted: str, not_wanted: str) -> None:
+    from assistant.ingest import gacc
+
+    result = gacc.load(ROOT / "corpus" / "gacc" / "gacc_regulations.jsonl")
+    rec = next(r for r in result.records if r.ref == "海关总署公告〔2024〕137号")
+    lang = "en" if question.isascii() else "zh"
+    ev = [Evidence(n=1, ref=rec.ref, type="announcement", title=rec.title, cite=rec.ref, snippet=rec.text[:200],
+                   text=rec.text, record=rec.model_dump(mode="json"))]
+    first = opening(compose("rules", ev, lang, question).text, 1)
+
+    def says(iso: str) -> bool:
+        y, m, d = (int(x) for x in iso.split("-"))
+        return iso in first or f"{y}年{m}月{d}日" in first
+
+    assert says(wanted) and not says(not_wanted), first
+
+
+def test_a_dispute_says_which_agreements_it_cites() -> None:
+    from assistant.ingest import disputes
+
+    result = disputes.load(ROOT / "corpus" / "wto_disputes" / "wto_disputes.csv")
+    rec = next(r for r in result.records if r.ref == "DS495")
+    ev = [Evidence(n=1, ref=rec.ref, type="dispute", title=rec.title, cite=rec.ref, snippet=rec.text[:200],
+                   text=rec.text, record=rec.model_dump(mode="json"))]
+    first = opening(compose("cases", ev, "en", "Did Japan invoke Article 5.7 of the SPS Agreement there?").text, 1)
+    assert "5.7" in first and "SPS" in first, first

@@ -29,3 +29,21 @@ def test_english_head_nouns_work_the_same() -> None:
     topic = {**TOPIC, "products": ["bluetooth earphones"]}
     merged, did = merge_topic(_turn(["earphones"], ["USA"], "requirements"), topic, "And the earphones in the US?")
     assert did and merged["products"] == ["bluetooth earphones"] and merged["markets"] == ["USA"]
+
+
+def test_a_follow_up_pointing_back_stays_with_the_document() -> None:
+    from assistant.dialogue.followup import document_followup, refers_back
+
+    topic = {"doc": "DS495", "markets": ["KOR"]}
+    plain = {"intent": "cases", "markets": [], "refs": [], "hs": [], "products": []}
+    # nine words, too long to be "short", but "that case" points back at the dispute
+    assert refers_back("What's the status of that case in your data?")
+    assert document_followup("What's the status of that case in your data?", plain, topic) == "DS495"
+    # it names Japan, the complainant: one of the document's own parties, not a new market
+    japan = {**plain, "markets": ["JPN"]}
+    assert document_followup("Did Japan invoke Article 5.7 of the SPS Agreement there?", japan, topic,
+                             frozenset({"KOR", "JPN"})) == "DS495"
+    assert document_followup("Did Japan invoke Article 5.7 of the SPS Agreement there?", japan, topic) is None
+    # a long question on something else stays on its own
+    assert document_followup("We also sell LED lamps, what testing do they need before export?", plain, topic) is None
+    assert refers_back("这个案子现在什么状态？") and not refers_back("玩具出口欧盟需要什么")

@@ -98,6 +98,17 @@ def test_most_announcements_name_a_country(regulations: LoadResult) -> None:
     assert all(r.markets[0] == "CHN" for r in regulations.records)
 
 
+def test_an_interpretation_links_the_announcement_it_quotes_and_names_its_countries() -> None:
+    result = gacc.load(INTERPRETATIONS)
+    cases = next(r for r in result.records if isinstance(r, Announcement) and r.ref.endswith("案例篇")
+                 and "失信企业" in r.ref)
+    # quoted as "海关总署2023年第170号公告", not 公告〔2023〕170号
+    assert cases.related == ["海关总署公告〔2023〕170号"]
+    gsp = next(r for r in result.records if isinstance(r, Announcement) and "普惠制" in r.ref
+               and "欧盟成员国" in r.ref)
+    assert "NOR" in gsp.mentions and "NOR" not in gsp.markets  # Norway still grants GSP: said in the text
+
+
 def test_interpretations() -> None:
     result = gacc.load(INTERPRETATIONS)
     records = by_ref(result)

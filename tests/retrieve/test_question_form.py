@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.retrieve.question_form import ask_forms, asks
+import pytest
+
+from assistant.retrieve.question_form import ask_forms, asks, moment_asked
 
 
 def test_a_message_splits_into_its_questions() -> None:
@@ -24,3 +26,17 @@ def test_an_elliptic_question_asks_in_the_form_before_it() -> None:
     forms = [f for _, f in ask_forms("When does it apply? What about spare parts?")]
     assert forms == ["when", "when"]
     assert [f for _, f in ask_forms("多久能办好？每年要交什么材料")] == ["how_much", "what"]
+
+
+@pytest.mark.parametrize(("question", "moment"), [
+    ("从哪天开始执行？", "start"),
+    ("这个通报什么时候生效", "start"),
+    ("what's the announcement no. and when does it start?", "start"),
+    ("哪天发布的？", "publish"),
+    ("When was it notified?", "publish"),
+    ("Until when is it valid?", "end"),
+    ("When is the comment deadline?", "end"),
+    ("什么时候？", ""),
+])
+def test_the_moment_a_when_question_asks(question: str, moment: str) -> None:
+    assert moment_asked(question) == moment
