@@ -36,7 +36,7 @@ from wordfreq import zipf_frequency
 
 from assistant.config import Settings
 from assistant.index.embedder import get_embedder
-from assistant.index.fields import FieldIndex
+from assistant.index.fields import FieldIndex, lang_of
 from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import normalise, tokenize
 from assistant.records import RecordType
@@ -364,8 +364,8 @@ class Searcher:
 
         t1 = time.perf_counter()
         allowed = self._filter_mask(types, filter_markets, hs_filter)
-        concepts, qvecs = self._concepts(analysis, embed=mode != "lexical")
-        fields = self.aligner.field_matches(qvecs) if mode != "lexical" else {}
+        concepts, qvecs, specific = self._concepts(analysis, embed=mode != "lexical")
+        fields = self.aligner.field_matches(qvecs[specific]) if mode != "lexical" and len(qvecs) else {}
         lex = np.zeros(0, dtype=np.float32)
         token_scores: dict[str, np.ndarray] = {}
         if mode != "dense":
@@ -561,9 +561,11 @@ class Searcher:
         return mask
 
     # -- query words -------------------------------------------------------------------------
-    def _concepts(self, analysis: QueryAnalysis, embed: bool = True) -> tuple[list[Concept], np.ndarray]:
-        """The words of the query, each with its index tokens and its translations; and the
-        vectors of the question and its phrases (empty when `embed` is off and none are cached)."""
+    def _concepts(self, analysis: QueryAnalysis, embed: bool = True) -> tuple[list[Concept], np.ndarray, list[int]]:
+        """The words of the query, each with its index tokens and its translations; the vectors
+        of the question and its phrases (empty when `embed` is off and none are cached); and which
+        of those vectors say what to compare with record fields (the question, and its phrases
+        but an everyday word alone: "name", "product", "where" match a title of every kind)."""
         text = analysis.normalized
         low = normalise(fold(text))
         concepts: list[Concept] = []
@@ -642,7 +644,11 @@ class Searcher:
             self.aligner.translate(phrases, qvecs[1:])
             for p in phrases:
                 attach(p.start, p.end, [t for t, _ in p.translations])
-        return concepts, qvecs
+        def named(p: Phrase) -> bool:  # it names a product (tea) or a name in capitals
+            return any(_sure_hs(c) or c.acronym for a, b, c in spans if a < p.end and p.start < b)
+
+        specific = [0, *(i for i, p in enumerate(phrases, 1) if named(p) or not _everyday_word(p.text))][: len(qvecs)]
+        return concepts, qvecs, specific
 
     def _embed(self, texts: list[str], compute: bool) -> np.ndarray:
         """The question and its phrases in one embedder call, cached for the follow-up searches
@@ -907,6 +913,15 @@ class Searcher:
         return [] if found is None else [(int(p), self.index.chunk_rows[int(p)]) for p in found]
 
 
+EVERYDAY_ZIPF = 4.5  # wordfreq frequency from which a lone word is everyday language (name, product)
+
+
+def _everyday_word(text: str) -> bool:
+    """A phrase of one word that people use every day, in either language."""
+    words = text.split()
+    return len(words) == 1 and zipf_frequency(words[0], "zh" if lang_of(words[0]) == "zh" else "en") >= EVERYDAY_ZIPF
+
+
 SURE_HS = 0.5  # an HS guess from this confidence on names a product (analyze.py's product match)
 
 
@@ -930,6 +945,7 @@ def _phrases(low: str, spans: list[tuple[int, int, Concept]], name: Callable[[Co
     runs: list[list[tuple[int, int, Concept]]] = []
     chat: list[tuple[int, int]] = []
     lead: list[tuple[int, int, Concept]] = []  # cue words right before a topic word modify it (法规合规 of 法规合规负责人)
+    # and an English cue word right after topic words is their head ("product safety regulation")
 
     def glued(prev: tuple[int, int, Concept], c: Concept, s: int) -> bool:
         return not low[prev[1]:s].strip() and _same_script(prev[2].text, c.text)
@@ -937,6 +953,12 @@ def _phrases(low: str, spans: list[tuple[int, int, Concept]], name: Callable[[Co
     for s, e, c in sorted(spans, key=lambda x: x[0]):
         sized = len(c.text) > 1 or not c.text.isascii()
         if c.cue and sized and not (c.market or name(c)):
+            if c.text.isascii() and runs and runs[-1] and glued(runs[-1][-1], c, s):
+                # the English head of the words before it: "product safety regulation" (a Chinese cue
+                # after a topic is mostly a verb: 监护仪出口)
+                runs[-1].append((s, e, c))
+                lead = []
+                continue
             lead = [*lead, (s, e, c)] if lead and glued(lead[-1], c, s) else [(s, e, c)]
             runs.append([])
             continue

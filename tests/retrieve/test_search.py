@@ -119,3 +119,12 @@ def test_long_odd_input_does_not_crash(searcher: Searcher) -> None:
     text = "\x00\u200b ｇ／ｔｂｔ／ｎ／ｕｓａ／８６７ " + "蓝牙耳机 " * 500 + "🙂" * 50
     resp = searcher.search(text, 5)
     assert resp.hits and resp.hits[0].ref == "G/TBT/N/USA/867"
+
+
+def test_a_rule_named_by_its_words_and_head_noun(searcher: Searcher) -> None:
+    # "product safety regulation" is one phrase (the cue word is the head of the words before it),
+    # and lone everyday words (name, where, appear) do not pull titles of every kind
+    q = ("I sell phone cases on Amazon.fr straight from Shenzhen, no company in Europe. A friend says the new EU "
+         "product safety regulation means I need someone in the EU. When did that start, and where does their "
+         "name have to appear?")
+    assert refs(searcher, q)[0] == "Regulation (EU) 2023/988"
