@@ -400,13 +400,16 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
     out: list[tuple[int, _Candidate]] = []
     said = {first.sentence}
     first_at: int | None = None
+    # what the reader sees of the opening sentence: a long one is quoted in part
+    shown = _quote(first.sentence, question_terms(question) | terms(" ".join(translated)))
     for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
         ranked = _ranked(cands, ask, form, translated)
         if not ranked or ranked[0][0] <= 0:
             continue
         key, c, sc, shared = ranked[0]
         mine = next((x for x in ranked if x[1] is first), None)
-        if mine is not None and shared <= mine[3] and (mine[2].cue or not sc.cue):
+        visible = frozenset(mine[3] & sentence_terms(shown, set(mine[3]))) if mine is not None else frozenset()
+        if mine is not None and shared <= visible and (mine[2].cue or not sc.cue):
             first_at = i if first_at is None else first_at
             continue  # the opening sentence answers this one too: its words, and the fact asked for
         # it answers this ask's particulars (two of its own words), or holds the fact its form asks for
@@ -424,13 +427,41 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
     return [c for _, c in out]
 
 
-def _quote(sentence: str) -> str:
+def _quote(sentence: str, asked: set[str] | None = None) -> str:
+    """The sentence as quoted: whole up to MAX_DIRECT characters; a longer one cut to the run of its
+    clauses that holds most of the question's words (the "(a) … at least one year of professional
+    experience" clause of a long list, for "what experience qualifies?"), else to its start."""
     s = sentence.strip().lstrip("”’」』)）]，,;；:：、 ")  # a sentence cut after an opening quote
-    if len(s) > MAX_DIRECT:
-        cut = s[:MAX_DIRECT]
-        pos = max(cut.rfind("，"), cut.rfind(", "), cut.rfind("；"), cut.rfind("; "))
-        s = (cut[:pos] if pos > MAX_DIRECT // 2 else cut.rsplit(" ", 1)[0]).rstrip(" ，,;；") + "…"
-    return s
+    if len(s) <= MAX_DIRECT:
+        return s
+    window = _answering_window(s, asked) if asked else None
+    if window is not None:
+        return window
+    cut = s[:MAX_DIRECT]
+    pos = max(cut.rfind("，"), cut.rfind(", "), cut.rfind("；"), cut.rfind("; "))
+    return (cut[:pos] if pos > MAX_DIRECT // 2 else cut.rsplit(" ", 1)[0]).rstrip(" ，,;；") + "…"
+
+
+def _answering_window(s: str, asked: set[str]) -> str | None:
+    """The clauses of `s`, at most MAX_DIRECT characters together, sharing most question words;
+    None when the opening clauses share as many as any."""
+    clauses = [c for c in re.split(r"(?<=[,;，；:：])\s*", s) if c]
+    best: tuple[int, int, int] = (-1, 0, 0)  # shared, -start, end
+    for i in range(len(clauses)):
+        size, j = 0, i
+        while j < len(clauses) and size + len(clauses[j]) <= MAX_DIRECT:
+            size += len(clauses[j]) + 1
+            j += 1
+        if j == i:
+            continue
+        shared = len(sentence_terms(" ".join(clauses[i:j]), asked) & asked)
+        if shared > best[0]:
+            best = (shared, i, j)
+    shared, i, j = best
+    if shared <= 0 or i == 0:
+        return None
+    text = " ".join(clauses[i:j]).rstrip(" ，,;；:：")
+    return "…" + text + ("…" if j < len(clauses) else "")
 
 
 def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx: dict[str, Any]) -> list[Evidence]:
@@ -723,8 +754,9 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         answers = _per_ask(cands, question, c, translated) if c is found[0] else [c]
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
         previous: Evidence | None = None
+        asked = question_terms(question) | terms(" ".join(translated))
         for more in answers + ([second] if second is not None else []):
-            quoted = _quote(more.sentence)
+            quoted = _quote(more.sentence, asked)
             plain = more.kind == "date" and quoted.startswith(more.ev.ref)
             lead = "" if plain or more.ev is previous else name(more.ev, lang) + sep
             end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")

@@ -384,3 +384,18 @@ def test_a_dispute_says_which_agreements_it_cites() -> None:
                    text=rec.text, record=rec.model_dump(mode="json"))]
     first = opening(compose("cases", ev, "en", "Did Japan invoke Article 5.7 of the SPS Agreement there?").text, 1)
     assert "5.7" in first and "SPS" in first, first
+
+
+def test_a_long_sentence_is_quoted_at_the_clauses_that_answer() -> None:
+    from assistant.answer.direct import MAX_DIRECT, _quote
+    from assistant.answer.sentences import question_terms
+
+    sentence = ("(a) a diploma, certificate or other evidence of formal qualification, awarded on completion of a "
+                "university degree or of a course of study recognised as equivalent by the Member State concerned, "
+                "in law, medicine, pharmacy, engineering or another relevant scientific discipline, and at least "
+                "one year of professional experience in regulatory affairs or in quality management systems "
+                "relating to medical devices; (b) four years of professional experience in regulatory affairs or "
+                "in quality management systems relating to medical devices.")
+    quoted = _quote(sentence, question_terms("What professional experience qualifies someone?"))
+    assert len(quoted) <= MAX_DIRECT + 2 and "professional experience" in quoted, quoted
+    assert _quote(sentence).startswith("(a) a diploma")  # no question words: the start, as before
