@@ -66,11 +66,19 @@ class _Candidate:
     kind: str  # passage, summary, requirement, date, ...
     rank: int  # place of its record among the main records
     asked: str = ""  # the question a Q&A text asks right before this sentence ("问：备案需要交哪些材料？")
+    before: str = ""  # the sentence a short one completes ("…从海外仓送达境外购买者。" before "适用监管方式代码“9810”。")
 
     @property
     def read(self) -> str:
         """What is matched against the question: the sentence, with the question it answers."""
-        return f"{self.asked} {self.sentence}" if self.asked else self.sentence
+        return " ".join(x for x in (self.asked, self.before, self.sentence) if x)
+
+    @property
+    def shown(self) -> str:
+        """The sentence as quoted: a short one with the sentence it completes."""
+        if not self.before:
+            return self.sentence
+        return f"{self.before}{'' if _script(self.sentence) == 'zh' else ' '}{self.sentence}"
 
 
 def pick(r: dict[str, Any], key: str, lang: str) -> str | None:
@@ -190,19 +198,29 @@ def _signature(sentence: str) -> bool:
     return len(rest) <= 8
 
 
+SHORT_SENTENCE = {"zh": 24, "en": 48}  # characters under which a sentence leans on the one before it
+
+
+def _short(sentence: str) -> bool:
+    """A short sentence stating a figure, code or date: meaningless without the one before it."""
+    return len(sentence) < SHORT_SENTENCE[_script(sentence)] and bool(re.search(r"\d", sentence))
+
+
 def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Candidate]:
     r = e.record
     out: list[_Candidate] = []
 
     def add(text: str | None, kind: str) -> None:
-        asked = ""
+        asked = prev = ""
         for s in split(text or ""):
             if s.rstrip().endswith(("？", "?")):  # a question answers nothing; it tells what the next sentence answers
-                asked = s
+                asked, prev = s, ""
                 continue
             if len(s) >= 8 and not _signature(s):
-                out.append(_Candidate(e, s, kind, rank, asked))
-            asked = ""
+                # a short sentence with a figure completes the one before it: "适用监管方式代码“9810”。"
+                before = prev if prev and not asked and _short(s) and len(prev) + len(s) <= MAX_DIRECT else ""
+                out.append(_Candidate(e, s, kind, rank, asked, before))
+            asked, prev = "", s
 
     if (e.cite and e.cite != e.ref) or e.type == "document":
         add(strip_headings(passage_of(e))[:4000], "passage")
@@ -401,7 +419,7 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
     said = {first.sentence}
     first_at: int | None = None
     # what the reader sees of the opening sentence: a long one is quoted in part
-    shown = _quote(first.sentence, question_terms(question) | terms(" ".join(translated)))
+    shown = _quote(first.shown, question_terms(question) | terms(" ".join(translated)))
     for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
         ranked = _ranked(cands, ask, form, translated)
         if not ranked or ranked[0][0] <= 0:
@@ -756,12 +774,12 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         previous: Evidence | None = None
         asked = question_terms(question) | terms(" ".join(translated))
         for more in answers + ([second] if second is not None else []):
-            quoted = _quote(more.sentence, asked)
+            quoted = _quote(more.shown, asked)
             plain = more.kind == "date" and quoted.startswith(more.ev.ref)
             lead = "" if plain or more.ev is previous else name(more.ev, lang) + sep
             end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
             parts.append(f"{lead}{quoted}{end} [{more.ev.n}]")
-            passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.sentence})
+            passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.shown})
             previous = more.ev
     when = _when_missing(parts, question, form, main[0], lang, today)
     if when:

@@ -399,3 +399,14 @@ def test_a_long_sentence_is_quoted_at_the_clauses_that_answer() -> None:
     quoted = _quote(sentence, question_terms("What professional experience qualifies someone?"))
     assert len(quoted) <= MAX_DIRECT + 2 and "professional experience" in quoted, quoted
     assert _quote(sentence).startswith("(a) a diploma")  # no question words: the start, as before
+
+
+def test_a_short_sentence_with_a_code_is_quoted_with_the_one_it_completes() -> None:
+    from assistant.ingest import gacc
+
+    result = gacc.load(ROOT / "corpus" / "gacc" / "policy_interpretations.json")
+    rec = next(r for r in result.records if "跨境电子商务企业对企业出口监管试点" in r.ref)
+    ev = [record_evidence(1, rec, "zh")]
+    first = opening(compose("rules", ev, "zh", "我们的货先发到海外仓再卖，报关的监管方式代码填哪个？").text, 2)
+    # "适用监管方式代码“9810”。" alone does not say for which mode; the sentence before it does
+    assert "9810" in first and "海外仓" in first and "9710" not in first, first
