@@ -253,6 +253,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("stopped at customs", 4), ("was notified", 3), ("were notified", 3), ("got notified", 3),
         ("been notified", 3), ("non-compliant", 2), ("exceeded", 1.5),
         ("keep finding", 3), ("kept finding", 3), ("found in", 2.5), ("detected in", 3), ("查出", 3),
+        # a country notifying China's goods is a border alert; a WTO notification is of a member's own rule
+        ("通报过中国", 4), ("通报了中国", 4), ("通报中国", 4), ("通报过我国", 4), ("通报我国", 4),
+        ("notified chinese", 3.5), ("notifying chinese", 3.5),
     ],
     "cases": [
         ("案例", 3), ("案件", 3), ("案子", 3), ("先例", 3), ("有没有先例", 3.5), ("以前", 1.5), ("之前有没有", 2), ("争端", 3),

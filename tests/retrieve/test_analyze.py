@@ -28,6 +28,7 @@ CASES: list[tuple[str, list[str], str | None, str, list[str]]] = [
     ("美国FCC新规对我们有什么影响?", ["USA"], None, "notification", []),
     ("欧盟最近有没有关于玩具的新通报?", ["EU"], "95", "notification", []),
     ("我们的枸杞在欧盟被通报了怎么办?", ["EU"], "081340", "alerts", []),
+    ("意大利那边通报过中国的不锈钢餐具吗？", ["ITA"], "8215", "alerts", []),
     ("What are the certification requirements for power banks in the EU?", ["EU"], "850760", "requirements", []),
     ("Our dried chillies were rejected in the Netherlands", ["NLD"], "0904", "alerts", []),
     ("RASFF 2024.2707", ["EU"], None, "alerts", ["RASFF 2024.2707"]),
