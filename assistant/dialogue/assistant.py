@@ -52,6 +52,7 @@ log = logging.getLogger("assistant.dialogue")
 MAX_INPUT = 10_000
 ANALYSIS_CHARS = 2_000
 SEARCH_K = 14
+FAMILY_MARGIN = 0.15  # how much better an addendum must match than its core notification to be the one asked
 MARKET_FALLBACK = 2  # regulations of the market asked about, when the main search found none
 ALERT_MIN_SCORE = 0.2  # lexical-only scores: a rejection that names the product scores 0.25-0.35
 LATEST_DEPTH = 200  # alerts looked up when the question asks for the newest one (peanuts: 779, 40 from China)
@@ -451,7 +452,12 @@ class Assistant:
             if fam:
                 ctx["family"] = fam
                 ctx["core"] = core
-                ctx["asked"] = str(symbols[0]) if symbols and str(symbols[0]) in fam else core
+                # the document quoted; else the core, unless a member of its family matched the
+                # question clearly better (the addendum that postponed the rule, for "until when were
+                # the labs recognised?")
+                scores = {e.ref: e.score for e in evidence}
+                best = fam[0] if scores.get(fam[0], 0.0) >= scores.get(core, 0.0) + FAMILY_MARGIN else core
+                ctx["asked"] = str(symbols[0]) if symbols and str(symbols[0]) in fam else best
         return ctx
 
     def _finish(self, composed: Composed, evidence: list[Evidence], lang: str, a: dict[str, Any], intent: str) -> Answer:
@@ -700,8 +706,11 @@ def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]
 
 
 def _parties(searcher: Any, topic: dict[str, Any] | None) -> frozenset[str]:
-    """The markets the conversation's document concerns: its own, and a dispute's complainants."""
+    """The members a dispute under discussion is between ("Did Japan invoke … there?" after Japan v
+    Korea); none for other documents, where a market named is a new question's ("欧盟零毁林法规…")."""
     row = searcher.index.record_rows.get(str((topic or {}).get("doc") or "")) or {}
+    if row.get("type") != "dispute":
+        return frozenset()
     return frozenset(row.get("markets") or []) | party_codes(str(row.get("complainant") or ""))
 
 

@@ -119,7 +119,8 @@ def test_injected_instruction_does_not_change_the_offline_answer(injected_index:
     a = Assistant(injected_index).ask(INJECTED_QUESTION)
     assert not a.refused and a.text.strip() != "HACKED"
     refs = [c.ref for c in a.citations]
-    assert refs[:3] == ["G/TBT/N/USA/867", "G/TBT/N/USA/867/Add.1", "G/TBT/N/USA/867/Add.2"]
+    # the notification and its addenda, the best-matching one first
+    assert set(refs[:3]) == {"G/TBT/N/USA/867", "G/TBT/N/USA/867/Add.1", "G/TBT/N/USA/867/Add.2"}
     assert "fixture-doc-injection-page" in refs and "fixture-forged" not in refs
     assert "distributed 2013-11-08" in a.text  # the answer is still about the notification
     assert "[9]" not in a.text and len(refs) < 9
