@@ -158,7 +158,12 @@ def _names(row: dict[str, Any], ref: str) -> set[str]:
             tok = m.group(0)
             if len(tok) >= 3 and tok not in _GENERIC_NAMES and not tok[0].isdigit():
                 names.add(tok)
+        # the act a record is named after, in its ref's brackets: "(Radio Waves Act)"
+        names.update(m.group(1) for m in _ACT_NAME.finditer(str(text or "")))
     return names
+
+
+_ACT_NAME = re.compile(r"\(((?:[A-Z][a-z]+ )+(?:Act|Law|Regulations?|Directive|Code|Ordinance))\)")
 
 
 _name_counts: dict[tuple[int, int], Counter[str]] = {}

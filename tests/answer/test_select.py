@@ -36,3 +36,16 @@ def test_rejections_join_a_product_question_but_not_one_about_the_rule_named() -
     named = select_hits(hits, a, rows, "requirements",
                         "What does the EU pesticide MRL regulation 396/2005 require of goji berries?")
     assert [h.ref for h in named] == ["Regulation (EC) No 396/2005"]
+
+
+def test_the_act_a_record_is_named_after_names_it() -> None:
+    rows = _rows()
+    radio = "Korea KC radio conformity assessment (Radio Waves Act)"
+    safety = "Korea KC safety certification (Electrical Appliances and Consumer Products Safety Control Act)"
+    hits = [_hit(rows, radio, 0.86), _hit(rows, safety, 0.51)]
+    a = {"intent": "requirements", "markets": ["KOR"], "markets_expanded": ["KOR"], "products": ["smart plugs"],
+         "hs": [{"code": "853669", "confidence": 0.9}]}
+    q = "Selling Wi-Fi smart plugs into South Korea. Korean distributor says we need KC radio certification under the " \
+        "Radio Waves Act. Who is the body?"
+    # the smart plug's HS code is not among the radio rule's, but the user named the act
+    assert radio in [h.ref for h in select_hits(hits, a, rows, "requirements", q)]
