@@ -39,10 +39,17 @@ _CLOSING = "”’」』"
 _AMENDED_TO = re.compile(r"(?:修改|修订|调整|变更|改)为")
 
 
+# an announcement's sign-off ("海关总署2024年4月28日") run into the measures it publishes
+_SIGNED = re.compile(r"(?<=[。”])\s*((?:海关总署|总署|[\u4e00-\u9fff]{1,8}(?:部|局|委员会|办公厅))\s*(?:19|20)\d{2}\s*年"
+                     r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?=[\u4e00-\u9fff《（(])")
+
+
 def split(text: str) -> list[str]:
-    """The sentences of `text`, in order, each tidied; list items and lines stay apart."""
+    """The sentences of `text`, in order, each tidied; list items and lines stay apart; an
+    announcement's sign-off is a line of its own, not the start of the text after it."""
     out: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-•*]|\(\w{1,4}\)|\d{1,2}\.)\s)", text or ""):
+    text = _SIGNED.sub(lambda m: f"\n\n{m.group(1)}\n\n", text or "")
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-•*]|\(\w{1,4}\)|\d{1,2}\.)\s)", text):
         block = tidy(block)
         start = 0
         for m in _END_RE.finditer(block):

@@ -410,3 +410,11 @@ def test_a_short_sentence_with_a_code_is_quoted_with_the_one_it_completes() -> N
     first = opening(compose("rules", ev, "zh", "我们的货先发到海外仓再卖，报关的监管方式代码填哪个？").text, 2)
     # "适用监管方式代码“9810”。" alone does not say for which mode; the sentence before it does
     assert "9810" in first and "海外仓" in first and "9710" not in first, first
+
+
+def test_a_sign_off_run_into_the_measures_it_publishes_is_its_own_line() -> None:
+    text = ("特此公告。海关总署2024年4月28日中华人民共和国海关关于《协定》项下进出口货物原产地管理办法第一条"
+            "为了正确确定原产地，制定本办法。")
+    got = split(text)
+    assert "海关总署2024年4月28日" in got
+    assert any(s.startswith("中华人民共和国海关关于") for s in got), got
