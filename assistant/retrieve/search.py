@@ -461,8 +461,11 @@ class Searcher:
                 positions = np.asarray([pos], dtype=np.int64)
             coverage, product = self._coverage(chunk_cover, positions, r_hs)
             feats = ctx.structure(row, r_markets, r_hs)
-            if product is not None and rtype in ("alert", "dispute", "case", "announcement"):
-                feats["product"] = product  # a record about some other product is a weak answer
+            between = rtype == "dispute" and feats.get("market", 0.0) >= 2.0  # both parties named
+            if product is not None and rtype in ("alert", "dispute", "case", "announcement") and not between:
+                # a record about some other product is a weak answer; a dispute between the two members
+                # named is their matter whatever goods its title names (DS495: radionuclides)
+                feats["product"] = product
             # the record type the intent prefers, only as surely as the intent was read (a question
             # whose kind the analyser half-guessed must not sink the dispute or alert that answers)
             feats["prior"] = 1.0 - sure * (1.0 - prior.get(rtype, 0.9 if prior else 1.0))
