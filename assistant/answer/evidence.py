@@ -137,8 +137,9 @@ def _mentions(row: dict[str, Any], words: list[str]) -> bool:
             parts.append(str(v))
     blob = " ".join(parts).lower()
     for w in words:
-        if w.isascii():  # whole words, plurals allowed: "tea" is not in "steak"
-            if re.search(rf"(?<![a-z0-9]){re.escape(w)}", blob):
+        if w.isascii():  # whole words, plurals allowed both ways: "tea" is not in "steak", "mooncakes" is "Mooncake"
+            one = w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+            if re.search(rf"(?<![a-z0-9]){re.escape(one.lower())}", blob):
                 return True
         elif w in blob:
             return True

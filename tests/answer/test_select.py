@@ -49,3 +49,11 @@ def test_the_act_a_record_is_named_after_names_it() -> None:
         "Radio Waves Act. Who is the body?"
     # the smart plug's HS code is not among the radio rule's, but the user named the act
     assert radio in [h.ref for h in select_hits(hits, a, rows, "requirements", q)]
+
+
+def test_a_product_name_matches_its_singular_and_plural() -> None:
+    from assistant.answer.evidence import _mentions
+
+    row = {"title": "Mooncake from China", "product": "Mooncake"}
+    assert _mentions(row, ["mooncakes"]) and _mentions(row, ["mooncake"])
+    assert not _mentions({"title": "Beef steak from Brazil"}, ["tea"])  # still whole words
