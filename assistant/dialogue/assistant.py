@@ -44,7 +44,12 @@ from assistant.dialogue.followup import (
 )
 from assistant.refs import find_provisions, find_symbols, names_ref, place_label
 from assistant.retrieve.question_form import asks_latest, question_form
-from assistant.retrieve.relevance import imports_into_china, into_china, party_codes
+from assistant.retrieve.relevance import (
+    china_customs_for_exports,
+    imports_into_china,
+    into_china,
+    party_codes,
+)
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
 log = logging.getLogger("assistant.dialogue")
@@ -237,7 +242,12 @@ class Assistant:
                 normalized=" ".join([a.get("normalized", text)] + words),
             )
             a = _analysis_dict(analysis)
-        if ((a.get("markets") and "CHN" not in a["markets"] and into_china(text))
+        if a.get("markets") and "CHN" not in a["markets"] and china_customs_for_exports(text):
+            # an exporter asks what China Customs does for goods going to the market named: both apply
+            both = ["CHN", *a["markets"]]
+            analysis = _with(analysis, markets=both, markets_expanded=["CHN", *(a.get("markets_expanded") or [])])
+            a = _analysis_dict(analysis)
+        elif ((a.get("markets") and "CHN" not in a["markets"] and into_china(text))
                 or (not a.get("markets") and not (state.get("topic") or {}).get("markets")
                     and imports_into_china(text))):
             # "德国牛肉能进中国了吗": the market is China; the country named is where the goods come

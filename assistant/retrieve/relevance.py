@@ -85,6 +85,19 @@ def into_china(query: str) -> bool:
     return bool(_INTO_CHINA_RE.search(fold(query)))
 
 
+_CHINA_CUSTOMS_RE = re.compile(r"中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs", re.I)
+
+
+def china_customs_for_exports(query: str) -> bool:
+    """China Customs named by an exporter whose goods go elsewhere ("Can Chinese customs still give
+    us a GSP Form A for goods to Norway?"): China's rules apply, and so does the market named."""
+    folded = fold(query)
+    rest = _CHINA_CUSTOMS_RE.sub(" ", folded)
+    if not _CHINA_CUSTOMS_RE.search(folded) or _INTO_CHINA_RE.search(rest) or named_origins(query) - {"CHN"}:
+        return False  # goods into China, or from the country named ("a ban on ruminants from Belgium")
+    return bool(_EXPORT_RE.search(folded) or re.search(r"\bto\s+(?!china\b)[a-z]", rest, re.I))
+
+
 def imports_into_china(query: str) -> bool:
     """A question naming no market from someone importing into China ("我们是做进口食品的贸易
     公司…报关单怎么填"): China's own rules. Not 进口国 / 进口商 / a foreign customer's import."""

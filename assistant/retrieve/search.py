@@ -41,6 +41,7 @@ from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import normalise, tokenize
 from assistant.records import RecordType
 from assistant.refs import act_number, canonical_place, find_eu_acts, find_provisions, find_symbols
+from assistant.retrieve.abbreviations import harvest
 from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
 from assistant.retrieve.analyze import QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
@@ -56,7 +57,7 @@ from assistant.retrieve.concepts import (
 )
 from assistant.retrieve.everyday import EverydayWords
 from assistant.retrieve.glossary import Glossary
-from assistant.retrieve.markets import expand_markets, find_markets, market_name
+from assistant.retrieve.markets import expand_markets, find_markets, get_market, market_name
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
 from assistant.retrieve.question_form import form_spans
@@ -178,7 +179,11 @@ class Searcher:
         self.index = index or load_index(settings)
         self.vocab = vocab or ProductVocabulary.load(settings.corpus_dir)
         self.embedder = get_embedder(settings)
-        self.glossary = Glossary.load()
+        # the hand glossary, and the abbreviations the Chinese records give their terms (普惠制（GSP）)
+        stated = harvest(str(row.get("text") or "") for row in self.index.record_rows.values()
+                         if row.get("language") == "zh")
+        base = Glossary.load()
+        self.glossary = Glossary(base.entries + [((zh,), (abbr,)) for zh, abbr in stated]) if stated else base
         self.aligner = Aligner(FieldIndex.load(self.index.path))
         self._qvec_cache: dict[tuple[str, ...], np.ndarray] = {}
         self._act_index: dict[str, list[str]] = {}
@@ -430,7 +435,8 @@ class Searcher:
         chunk_cover = self._chunk_coverage(concepts, token_scores)
         exact_cover: tuple[np.ndarray, float, Any] | None = None
         # a name the corpus has never seen (INMETRO, PPWR): whatever else matches is at best related
-        unknown_name = any(c.weight > 0 and self._unseen_name(c) for c in concepts) if token_scores else False
+        unknown_name = any(c.weight > 0 and self._unseen_name(c) and not c.market and not _market_code(c.text)
+                           for c in concepts) if token_scores else False
         prior = INTENT_PRIOR.get(analysis.intent, {})
         sure = min(max(analysis.intent_confidence, 0.0), 1.0)
         max_fused = 1.0 / RRF_K + 1.0 / RRF_K
@@ -923,6 +929,12 @@ def _everyday_word(text: str) -> bool:
     """A phrase of one word that people use every day, in either language."""
     words = text.split()
     return len(words) == 1 and zipf_frequency(words[0], "zh" if lang_of(words[0]) == "zh" else "en") >= EVERYDAY_ZIPF
+
+
+def _market_code(text: str) -> bool:
+    """An ISO code of a market (RUS, KAZ: how a follow-up carries the conversation's market); asked
+    of names written in capitals only ("can" is not Canada)."""
+    return len(text) == 3 and text.isalpha() and get_market(text.upper()) is not None
 
 
 SURE_HS = 0.5  # an HS guess from this confidence on names a product (analyze.py's product match)
