@@ -19,7 +19,13 @@ from assistant.answer.models import Citation, Evidence
 from assistant.index.store import LoadedIndex
 from assistant.index.tokenize import word_spans
 from assistant.retrieve.products import hs_matches
-from assistant.retrieve.relevance import about_importing, named_origins, record_markets
+from assistant.retrieve.relevance import (
+    about_importing,
+    for_all_exports,
+    named_origins,
+    record_markets,
+    speaks_of_customs,
+)
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD, Hit
 
 PRODUCT_CONFIDENCE = 0.5  # HS candidates at least this sure name the product asked about
@@ -291,7 +297,10 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
         named_origin = h.type == "alert" and bool(_origins(row) & origins)  # "licorice from Iran"
         # China Customs' rule on goods from the country named ("经香港中转", "made in Macau")
         into_china = h.type == "announcement" and importing
-        if not (_on_market(row, markets) or named_origin or into_china):
+        # China's procedure for all exports, when it is what the question matched best (or goes with it)
+        all_exports = (for_all_exports(row) and speaks_of_customs(question)
+                       and (h is best or linked(best.ref, rows.get(best.ref, {}), h.ref, row)))
+        if not (_on_market(row, markets) or named_origin or into_china or all_exports):
             continue
         if h.type == "alert" and not (is_china_origin(row) or named_origin):
             continue

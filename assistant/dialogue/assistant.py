@@ -734,7 +734,10 @@ def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: A
     if a.get("refs"):
         return first
     row = searcher.index.record_rows.get(first) or {}
-    looked_for = intent in ("cases", "notification", "rules") or question_form(text) == "which"
+    # a case, notification or rule looked for; or a China Customs text, which is one measure whatever
+    # the question's kind ("we don't need the origin filing anymore?" -> "since when exactly?")
+    looked_for = (intent in ("cases", "notification", "rules") or question_form(text) == "which"
+                  or row.get("type") == "announcement")
     if looked_for and row.get("type") in _DOCUMENT_TYPES:
         return first
     return None

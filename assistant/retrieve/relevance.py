@@ -142,6 +142,7 @@ class QueryContext:
     intent: str
     home: frozenset[str] = frozenset({"CHN"})
     named: frozenset[str] = frozenset()  # every market the question's text names (the origin too)
+    customs: bool = False  # the question speaks of customs (China's export procedures may answer)
 
     @classmethod
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
@@ -169,7 +170,8 @@ class QueryContext:
         if not home_blocs & _FORM_OWNERS:
             home_blocs = frozenset({"CHN"})  # no form of theirs in the corpus: the user is an exporter from China
         named = frozenset(m.market.code for m in found) - {"CHN"}
-        return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named)
+        return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named,
+                   speaks_of_customs(query))
 
     def structure(self, row: dict[str, Any], r_markets: set[str], r_hs: list[str]) -> dict[str, float]:
         f: dict[str, float] = {"market": 0.0, "hs": 0.0, "origin": 0.0}
@@ -196,6 +198,8 @@ class QueryContext:
                 f["market"] = 0.0
             elif f["market"] < 0 and set(row.get("mentions") or []) & q:
                 f["market"] = 0.0  # its text speaks of that country (挪威 still grants GSP): not another market's
+            elif f["market"] < 0 and self.customs and for_all_exports(row):
+                f["market"] = 0.0  # China's procedure for all exports (取消出口货物原产地企业备案): any market's
         if rtype == "announcement" and self.exporting and q and "CHN" not in q:
             title = str(row.get("title_zh") or row.get("title") or "")
             if not _FOR_EXPORTERS_RE.search(title):
@@ -248,6 +252,21 @@ def record_markets(row: dict[str, Any]) -> set[str]:
 # China Customs announcements that concern exporters too: exports, free-trade agreements and their
 # rules of origin, mutual recognition of operators
 _FOR_EXPORTERS_RE = re.compile(r"出口|自贸|自由贸易|原产地|互认|优惠贸易")
+
+
+_CUSTOMS_RE = re.compile(r"\bcustoms\b|海关", re.I)
+
+
+def speaks_of_customs(query: str) -> bool:
+    """The question is about a customs procedure ("the origin filing with customs", 海关备案)."""
+    return bool(_CUSTOMS_RE.search(query or ""))
+
+
+def for_all_exports(row: dict[str, Any]) -> bool:
+    """A China Customs text on exports (certificates of origin, export procedures) that names no
+    country in its title: it concerns goods going to any market."""
+    title = str(row.get("title") or "")
+    return row.get("type") == "announcement" and bool(_FOR_EXPORTERS_RE.search(title)) and not _title_markets(title)
 
 
 @lru_cache(maxsize=4096)

@@ -65,6 +65,7 @@ from assistant.retrieve.relevance import (
     INTENT_PRIOR,
     Candidate,
     QueryContext,
+    for_all_exports,
     hs_level,
     party_codes,
     relevance,
@@ -468,7 +469,9 @@ class Searcher:
             coverage, product = self._coverage(chunk_cover, positions, r_hs)
             feats = ctx.structure(row, r_markets, r_hs)
             between = rtype == "dispute" and feats.get("market", 0.0) >= 2.0  # both parties named
-            if product is not None and rtype in ("alert", "dispute", "case", "announcement") and not between:
+            # China's procedure for all exports, asked about as a customs matter (取消原产地企业备案)
+            procedure = ctx.customs and for_all_exports(row)
+            if product is not None and rtype in ("alert", "dispute", "case", "announcement") and not (between or procedure):
                 # a record about some other product is a weak answer; a dispute between the two members
                 # named is their matter whatever goods its title names (DS495: radionuclides)
                 feats["product"] = product
