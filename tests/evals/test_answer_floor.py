@@ -28,15 +28,19 @@ from assistant.evals.split import WITHHELD
 # 0.652, correct refusals 0.967, no cited answer 0.043, invented 0; turns right 60 of 74 (0.811).
 # On 2026-12-06 it grew by the test half of a fourth batch (239 questions, 210 to answer; 32
 # conversations, 114 turns): cited right 0.89, key facts 0.795, answers the question 0.652, correct
-# refusals 0.967, no cited answer 0.038, invented 0; turns right 92 of 114 (0.807).
+# refusals 0.967, no cited answer 0.038, invented 0; turns right 92 of 114 (0.807). Later that day
+# it grew by the test halves of a fifth batch (272 questions, 238 to answer) and of 18 more
+# conversations (52 conversations, 203 turns): cited right 0.903, key facts 0.796, answers the
+# question 0.651, correct refusals 0.974, no cited answer 0.025, invented 0; turns right 166 of 203
+# (0.818).
 ANSWER_FLOORS = {
-    "cited_right": 0.87,
+    "cited_right": 0.88,
     "key_facts": 0.77,
     "answers_question": 0.63,
     "correct_refusals": 0.94,
 }
 NO_CITED_ANSWER_CEILING = 0.055
-DIALOGUE_FLOOR = 0.78  # share of conversation turns right (one turn is 0.009)
+DIALOGUE_FLOOR = 0.79  # share of conversation turns right (one turn is 0.005)
 
 
 @pytest.mark.slow

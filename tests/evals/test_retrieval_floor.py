@@ -24,7 +24,9 @@ from assistant.evals.split import WITHHELD
 # moved to 0.30 (chosen on dev): Recall@5 zh 0.940 / en 0.921, MRR zh 0.913 / en 0.895, no-answer
 # 0.779 (0.881 at 0.40). On 2026-12-06 it grew by the test half of a fourth batch (533 questions:
 # 281 zh, 252 en; 71 with no answer): Recall@5 zh 0.955 / en 0.945, MRR zh 0.918 / en 0.907,
-# no-answer 0.803. One more miss costs about 0.004 of Recall@5, one more false answer about 0.014
+# no-answer 0.803. Later that day it grew by the test half of a fifth batch (566 questions: 298 zh,
+# 268 en; 76 with no answer): Recall@5 zh 0.958 / en 0.948, MRR zh 0.917 / en 0.908, no-answer
+# 0.816. One more miss costs about 0.004 of Recall@5, one more false answer about 0.014
 # of no-answer.
 FLOORS = {
     ("zh", "recall@5"): 0.94,
@@ -32,7 +34,7 @@ FLOORS = {
     ("zh", "mrr"): 0.90,
     ("en", "mrr"): 0.89,
 }
-NO_ANSWER_FLOOR = 0.77
+NO_ANSWER_FLOOR = 0.79
 
 
 @pytest.mark.slow
