@@ -20,7 +20,7 @@ from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
 from assistant.answer.sentences import (
     Scored,
-    date_moment,
+    date_moments,
     form_cue,
     idf_of,
     question_terms,
@@ -319,9 +319,9 @@ def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], 
     bonus = -RANK_PENALTY * c.rank + (HINT_BONUS if c.kind in hinted else 0.0)
     if c.asked and form != "what" and question_form(c.asked) == form:
         bonus += SAME_FORM_WEIGHT  # a Q&A answer to a question of the same form ("几天…？" for "多久…？")
-    marks = date_moment(c.sentence) if moment else ""
+    marks = date_moments(c.sentence) if moment else frozenset()
     if marks:
-        bonus += MOMENT_WEIGHT if marks == moment else -MOMENT_WEIGHT
+        bonus += MOMENT_WEIGHT if moment in marks else -MOMENT_WEIGHT
     if c.kind == "passage" and c.rank == 0:
         bonus += PASSAGE_BONUS
     if c.kind == "date" and form != "when":
@@ -379,7 +379,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
         sc = _score(c, asked, form, w, hinted, moment)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
         out.append((key, c, sc, frozenset(sentence_terms(c.read, asked) & asked) - _subject_terms(c.ev)))
-    out.sort(key=lambda x: -x[0])
+    out.sort(key=lambda x: (-x[0], not x[2].cue))  # a tie goes to the sentence holding what the form asks
     return out
 
 

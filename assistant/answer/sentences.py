@@ -203,7 +203,8 @@ _CUES: dict[str, re.Pattern[str]] = {
 # (an announcement's closing "海关总署2024年9月20日" is its signature), or the day something ends.
 _MOMENT_CUES: tuple[tuple[Moment, re.Pattern[str]], ...] = (
     ("start", re.compile(
-        r"起\s*(?:正式)?(?:实施|施行|执行|生效|适用|开始)|生效|实施日期|施行日期|entry into force|"
+        r"起\s*(?:正式)?(?:实施|施行|执行|生效|适用|开始)|自\s*(?:19|20)\d{2}\s*年[\d\s月日号]*起|生效|实施日期|施行日期|"
+        r"entry into force|"
         r"enter(?:s|ed)? into force|appl(?:y|ies|ied|icable|ication) (?:from|since|as of)|(?:in force|effective) "
         r"(?:from|since|on|as of)|takes? effect|start(?:s|ed)? to apply", re.I)),
     ("publish", re.compile(
@@ -215,14 +216,12 @@ _MOMENT_CUES: tuple[tuple[Moment, re.Pattern[str]], ...] = (
 )
 
 
-def date_moment(sentence: str) -> Moment:
-    """The moment the date in `sentence` marks ("" when the sentence does not say, or has no date)."""
+def date_moments(sentence: str) -> frozenset[Moment]:
+    """The moments the dates in `sentence` mark (empty when it says none, or has no date):
+    "有效期自2023年12月1日起至2025年12月31日" marks a start and an end."""
     if not _DATE_CUE.search(sentence):
-        return ""
-    for moment, rx in _MOMENT_CUES:
-        if rx.search(sentence):
-            return moment
-    return ""
+        return frozenset()
+    return frozenset(moment for moment, rx in _MOMENT_CUES if rx.search(sentence))
 
 
 def form_cue(sentence: str, form: Form) -> bool:

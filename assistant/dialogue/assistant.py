@@ -228,6 +228,8 @@ class Assistant:
             analysis = _quick_analysis(f"{about} {text}", searcher)
             if own in ("cases", "rules"):  # what the follow-up asks, about that document
                 analysis = _with(analysis, intent=own)
+            if about not in analysis.refs:  # a China Customs text has no number the analyser reads
+                analysis = _with(analysis, refs=[*analysis.refs, about])
             a = _analysis_dict(analysis)
         merged, did_merge = merge_topic(a, state.get("topic"), text)
         if did_merge:

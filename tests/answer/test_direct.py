@@ -418,3 +418,18 @@ def test_a_sign_off_run_into_the_measures_it_publishes_is_its_own_line() -> None
     got = split(text)
     assert "海关总署2024年4月28日" in got
     assert any(s.startswith("中华人民共和国海关关于") for s in got), got
+
+
+@pytest.mark.parametrize(("sentence", "moments"), [
+    ("本公告自2024年10月15日起实施。", {"start"}),
+    ("海关总署发布2023年第136号公告，自2023年11月1日起取消出口货物原产地企业备案事项。", {"start", "publish"}),
+    ("海关总署公告〔2024〕137号: published 2024-09-20", {"publish"}),
+    ("附件：申请表.pdf海关总署2024年9月20日", {"publish"}),
+    ("本公告有效期自2023年12月1日起至2025年12月31日。", {"start", "end"}),
+    ("Comments are due by 2024-03-01; the deadline may be extended until 2024-04-01.", {"end"}),
+    ("The label must be in English.", set()),
+])
+def test_the_moments_a_sentence_dates(sentence: str, moments: set[str]) -> None:
+    from assistant.answer.sentences import date_moments
+
+    assert date_moments(sentence) == moments

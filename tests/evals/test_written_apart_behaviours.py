@@ -119,3 +119,22 @@ def test_an_importer_naming_no_market_is_answered_from_china_customs(assistant: 
     answer = assistant.ask("我们是做进口食品的贸易公司，听说境外出口商备案以后要用18位编码了？报关单上企业资质那栏怎么填")
     assert _refs(answer)[0] == "海关总署公告〔2024〕105号"
     assert not any(r.startswith("21 CFR") for r in _refs(answer))
+
+
+def test_an_exporter_asking_about_a_customs_procedure_in_english(assistant: Assistant) -> None:
+    # China Customs' rule for all exports answers whatever market the exporter ships to, and "since
+    # when?" stays with the text just cited (Chinese-only records, an English conversation)
+    first, then = _chat(assistant,
+                        "We mostly ship furniture to Chile and Vietnam. A friend told me we don't need the "
+                        "原产地企业备案 with customs anymore before asking for a certificate of origin. True?",
+                        "ok good. since when exactly?")
+    assert "海关总署公告〔2023〕136号" in _refs(first) or any("原产地企业备案" in r for r in _refs(first))
+    assert not then.refused and "2023" in opening(then.text) and "11" in opening(then.text), then.text[:300]
+
+
+def test_an_addendum_answers_what_it_changed(assistant: Assistant) -> None:
+    # a notification question quoting no symbol: the addendum that matched best answers, not the core
+    answer = assistant.ask("The FCC postponed its test-lab accreditation rule back in 2016 - until what date were "
+                           "the existing FCC-listed labs still recognised, and which WTO addendum announced the delay?")
+    assert "2017-07-12" in opening(answer.text), answer.text[:300]
+    assert "G/TBT/N/USA/867/Add.2" in _refs(answer)
