@@ -125,13 +125,13 @@ def find_disputes(text: str) -> list[str]:
     return out
 
 
+def _gacc(year: str, number: str) -> str:
+    """The ref of China Customs announcement `number` of `year`: 海关总署公告〔2024〕151号."""
+    return f"海关总署公告〔{year}〕{int(number)}号"
+
+
 def find_gacc(text: str) -> list[str]:
-    out = []
-    for m in _GACC_RE.finditer(text):
-        r = f"海关总署公告〔{m.group('y')}〕{int(m.group('n'))}号"
-        if r not in out:
-            out.append(r)
-    return out
+    return list(dict.fromkeys(_gacc(m.group("y"), m.group("n")) for m in _GACC_RE.finditer(text)))
 
 
 # China Customs numbers as people write them: 海关总署2024年第72号公告, 公告2024年第72号, 署令第271号
@@ -151,16 +151,14 @@ GACC_LOOSE_RE = re.compile(
 def loose_gacc_ref(m: re.Match[str]) -> str:
     """The ref of an announcement number matched by GACC_LOOSE_RE."""
     year = m.group("y") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
-    num = int(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
-    return f"海关总署公告〔{year}〕{num}号"
+    return _gacc(year, m.group("n") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5"))
 
 
 def find_gacc_loose(text: str) -> list[str]:
     """Announcements quoted either way: 公告〔2023〕170号 or 海关总署2023年第170号公告."""
-    found = sorted([(m.start(), r) for m in _GACC_RE.finditer(text)
-                    for r in [f"海关总署公告〔{m.group('y')}〕{int(m.group('n'))}号"]]
-                   + [(m.start(), loose_gacc_ref(m)) for m in GACC_LOOSE_RE.finditer(text)])
-    return list(dict.fromkeys(r for _, r in found))
+    found = [(m.start(), _gacc(m.group("y"), m.group("n"))) for m in _GACC_RE.finditer(text)]
+    found += [(m.start(), loose_gacc_ref(m)) for m in GACC_LOOSE_RE.finditer(text)]
+    return list(dict.fromkeys(r for _, r in sorted(found)))
 
 
 def gacc_ref(announcement_number: str) -> str | None:

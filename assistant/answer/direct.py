@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer.evidence import alert_date
 from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
 from assistant.answer.sentences import (
@@ -407,7 +408,7 @@ MAX_ASKS = 3  # questions of one message answered one sentence each
 
 
 def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
-             translated: list[str]) -> list[_Candidate]:
+             translated: list[str], quoting: set[str]) -> list[_Candidate]:
     """For a message that asks several things ("多久能办好？每年还要交什么？"), the sentences that
     answer them in the order asked, `first` among them where it answers: for each other ask, the
     sentence that shares the ask's own words or holds what its form asks for (a figure for "how
@@ -419,7 +420,7 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
     said = {first.sentence}
     first_at: int | None = None
     # what the reader sees of the opening sentence: a long one is quoted in part
-    shown = _quote(first.shown, question_terms(question) | terms(" ".join(translated)))
+    shown = _quote(first.shown, quoting)
     for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
         ranked = _ranked(cands, ask, form, translated)
         if not ranked or ranked[0][0] <= 0:
@@ -545,8 +546,8 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
     named most and the notifying countries; each sentence cites the alerts it is drawn from."""
     if not alerts:
         return []
-    dated = sorted(alerts, key=lambda e: str((e.record.get("dates") or {}).get("event") or ""))
-    years = sorted({str((e.record.get("dates") or {}).get("event") or "")[:4] for e in alerts} - {""})
+    dated = sorted(alerts, key=lambda e: alert_date(e.record))
+    years = sorted({alert_date(e.record)[:4] for e in alerts} - {""})
     topic = str(ctx.get("product") or tidy(str(alerts[0].record.get("product") or alerts[0].title)))
     if years:
         span = (phrase("years_range", lang, first=years[0], last=years[-1]) if len(years) > 1
@@ -652,12 +653,12 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
                if re.search(rf"\b{w}\b\s*(?:\d{{1,2}}\b|,?\s*20\d\d)|\b\d{{1,2}}\s+{w}\b", question, re.I)}
     if not (years or months or named):
         if asks_latest(question) and alerts:  # "the most recent one": the newest of them
-            return [max(alerts, key=lambda e: str((e.record.get("dates") or {}).get("event") or ""))]
+            return [max(alerts, key=lambda e: alert_date(e.record))]
         return []
 
     def fits(e: Evidence) -> bool:
         r = e.record
-        when = str((r.get("dates") or {}).get("event") or "")
+        when = alert_date(r)
         notifier = {m.market.code for m in find_markets(str(r.get("notifying_country") or ""))}
         return ((not years or when[:4] in years) and (not months or (when[5:7].isdigit() and int(when[5:7]) in months))
                 and (not named or bool(notifier & named)))
@@ -689,7 +690,7 @@ def _hazard_named(alerts: list[Evidence], question: str, ctx: dict[str, Any]) ->
 
 def _alert_sentence(e: Evidence, lang: str) -> str:
     r = e.record
-    when = str((r.get("dates") or {}).get("event") or "")[:10]
+    when = alert_date(r)[:10]
     who = country(str(r.get("notifying_country") or ""), lang)
     what = tidy(str(r.get("product") or e.title))
     hazard = tidy(str(r.get("hazard") or ""))
@@ -769,10 +770,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             # nothing shares the question's words: what the best record (or provision) says first
             first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "title", "passage")), c)
             c = first
-        answers = _per_ask(cands, question, c, translated) if c is found[0] else [c]
+        asked = question_terms(question) | terms(" ".join(translated))  # what a long sentence is quoted at
+        answers = _per_ask(cands, question, c, translated, asked) if c is found[0] else [c]
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
         previous: Evidence | None = None
-        asked = question_terms(question) | terms(" ".join(translated))
         for more in answers + ([second] if second is not None else []):
             quoted = _quote(more.shown, asked)
             plain = more.kind == "date" and quoted.startswith(more.ev.ref)

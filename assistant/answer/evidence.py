@@ -114,6 +114,11 @@ def is_china_origin(row: dict[str, Any]) -> bool:
     return row.get("origin_code") == "CHN" or "china" in str(row.get("origin") or "").lower()
 
 
+def alert_date(row: dict[str, Any]) -> str:
+    """When an alert was notified, as its ISO string ("" when not known): the key alerts sort by."""
+    return str((row.get("dates") or {}).get("event") or "")
+
+
 def _heads(words: list[str]) -> list[str]:
     """The head noun of a compound product name: jieba's last word (外科口罩 -> 口罩) or the last
     English word (surgical masks -> masks)."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.index.tokenize import cut_words
 from assistant.retrieve.question_form import Form, Moment
 
 MAX_SENTENCE = 420  # a "sentence" longer than this is a list run together: cut at a clause
@@ -39,9 +40,11 @@ _CLOSING = "”’」』"
 _AMENDED_TO = re.compile(r"(?:修改|修订|调整|变更|改)为")
 
 
-# an announcement's sign-off ("海关总署2024年4月28日") run into the measures it publishes
-_SIGNED = re.compile(r"(?<=[。”])\s*((?:海关总署|总署|[\u4e00-\u9fff]{1,8}(?:部|局|委员会|办公厅))\s*(?:19|20)\d{2}\s*年"
-                     r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日)(?=[\u4e00-\u9fff《（(])")
+# an issuer's sign-off, "海关总署2024年4月28日": how an announcement ends, and the day it was published
+_SIGN_OFF = (r"(?:海关总署|总署|[\u4e00-\u9fff]{1,8}(?:部|局|委员会|办公厅))\s*(?:19|20)\d{2}\s*年"
+             r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# a sign-off run into the measures the announcement publishes
+_SIGNED = re.compile(rf"(?<=[。”])\s*({_SIGN_OFF})(?=[\u4e00-\u9fff《（(])")
 
 
 def split(text: str) -> list[str]:
@@ -152,10 +155,8 @@ def question_terms(question: str) -> set[str]:
     out = terms(question)
     runs = _CJK_RUN.findall(question or "")
     if runs:
-        import jieba
-
         nouns = _lone_nouns()
-        out |= {w for run in runs for w in jieba.lcut(run) if len(w) == 1 and w in nouns}
+        out |= {w for run in runs for w in cut_words(run) if len(w) == 1 and w in nouns}
     return out
 
 
@@ -209,7 +210,7 @@ _MOMENT_CUES: tuple[tuple[Moment, re.Pattern[str]], ...] = (
         r"(?:from|since|on|as of)|takes? effect|start(?:s|ed)? to apply", re.I)),
     ("publish", re.compile(
         r"\bpublished\b|\badopted\b|\bnotified\b|\bcirculated\b|\bissued\b|\bdated\b|发布|公布|印发|签发|颁布|"
-        r"(?:总署|部|局|委员会|办公厅)\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[.。]?\s*$", re.I)),
+        rf"{_SIGN_OFF}\s*[.。]?\s*$", re.I)),
     ("end", re.compile(
         r"\buntil\b|\bexpir|\bdeadline\b|\bno later than\b|\bvalid (?:until|till|through)\b|有效期|截止|截至|"
         r"止\s*[。.,，]|为止|至\s*(?:19|20)\d{2}\s*年", re.I)),

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answer.evidence import alert_date
 from assistant.index.store import LoadedIndex
 
 _WORD = re.compile(r"[a-z]{3,}")
@@ -74,7 +75,7 @@ def alert_trend(index: LoadedIndex, answer: Mapping[str, Any]) -> Trend | None:
             continue
         if not set(terms) <= _words(str(row.get("product") or "")):
             continue
-        year = str((row.get("dates") or {}).get("event") or "")[:4]
+        year = alert_date(row)[:4]
         if year.isdigit():
             per_year[year] += 1
         hazards[str(row.get("hazard_category") or row.get("hazard") or "?")] += 1

@@ -18,6 +18,7 @@ import threading
 from typing import Any
 
 from assistant.answer.evidence import (
+    alert_date,
     build_evidence,
     is_china_origin,
     linked,
@@ -48,7 +49,7 @@ from assistant.retrieve.relevance import (
     china_customs_for_exports,
     imports_into_china,
     into_china,
-    party_codes,
+    record_markets,
 )
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
 
@@ -408,7 +409,7 @@ class Assistant:
             names = " ".join([*sorted(words, key=lambda w: not w.isascii())[:LATEST_NAMES], "China"])
             found = searcher.search(names, LATEST_DEPTH, type="alert", mode="lexical", min_score=ALERT_MIN_SCORE).hits
             newest = sorted((h for h in found if is_china_origin(rows.get(h.ref, {}))), reverse=True,
-                            key=lambda h: str((rows.get(h.ref, {}).get("dates") or {}).get("event") or ""))
+                            key=lambda h: alert_date(rows.get(h.ref, {})))
             extra += newest[:LATEST_KEEP]
         markets = question_markets(a)
         if intent == "requirements" and markets:
@@ -721,9 +722,7 @@ def _parties(searcher: Any, topic: dict[str, Any] | None) -> frozenset[str]:
     """The members a dispute under discussion is between ("Did Japan invoke … there?" after Japan v
     Korea); none for other documents, where a market named is a new question's ("欧盟零毁林法规…")."""
     row = searcher.index.record_rows.get(str((topic or {}).get("doc") or "")) or {}
-    if row.get("type") != "dispute":
-        return frozenset()
-    return frozenset(row.get("markets") or []) | party_codes(str(row.get("complainant") or ""))
+    return frozenset(record_markets(row)) if row.get("type") == "dispute" else frozenset()
 
 
 def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer, text: str = "") -> str | None:

@@ -62,12 +62,18 @@ def tokenize(text: str) -> list[str]:
 
 
 
+def cut_words(text: str, hmm: bool = True) -> list[str]:
+    """jieba's words of `text` in accurate mode (with its HMM for unknown words unless `hmm` is off),
+    from the one quietly initialised jieba."""
+    return list(_jieba().lcut(text, HMM=hmm))
+
+
 @functools.lru_cache(maxsize=1024)
 def word_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where jieba's words (accurate mode) start and end in `text`: what reads as one word."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for tok in _jieba().lcut(text):
+    for tok in cut_words(text):
         spans.append((pos, pos + len(tok)))
         pos += len(tok)
     return tuple(spans)

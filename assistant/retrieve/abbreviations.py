@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.index.tokenize import is_stop_word
+from assistant.index.tokenize import cut_words, is_stop_word
 
 # a run of Han characters, then an abbreviation of 3-8 capital letters in brackets
 _PAIR = re.compile(r"([\u4e00-\u9fff]{3,24})\s*[（(]\s*([A-Z]{3,8})\s*[）)]")
@@ -23,12 +23,10 @@ def harvest(texts: Iterable[str]) -> list[tuple[str, str]]:
     term is the one word jieba cuts right before the bracket (普惠制 of "简称普惠制（GSP）"), when it is
     a word of its own of at least MIN_TERM characters: a longer phrase's start is not knowable
     without parsing ("遵守世界动物卫生组织（WOAH）"), and such pairs are left out."""
-    import jieba
-
     seen: dict[tuple[str, str], None] = {}
     for text in texts:
         for m in _PAIR.finditer(text or ""):
-            tokens = jieba.lcut(m.group(1), HMM=False)
+            tokens = cut_words(m.group(1), hmm=False)
             term = tokens[-1] if tokens else ""
             before = tokens[-2] if len(tokens) > 1 else ""
             if len(term) >= MIN_TERM and (not before or before in _BOUNDARY or is_stop_word(before)):

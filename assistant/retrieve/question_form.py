@@ -9,7 +9,7 @@ language), never from the retrieved records.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, TypeVar
 
 Form = Literal["status", "which", "when", "why", "allowed", "how_much", "must", "list", "what"]
 FORMS: tuple[Form, ...] = ("status", "which", "when", "why", "allowed", "how_much", "must", "list", "what")
@@ -64,15 +64,18 @@ _ASKED = re.compile(
     r"\bhow (?:did|does) it stand\b", re.I)
 
 
+_T = TypeVar("_T")
+
+
+def _first_match(table: list[tuple[_T, re.Pattern[str]]], text: str, default: _T) -> _T:
+    """The label of the first pattern in `table` that `text` matches (tables are checked in order)."""
+    return next((label for label, rx in table if rx.search(text)), default)
+
+
 def question_form(question: str | None) -> Form:
     """The form of `question`; "what" when nothing more specific is asked."""
     q = (question or "").strip()
-    if not q:
-        return "what"
-    for form, rx in _PATTERNS:
-        if rx.search(q):
-            return form
-    return "what"
+    return _first_match(_PATTERNS, q, "what") if q else "what"
 
 
 Moment = Literal["start", "publish", "end", ""]
@@ -98,10 +101,7 @@ _MOMENTS: list[tuple[Moment, re.Pattern[str]]] = [
 def moment_asked(question: str | None) -> Moment:
     """The moment a "when" question asks about ("从哪天开始执行" -> start, "哪天发布的" -> publish,
     "valid until when" -> end); "" when it does not say which."""
-    for moment, rx in _MOMENTS:
-        if rx.search(question or ""):
-            return moment
-    return ""
+    return _first_match(_MOMENTS, question or "", "")
 
 
 def form_spans(question: str) -> list[tuple[int, int]]:

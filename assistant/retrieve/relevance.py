@@ -173,6 +173,11 @@ class QueryContext:
         return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named,
                    speaks_of_customs(query))
 
+    def any_market_procedure(self, row: dict[str, Any]) -> bool:
+        """A China Customs procedure for all exports, and the question asks about customs: it answers
+        for any market, and for any goods."""
+        return self.customs and for_all_exports(row)
+
     def structure(self, row: dict[str, Any], r_markets: set[str], r_hs: list[str]) -> dict[str, float]:
         f: dict[str, float] = {"market": 0.0, "hs": 0.0, "origin": 0.0}
         rtype = row.get("type", "")
@@ -198,7 +203,7 @@ class QueryContext:
                 f["market"] = 0.0
             elif f["market"] < 0 and set(row.get("mentions") or []) & q:
                 f["market"] = 0.0  # its text speaks of that country (挪威 still grants GSP): not another market's
-            elif f["market"] < 0 and self.customs and for_all_exports(row):
+            elif f["market"] < 0 and self.any_market_procedure(row):
                 f["market"] = 0.0  # China's procedure for all exports (取消出口货物原产地企业备案): any market's
         if rtype == "announcement" and self.exporting and q and "CHN" not in q:
             title = str(row.get("title_zh") or row.get("title") or "")

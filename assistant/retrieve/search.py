@@ -38,7 +38,7 @@ from assistant.config import Settings
 from assistant.index.embedder import get_embedder
 from assistant.index.fields import FieldIndex, lang_of
 from assistant.index.store import LoadedIndex, load_index
-from assistant.index.tokenize import normalise, tokenize
+from assistant.index.tokenize import cut_words, normalise, tokenize
 from assistant.records import RecordType
 from assistant.refs import act_number, canonical_place, find_eu_acts, find_provisions, find_symbols
 from assistant.retrieve.abbreviations import harvest
@@ -65,7 +65,6 @@ from assistant.retrieve.relevance import (
     INTENT_PRIOR,
     Candidate,
     QueryContext,
-    for_all_exports,
     hs_level,
     party_codes,
     relevance,
@@ -338,7 +337,7 @@ class Searcher:
         topical = [c.text for c in concepts if c.weight > 0
                    and not (c.market or c.cue or _sure_hs(c) or self._stray(c))]
         translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
-        unknown = [c.text for c in concepts if self._unseen_name(c) and not c.market
+        unknown = [c.text for c in concepts if self._unseen_name(c)
                    and zipf_frequency(c.text, "en") < NAME_ZIPF and not _spelled_out(c.text, query)]
         return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated,
                               [_as_written(u, query) for u in unknown])
@@ -436,8 +435,7 @@ class Searcher:
         chunk_cover = self._chunk_coverage(concepts, token_scores)
         exact_cover: tuple[np.ndarray, float, Any] | None = None
         # a name the corpus has never seen (INMETRO, PPWR): whatever else matches is at best related
-        unknown_name = any(c.weight > 0 and self._unseen_name(c) and not c.market and not _market_code(c.text)
-                           for c in concepts) if token_scores else False
+        unknown_name = any(c.weight > 0 and self._unseen_name(c) for c in concepts) if token_scores else False
         prior = INTENT_PRIOR.get(analysis.intent, {})
         sure = min(max(analysis.intent_confidence, 0.0), 1.0)
         max_fused = 1.0 / RRF_K + 1.0 / RRF_K
@@ -469,8 +467,7 @@ class Searcher:
             coverage, product = self._coverage(chunk_cover, positions, r_hs)
             feats = ctx.structure(row, r_markets, r_hs)
             between = rtype == "dispute" and feats.get("market", 0.0) >= 2.0  # both parties named
-            # China's procedure for all exports, asked about as a customs matter (取消原产地企业备案)
-            procedure = ctx.customs and for_all_exports(row)
+            procedure = ctx.any_market_procedure(row)  # 取消原产地企业备案, asked as a customs matter
             if product is not None and rtype in ("alert", "dispute", "case", "announcement") and not (between or procedure):
                 # a record about some other product is a weak answer; a dispute between the two members
                 # named is their matter whatever goods its title names (DS495: radionuclides)
@@ -582,11 +579,9 @@ class Searcher:
         low = normalise(fold(text))
         concepts: list[Concept] = []
         spans: list[tuple[int, int, Concept]] = []
-        import jieba  # initialised by tokenize() already
-
         asked = form_spans(low)  # 几回, 什么时候, how many: the form of the answer, not its topic
         pos = 0
-        for word in jieba.lcut(low, HMM=False):  # the HMM glues unknown pairs (香蕉案是 -> 案是)
+        for word in cut_words(low, hmm=False):  # the HMM glues unknown pairs (香蕉案是 -> 案是)
             start = low.find(word, pos)
             start = pos if start < 0 else start
             pos = start + len(word)
@@ -633,7 +628,7 @@ class Searcher:
             if at < 0:
                 continue
             words = self.vocab.related_words(matched)
-            if not words and float(cand.get("confidence", 0)) >= 0.5:
+            if not words and float(cand.get("confidence", 0)) >= SURE_HS:
                 # a tariff or HS-description match: its short labels are the best translation we have
                 label_zh, label_en = str(cand.get("label_zh") or ""), str(cand.get("label_en") or "")
                 words = [w for w in (label_zh,) if 0 < len(w) <= 8]
@@ -697,8 +692,10 @@ class Searcher:
         return self._everyday.is_everyday(c.text, df)
 
     def _unseen_name(self, c: Concept) -> bool:
-        """A name in capitals (PPWR, INMETRO) that no chunk holds and nothing translates."""
-        return c.acronym and not c.alt and all(self._token_df(t) == 0 for t in c.tokens | c.parts)
+        """A name in capitals (PPWR, INMETRO) that no chunk holds and nothing translates; not a
+        market's name or code (RUS, KAZ: how a follow-up carries the conversation's market)."""
+        return (c.acronym and not c.market and not _market_code(c.text) and not c.alt
+                and all(self._token_df(t) == 0 for t in c.tokens | c.parts))
 
     def _token_df(self, token: str) -> int:
         """Chunks holding `token` (cached; looked up now when search has not counted it yet)."""
