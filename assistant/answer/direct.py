@@ -21,6 +21,7 @@ from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
 from assistant.answer.sentences import (
     Scored,
+    cue_match,
     date_moments,
     form_cue,
     idf_of,
@@ -446,19 +447,51 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
     return [c for _, c in out]
 
 
-def _quote(sentence: str, asked: set[str] | None = None) -> str:
+def _quote(sentence: str, asked: set[str] | None = None, form: Form | None = None) -> str:
     """The sentence as quoted: whole up to MAX_DIRECT characters; a longer one cut to the run of its
     clauses that holds most of the question's words (the "(a) … at least one year of professional
-    experience" clause of a long list, for "what experience qualifies?"), else to its start."""
+    experience" clause of a long list, for "what experience qualifies?"), else to its start; and
+    when that cut leaves out the figure or date a "how long / when" question asks for, cut to end
+    where the sentence states it ("… but not later than 10 days after …")."""
     s = sentence.strip().lstrip("”’」』)）]，,;；:：、 ")  # a sentence cut after an opening quote
     if len(s) <= MAX_DIRECT:
         return s
     window = _answering_window(s, asked) if asked else None
-    if window is not None:
-        return window
-    cut = s[:MAX_DIRECT]
-    pos = max(cut.rfind("，"), cut.rfind(", "), cut.rfind("；"), cut.rfind("; "))
-    return (cut[:pos] if pos > MAX_DIRECT // 2 else cut.rsplit(" ", 1)[0]).rstrip(" ，,;；") + "…"
+    if window is None:
+        cut = s[:MAX_DIRECT]
+        pos = max(cut.rfind("，"), cut.rfind(", "), cut.rfind("；"), cut.rfind("; "))
+        window = (cut[:pos] if pos > MAX_DIRECT // 2 else cut.rsplit(" ", 1)[0]).rstrip(" ，,;；") + "…"
+    if form in ("when", "how_much") and not form_cue(window, form):
+        return _cue_window(s, form) or window
+    return window
+
+
+def _join(parts: list[str], lang: str) -> str:
+    """Sentences one after the other: Chinese ones close up, except after a citation mark followed
+    by Latin text ("… [1] Notwithstanding …"), which reads as one word without a space."""
+    if lang == "en":
+        return " ".join(parts)
+    out = ""
+    for part in parts:
+        out += (" " if out.endswith("]") and part[:1].isascii() else "") + part
+    return out
+
+
+def _cue_window(s: str, form: Form) -> str | None:
+    """At most MAX_DIRECT characters of `s` ending with the clause that holds its first figure or
+    date of the kind `form` asks for, starting at a word or clause boundary; None when it has none."""
+    m = cue_match(s, form)
+    if m is None:
+        return None
+    stop = re.search(r"[,;，；。.](?=\s|$)|[，；。]", s[m.end():])
+    end = m.end() + (stop.start() if stop else len(s) - m.end())
+    end = min(end, m.end() + MAX_DIRECT // 3)
+    start = max(0, end - MAX_DIRECT)
+    if start:
+        gap = re.search(r"[,;，；]\s*|\s", s[start:m.start()])
+        start = start + gap.end() if gap else start
+    text = s[start:end].strip(" ，,;；")
+    return ("…" if start else "") + text + ("…" if end < len(s) else "")
 
 
 def _answering_window(s: str, asked: set[str]) -> str | None:
@@ -775,7 +808,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
         previous: Evidence | None = None
         for more in answers + ([second] if second is not None else []):
-            quoted = _quote(more.shown, asked)
+            quoted = _quote(more.shown, asked, form)
             plain = more.kind == "date" and quoted.startswith(more.ev.ref)
             lead = "" if plain or more.ev is previous else name(more.ev, lang) + sep
             end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
@@ -794,7 +827,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
                      + ("。" if lang == "zh" else "."))
     if not parts:
         parts.append(phrase("direct_none", lang))
-    return DirectAnswer(" ".join(parts) if lang == "en" else "".join(parts), passages)
+    return DirectAnswer(_join(parts, lang), passages)
 
 
 __all__ = ["DirectAnswer", "alerts_summary", "direct_answer", "name", "passage_of", "pick", "pick_list",

@@ -225,6 +225,12 @@ def date_moments(sentence: str) -> frozenset[Moment]:
     return frozenset(moment for moment, rx in _MOMENT_CUES if rx.search(sentence))
 
 
+def cue_match(sentence: str, form: Form) -> re.Match[str] | None:
+    """Where `sentence` first states what a question of this form asks for (a date, a figure)."""
+    rx = _CUES.get(form)
+    return rx.search(sentence) if rx else None
+
+
 def form_cue(sentence: str, form: Form) -> bool:
     """The sentence holds what a question of this form asks for (a date, a figure...)."""
     rx = _CUES.get(form)

@@ -401,6 +401,24 @@ def test_a_long_sentence_is_quoted_at_the_clauses_that_answer() -> None:
     assert _quote(sentence).startswith("(a) a diploma")  # no question words: the start, as before
 
 
+def test_a_long_sentence_is_quoted_where_it_states_the_figure_asked_for() -> None:
+    from assistant.answer.direct import MAX_DIRECT, _quote
+    from assistant.answer.sentences import question_terms
+
+    # MDR Article 87(4): the deadline comes after 300 characters of conditions
+    sentence = ("Notwithstanding paragraph 3, in the event of death or an unanticipated serious deterioration in a "
+                "person's state of health the report shall be provided immediately after the manufacturer has "
+                "established or as soon as it suspects a causal relationship between the device and the serious "
+                "incident but not later than 10 days after the date on which the manufacturer becomes aware of the "
+                "serious incident.")
+    asked = question_terms("How many days to report a death?")
+    quoted = _quote(sentence, asked, "how_much")
+    assert "10 days" in quoted and len(quoted) <= MAX_DIRECT + 2, quoted
+    assert "10 days" not in _quote(sentence, asked, "what")  # not asked for a figure: the start
+    # the figure already shown: the usual cut
+    assert _quote("Within 15 days, " + sentence, asked, "how_much").startswith("Within 15 days")
+
+
 def test_a_short_sentence_with_a_code_is_quoted_with_the_one_it_completes() -> None:
     from assistant.ingest import gacc
 
@@ -433,3 +451,10 @@ def test_the_moments_a_sentence_dates(sentence: str, moments: set[str]) -> None:
     from assistant.answer.sentences import date_moments
 
     assert date_moments(sentence) == moments
+
+
+def test_chinese_answers_keep_a_space_before_latin_text_after_a_citation_mark() -> None:
+    from assistant.answer.direct import _join
+
+    joined = _join(["MDR第87条：……不迟于15天。 [1]", "Notwithstanding paragraph 3, … [1]", "另见指南。 [2]"], "zh")
+    assert "[1] Notwithstanding" in joined and "[1]另见" in joined, joined
