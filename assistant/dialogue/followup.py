@@ -154,9 +154,11 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         merged["hs"] = topic.get("hs", [])
         merged["products"] = topic.get("products", [])
         filled = True
-    if (not has_product and not topic.get("hs") and not topic.get("products") and topic.get("words")
-            and looks_like_followup(text)):
-        merged["carried_words"] = list(topic["words"])  # "frozen food" that no product list knows
+    if not has_product and topic.get("words") and looks_like_followup(text) and (
+            has_market or not (topic.get("hs") or topic.get("products"))):
+        # "frozen food" that no product list knows; and what the talk is about besides goods and
+        # market ("GSP certificates" for furniture) when only the market changes ("What about Russia?")
+        merged["carried_words"] = list(topic["words"])
         filled = True
     if not has_market and topic.get("markets"):
         merged["markets"] = topic.get("markets", [])

@@ -247,10 +247,13 @@ def _form_owner(row: dict[str, Any]) -> str | None:
 
 
 def record_markets(row: dict[str, Any]) -> set[str]:
-    """The markets a record is about; for a dispute, its complainants' as well as the respondent's."""
+    """The markets a record is about; for a dispute, its complainants' as well as the respondent's;
+    for a China Customs text, the countries its title names (输欧亚经济联盟货物, 中厄自贸协定)."""
     markets = set(row.get("markets") or [])
     if row.get("type") == "dispute" and row.get("complainant"):
         markets |= party_codes(str(row["complainant"]))
+    if row.get("type") == "announcement":
+        markets |= _title_markets(str(row.get("title") or ""))
     return markets
 
 

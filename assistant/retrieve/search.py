@@ -645,6 +645,10 @@ class Searcher:
                     c.market = True
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "en"))))
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "zh"))))
+        codes = {m.upper() for m in analysis.markets}
+        for _s, _e, c in spans:  # a market's code a follow-up carries (RUS, KAZ) is that market
+            if c.acronym and not c.market and c.text.upper() in codes and _market_code(c.text):
+                c.market = True
         phrases = _phrases(low, spans, lambda c: c.acronym, self._stray)
         qvecs = self._embed([analysis.normalized, *(p.text for p in phrases)], embed)
         if len(qvecs):

@@ -138,3 +138,14 @@ def test_an_addendum_answers_what_it_changed(assistant: Assistant) -> None:
                            "the existing FCC-listed labs still recognised, and which WTO addendum announced the delay?")
     assert "2017-07-12" in opening(answer.text), answer.text[:300]
     assert "G/TBT/N/USA/867/Add.2" in _refs(answer)
+
+
+def test_a_market_switch_keeps_what_the_talk_is_about(assistant: Assistant) -> None:
+    # "What about Russia?" after a question on GSP certificates asks about GSP certificates there: the
+    # talk's words go with the new market, its code is that market, and China Customs' text on goods
+    # for the Eurasian Economic Union (named in its title) is a text about Russia and Kazakhstan
+    _first, then = _chat(assistant,
+                         "Can Chinese customs still give us a GSP Form A for a shipment of furniture to Norway?",
+                         "What about Russia and Kazakhstan?")
+    assert not then.refused
+    assert any("欧亚经济联盟" in r for r in _refs(then)), _refs(then)

@@ -169,3 +169,14 @@ def test_odd_input_is_harmless() -> None:
     assert find_markets("") == []
     assert find_markets("\x00\ud7ff\uffff" * 10) == []
     assert codes("ＵＳＡ和ＥＵ") == ["USA", "EU"]  # full-width letters
+
+
+def test_a_record_is_about_the_markets_its_title_or_its_parties_name() -> None:
+    from assistant.retrieve.relevance import record_markets
+
+    gsp = {"type": "announcement", "markets": ["CHN"], "title": "我国不再对输欧亚经济联盟货物签发普惠制原产地证书"}
+    assert "EAEU" in record_markets(gsp)
+    dispute = {"type": "dispute", "markets": ["KOR"], "complainant": "Japan"}
+    assert record_markets(dispute) == {"KOR", "JPN"}
+    # an alert's title names its product and origin, not its market
+    assert record_markets({"type": "alert", "markets": ["EU"], "title": "Salmonella in chicken from Poland"}) == {"EU"}
