@@ -266,6 +266,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "{ref} has {first} to {last} in my sources.",
         "zh": "我收录的 {ref} 只有 {first} 至 {last}。",
     },
+    "unknown_names_refused": {
+        "en": "I have nothing on {names} in my sources, and nothing I found answers this reliably, so I won't guess.",
+        "zh": "我的资料中没有关于{names}的记录，找到的内容也不能可靠回答这个问题，所以不做猜测。",
+    },
     "unknown_names": {
         "en": "I have nothing on {names} in my sources; below is the nearest I found, which is not about {names} itself.",
         "zh": "我的资料中没有关于{names}的记录；以下是找到的最接近的资料，并非关于{names}本身。",

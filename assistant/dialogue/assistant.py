@@ -294,7 +294,10 @@ class Assistant:
                              "answered": bool(hits) and (best >= REFUSE_BELOW or fallback),
                              "reasons": _decision_reasons(hits, best, fallback)}
         if not hits or (best < REFUSE_BELOW and not fallback):
-            refused = self._refuse(lang, a, phrase("refused", lang))
+            names = [str(u) for u in resp.unknown]  # "PPWR": say what is missing, not only that nothing fits
+            reason = (phrase("unknown_names_refused", lang, names=("、" if lang == "zh" else ", ").join(names))
+                      if names else phrase("refused", lang))
+            refused = self._refuse(lang, a, reason)
             refused.trace = trace
             return refused
 

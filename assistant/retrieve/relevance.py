@@ -46,7 +46,7 @@ INTENT_PRIOR: dict[str, dict[str, float]] = {
 # when the user asks what applies in a market; milder for cases and disputes, where the market
 # named is often who complained rather than where the measure applies.
 MARKET_MISMATCH: dict[str, float] = {i: 0.35 if i == "requirements" else 0.5 for i in STRICT_MARKET_INTENTS}
-UNKNOWN_NAME = 0.6  # relevance left when the question names something the corpus never mentions
+UNKNOWN_NAME = 0.4  # relevance left when the question names something the corpus never mentions
 
 # the question is about goods going into China (China Customs' rules), not about exporting from it
 _IMPORT_RE = re.compile(
