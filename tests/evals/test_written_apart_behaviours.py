@@ -149,3 +149,10 @@ def test_a_market_switch_keeps_what_the_talk_is_about(assistant: Assistant) -> N
                          "What about Russia and Kazakhstan?")
     assert not then.refused
     assert any("欧亚经济联盟" in r for r in _refs(then)), _refs(then)
+
+
+def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
+    # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
+    answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
+                           "certificates of origin?")
+    assert any(r == "海关总署公告〔2023〕136号" or "取消出口货物原产地企业备案" in r for r in _refs(answer)[:2]), _refs(answer)
