@@ -364,17 +364,11 @@ class OfflineComposer:
             out.add("- " + ("；".join(bits) if lang == "zh" else "; ".join(bits)), e.n)
             return
         if e.type == "announcement":
-            line = f"- {self._title(e, lang)}"
-            date = _d((r.get("dates") or {}).get("published"))
-            if date:
-                line += f"（{date.isoformat()}）" if lang == "zh" else f" ({date.isoformat()})"
+            line = f"- {self._title(e, lang)}{_announcement_dates(r, lang)}"
             text = summary or _first_sentences(r.get("answer") or r.get("text") or "", 2 * SUMMARY_CHARS if full else SUMMARY_CHARS)
             if text:
                 line += sep + text
             out.add(line, e.n)
-            eif = _d((r.get("dates") or {}).get("entry_into_force"))
-            if full and eif:
-                out.add(f"  - {phrase('in_force', lang)} {eif.isoformat()}", e.n)
             return
         line = f"- **{self._title(e, lang)}**"
         if brief and e.type == "case":
@@ -683,3 +677,17 @@ def _first_sentences(text: str, limit: int) -> str:
 
 
 __all__ = ["OfflineComposer", "Composed", "ntm_label", "type_label", "tidy", "join_items"]
+
+
+def _announcement_dates(r: dict[str, Any], lang: str) -> str:
+    """A China Customs text's dates beside its title: published, and from when it applies when that
+    is another day ("(2023-12-25; entry into force 2024-01-01)"): "since when?" is the usual question."""
+    dates = r.get("dates") or {}
+    published, eif = _d(dates.get("published")), _d(dates.get("entry_into_force"))
+    bits = [published.isoformat()] if published else []
+    if eif and eif != published:
+        bits.append(f"{phrase('in_force', lang)} {eif.isoformat()}")
+    if not bits:
+        return ""
+    return f"（{'；'.join(bits)}）" if lang == "zh" else f" ({'; '.join(bits)})"
+

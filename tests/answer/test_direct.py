@@ -458,3 +458,14 @@ def test_chinese_answers_keep_a_space_before_latin_text_after_a_citation_mark() 
 
     joined = _join(["MDR第87条：……不迟于15天。 [1]", "Notwithstanding paragraph 3, … [1]", "另见指南。 [2]"], "zh")
     assert "[1] Notwithstanding" in joined and "[1]另见" in joined, joined
+
+
+def test_a_china_customs_text_beside_the_answer_shows_when_it_applies() -> None:
+    from assistant.ingest import gacc
+
+    result = gacc.load(ROOT / "corpus" / "gacc" / "gacc_regulations.jsonl")
+    rec = next(r for r in result.records if r.ref == "海关总署公告〔2023〕193号")
+    ev = [record_evidence(1, rec, "en")]
+    text = compose("rules", ev, "en", "Can China customs accept a third-party lab report for crude oil imports?").text
+    # published 2023-12-25, applies from 2024-01-01: both dates, each named, whatever else is said
+    assert "2023-12-25" in text and "2024-01-01" in text, text
