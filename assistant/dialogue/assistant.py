@@ -40,6 +40,7 @@ from assistant.dialogue.followup import (
     is_yes,
     merge_topic,
     next_topic,
+    pointed_document,
     text_language,
     wants_report,
 )
@@ -223,7 +224,11 @@ class Assistant:
         if a.get("language") == "mixed" and state.get("lang") and lang is None:
             lang = state["lang"]
         state["lang"] = lang
-        about = document_followup(text, a, state.get("topic"), _parties(searcher, state.get("topic")))
+        topic = state.get("topic")
+        if topic is not None and not topic.get("doc"):  # "这个公告…" after an answer citing several texts
+            pointed = pointed_document(text, state.get("last_citations") or [])
+            topic = {**topic, "doc": pointed} if pointed else topic
+        about = document_followup(text, a, topic, _parties(searcher, topic))
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             own = a.get("intent")
             analysis = _quick_analysis(f"{about} {text}", searcher)

@@ -96,10 +96,31 @@ _DOC_INTENTS = frozenset({None, "rules", "cases", "notification", "requirements"
 
 # "that case", "this notification", "there", 这个案子, 该公告: the question points back at the document
 _REFERS_BACK = re.compile(
-    r"\b(?:that|this|the same|the said) (?:case|dispute|notification|announcement|regulation|directive|rule|"
-    r"act|law|measure|document|one|proposal)\b|\bthere\s*[?？.!]*$|\bin (?:it|that)\s*[?？.!]*$|"
+    r"\b(?:that|this|these|those|the same|the said) (?:[a-z-]+ )?(?:case|dispute|notification|announcement|"
+    r"regulation|directive|rule|act|law|measure|document|one|proposal)s?\b|\bthere\s*[?？.!]*$|"
+    r"\bin (?:it|that)\s*[?？.!]*$|"
     r"(?:这个|那个|这一|该|此)(?:案子|案件|案|争端|通报|公告|法规|规定|条例|指令|措施|文件|提案)",
     re.I)
+
+# the kind of document a pointing phrase names ("this announcement", 这个公告), as record types
+_POINTED_KINDS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (re.compile(r"announcement|公告", re.I), frozenset({"announcement"})),
+    (re.compile(r"case|dispute|案|争端", re.I), frozenset({"case", "dispute"})),
+    (re.compile(r"notification|通报", re.I), frozenset({"notification"})),
+    (re.compile(r"regulation|directive|act\b|law|法规|条例|指令", re.I), frozenset({"regulation", "document"})),
+)
+
+
+def pointed_document(text: str, cited: list[dict[str, Any]]) -> str | None:
+    """The record a pointing phrase names by its kind ("这个公告什么时候实施？"), among those the last
+    answer cited, when the talk has no single document yet: the first cited of that kind."""
+    m = _REFERS_BACK.search(text)
+    if m is None:
+        return None
+    kinds = next((k for rx, k in _POINTED_KINDS if rx.search(m.group(0))), None)
+    if kinds is None:
+        return None
+    return next((str(c.get("ref")) for c in cited if c.get("type") in kinds and c.get("ref")), None)
 
 
 def refers_back(text: str) -> bool:

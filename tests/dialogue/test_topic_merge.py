@@ -47,3 +47,15 @@ def test_a_follow_up_pointing_back_stays_with_the_document() -> None:
     # a long question on something else stays on its own
     assert document_followup("We also sell LED lamps, what testing do they need before export?", plain, topic) is None
     assert refers_back("这个案子现在什么状态？") and not refers_back("玩具出口欧盟需要什么")
+
+
+def test_a_pointing_phrase_names_the_kind_of_document_it_means() -> None:
+    from assistant.dialogue.followup import pointed_document, refers_back
+
+    cited = [{"ref": "21 CFR Part 1 Subpart I", "type": "regulation"},
+             {"ref": "海关总署公告〔2024〕105号", "type": "announcement"}]
+    assert pointed_document("这个公告什么时候实施？", cited) == "海关总署公告〔2024〕105号"
+    assert pointed_document("When does that regulation apply?", cited) == "21 CFR Part 1 Subpart I"
+    assert pointed_document("那个案子结果如何？", cited) is None  # no case was cited
+    assert pointed_document("什么时候实施？", cited) is None  # points at nothing
+    assert refers_back("when did these filing rules take effect?")
