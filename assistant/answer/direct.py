@@ -390,6 +390,18 @@ SPECIFIC_TERMS = 2  # question words, beyond the record's subject, that make a s
 SECOND_SHARE = 0.5  # a second sentence must answer at least this share as well as the first
 
 
+def _continuation(cands: list[_Candidate], first: _Candidate, form: Form) -> _Candidate | None:
+    """The clause right after an opening one that ends in a semicolon, when it states the figure or
+    date asked for too: "保存期限不得少于…期满后6个月；" goes on "没有明确保质期的，…不得少于2年。"."""
+    if form not in ("how_much", "when") or not first.sentence.rstrip().endswith(("；", ";")):
+        return None
+    at = next((i for i, x in enumerate(cands) if x is first), None)
+    nxt = cands[at + 1] if at is not None and at + 1 < len(cands) else None
+    if nxt is None or nxt.ev is not first.ev or nxt.kind != first.kind or not form_cue(nxt.sentence, form):
+        return None
+    return nxt
+
+
 def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], first: _Candidate,
             form: Form) -> _Candidate | None:
     """A sentence of the same record that answers what the first left out ("how long... and when
@@ -806,6 +818,11 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         asked = question_terms(question) | terms(" ".join(translated))  # what a long sentence is quoted at
         answers = _per_ask(cands, question, c, translated, asked) if c is found[0] else [c]
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
+        follows = _continuation(cands, answers[0], form) if second is None and len(answers) == 1 else None
+        if follows is not None and answers[0].sentence in follows.before:
+            answers = [follows]  # quoted with the clause it completes already
+        elif follows is not None:
+            second = follows
         previous: Evidence | None = None
         for more in answers + ([second] if second is not None else []):
             quoted = _quote(more.shown, asked, form)

@@ -469,3 +469,14 @@ def test_a_china_customs_text_beside_the_answer_shows_when_it_applies() -> None:
     text = compose("rules", ev, "en", "Can China customs accept a third-party lab report for crude oil imports?").text
     # published 2023-12-25, applies from 2024-01-01: both dates, each named, whatever else is said
     assert "2023-12-25" in text and "2024-01-01" in text, text
+
+
+def test_a_clause_ending_in_a_semicolon_is_quoted_with_the_one_that_completes_the_figure() -> None:
+    from assistant.ingest import gacc
+
+    result = gacc.load(ROOT / "corpus" / "gacc" / "gacc_regulations.jsonl")
+    rec = next(r for r in result.records if r.ref == "海关总署公告〔2023〕117号")
+    ev = [record_evidence(1, rec, "zh")]
+    first = opening(compose("requirements", ev, "zh", "出口越南乳品，生产企业的各项记录要保存多长时间？").text, 2)
+    # "不得少于…期满后6个月；没有明确保质期的，…不得少于2年。": both periods, the second its condition
+    assert "6个月" in first and "2年" in first, first
