@@ -967,7 +967,9 @@ def _phrases(low: str, spans: list[tuple[int, int, Concept]], name: Callable[[Co
     # and an English cue word right after topic words is their head ("product safety regulation")
 
     def glued(prev: tuple[int, int, Concept], c: Concept, s: int) -> bool:
-        return not low[prev[1]:s].strip() and _same_script(prev[2].text, c.text)
+        # "certificates of origin", "rules of origin": an English "of" joins a noun to its complement
+        gap = low[prev[1]:s].strip()
+        return (not gap or (gap == "of" and c.text.isascii())) and _same_script(prev[2].text, c.text)
 
     for s, e, c in sorted(spans, key=lambda x: x[0]):
         sized = len(c.text) > 1 or not c.text.isascii()

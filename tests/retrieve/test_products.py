@@ -264,3 +264,13 @@ def test_not_typos_list_is_current(vocab: ProductVocabulary) -> None:
                     missing.append(w)
                 break
     assert not missing, f"regenerate en_not_typos.txt; missing {missing[:20]}"
+
+
+def test_tariff_words_strewn_over_a_sentence_name_no_product(vocab: ProductVocabulary) -> None:
+    """A weak guess from words far apart is an HS hint, not "the product asked about"."""
+    from assistant.retrieve.analyze import analyze
+
+    a = analyze("our farm grows shrimp that we sell to a seafood processor who exports. "
+                "does the farm need to file with China customs?", vocab)
+    assert "shrimp" in a.products
+    assert all(len(p.split()) <= 3 for p in a.products), a.products
