@@ -708,9 +708,10 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
         return ((not years or when[:4] in years) and (not months or (when[5:7].isdigit() and int(when[5:7]) in months))
                 and (not named or bool(notifier & named)))
 
-    chosen = [e for e in alerts if fits(e)]
-    narrowed = len(chosen) < len(alerts) or len(alerts) == 1
-    return chosen if narrowed else []
+    chosen = [e for e in alerts if fits(e)]  # all of them when the answer already holds only those
+    if asks_latest(question) and chosen:  # "意大利…最近一次是什么时候": the newest of those
+        return [max(chosen, key=lambda e: alert_date(e.record))]
+    return chosen
 
 
 _HAZARD_WORD = re.compile(r"[a-z]{4,}")

@@ -18,6 +18,7 @@ from typing import Any
 from assistant.answer.models import Citation, Evidence
 from assistant.index.store import LoadedIndex
 from assistant.index.tokenize import word_spans
+from assistant.retrieve.analyze import notifying_members
 from assistant.retrieve.products import hs_matches
 from assistant.retrieve.relevance import (
     about_importing,
@@ -326,6 +327,7 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
     elif alerts and (hs or words):  # named in another language: those matching nearly as well as the best
         top_alert = max(h.score for h in alerts)
         out = [h for h in out if h.type != "alert" or h.score >= RELATIVE_SCORE * top_alert]
+    out = _of_notifier_named(out, question or str(a.get("text") or ""), rows)
     if (intent in ("rules", "requirements") and best in out and best.type in ("regulation", "document")
             and named_in(question, best.ref, rows.get(best.ref, {}), rows)):
         out = [h for h in out if h.type != "alert"]  # about the rule named ("the toy safety directive"), not rejections
@@ -342,6 +344,19 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
         out = [h for h in out if h.score >= RELATIVE_SCORE * top.score
                or linked(top.ref, top_row, h.ref, rows.get(h.ref, {}))]
     return out
+
+
+def _of_notifier_named(out: list[Hit], question: str, rows: dict[str, dict[str, Any]]) -> list[Hit]:
+    """"荷兰对中国花生的通报": a member state named as the one that notified is the answer's
+    notifier, so its alerts are the answer, not those of other member states that the EU bloc also
+    covers. When it notified none of them, the others stay (the answer is about the bloc then)."""
+    named = notifying_members(question)
+    if not named:
+        return out
+    theirs = [h for h in out if h.type == "alert" and record_markets(rows.get(h.ref, {})) & named]
+    if not theirs:
+        return out
+    return [h for h in out if h.type != "alert" or h in theirs]
 
 
 # --- evidence behind an answer's citations ----------------------------------------------------

@@ -490,9 +490,12 @@ _NTM_CUES: list[tuple[re.Pattern[str], str]] = [
 # "德国通报的", "flagged by Hungary": an EU member state notifies rejections through RASFF; WTO
 # notifications come from the EU itself
 _NOTIFIED_AFTER = re.compile(
-    r"\s*(?:当局|主管部门|海关)?\s*(?:通报|预警|扣|拒)|\s*(?:customs\s+|authorities\s+)?"
-    r"(?:rejected|notified|flagged|detained|stopped|refused|seized)\b", re.I)
+    r"\s*(?:当局|主管部门|海关|那边|方面)?\s*(?:通报|预警|扣|拒)|\s*对[^，,。？?！!和与及]{1,20}?通报"  # 荷兰对中国花生的通报
+    r"|\s*(?:customs\s+|authorities\s+)?(?:(?:keeps?|kept)\s+)?"
+    r"(?:rejected|notified|flagged|detained|stopped|refused|seized|finding|found)\b", re.I)
 _NOTIFIED_BEFORE = re.compile(r"(?:flagged|notified|rejected|reported|detained|stopped)\s+(?:by|in|at)\s+(?:the\s+)?$", re.I)
+# "our client in Finland rejected the lot": the place of a customer, not the authority that notified
+_CUSTOMER_BEFORE = re.compile(r"(?:client|customer|buyer|importer|distributor)s?\s+(?:in|from)\s+(?:the\s+)?$", re.I)
 _EU_MEMBER_STATES = frozenset(bloc_members("EU"))
 
 
@@ -500,7 +503,10 @@ def _member_notified(text: str, m: Any) -> bool:
     """A member state named as the one that notified or stopped the goods (a RASFF alert)."""
     if m.market.code not in _EU_MEMBER_STATES:
         return False
-    return bool(_NOTIFIED_AFTER.match(text, m.end) or _NOTIFIED_BEFORE.search(text[max(0, m.start - 40):m.start]))
+    before = text[max(0, m.start - 40):m.start]
+    if _CUSTOMER_BEFORE.search(before):
+        return False
+    return bool(_NOTIFIED_AFTER.match(text, m.end) or _NOTIFIED_BEFORE.search(before))
 
 
 def notifying_members(text: str) -> set[str]:

@@ -57,3 +57,15 @@ def test_a_product_name_matches_its_singular_and_plural() -> None:
     row = {"title": "Mooncake from China", "product": "Mooncake"}
     assert _mentions(row, ["mooncakes"]) and _mentions(row, ["mooncake"])
     assert not _mentions({"title": "Beef steak from Brazil"}, ["tea"])  # still whole words
+
+
+def test_a_member_state_that_notified_narrows_the_alerts_cited_to_its_own() -> None:
+    rows = _rows()
+    alerts = [ref for ref, r in rows.items() if r["type"] == "alert"]
+    hits = [_hit(rows, ref, 0.6) for ref in alerts]
+    a = {"markets": ["NLD"], "markets_expanded": ["NLD", "EU"], "products": ["goji berries"], "hs": []}
+    by_nl = select_hits(hits, a, rows, "alerts", "荷兰对中国枸杞的通报，主要是查出什么？")
+    assert by_nl and all(rows[h.ref]["notifying_country"] == "Netherlands" for h in by_nl)
+    # a customer's place is no notifier: every member state's alerts stay
+    clients = select_hits(hits, a, rows, "alerts", "Our client in the Netherlands asks: were Chinese goji berries notified?")
+    assert len({rows[h.ref]["notifying_country"] for h in clients}) > 1

@@ -293,6 +293,12 @@ def test_only_the_member_state_that_notified_narrows_alerts() -> None:
     assert notifying_members("2023年12月荷兰通报的那批枸杞干") == {"NLD"}
     assert notifying_members("Finland rejected our green tea") == {"FIN"}
     assert notifying_members("我们意大利那边有客户，荔枝被通报过吗") == set()
+    assert notifying_members("荷兰对中国花生的RASFF通报，主要是查出什么？") == {"NLD"}
+    assert notifying_members("意大利那边通报过中国的不锈钢餐具吗") == {"ITA"}
+    assert notifying_members("what did France keep finding in frog legs?") == {"FRA"}
+    # the place of a customer, or a list of what a country asks, names no notifier
+    assert notifying_members("Our client in Finland rejected a lot of pumpkin seeds") == set()
+    assert notifying_members("德国对我们的要求和通报有哪些") == set()
 
 
 def test_chinese_and_english_provision_names_are_one_place() -> None:
