@@ -275,8 +275,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh": "我的资料中没有关于{names}的记录；以下是找到的最接近的资料，并非关于{names}本身。",
     },
     "named_in_other": {
-        "en": "The document you named is not in my sources itself; {by}, which is, refers to it:",
-        "zh": "您提到的这份文件本身不在我的资料中；以下依据提到它的{by}：",
+        "en": "The document you named is not in my sources itself, but {by}, which is, refers to it:",
+        "zh": "您提到的这份文件本身不在我的资料中，以下依据提到它的{by}：",
     },
     "nearest_real": {
         "en": "Records that do exist and are close to it: {refs}.",
