@@ -55,6 +55,8 @@ _CHAPTER_RES = (
 
 _EN_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _EN_GAP_RE = re.compile(r"[\s\-‐–/]{1,3}")
+# what a tariff heading's goods are for or used with follows these words
+_HS_PURPOSE_RE = re.compile(r"\b(?:for|with|used|other than|excluding|except)\b")
 _HS_WORD_RE = re.compile(r"[a-z]+")
 _HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 
@@ -256,6 +258,7 @@ class ProductVocabulary:
         self.fuzzy: dict[str, set[str]] = defaultdict(set)
         self.hs_words: dict[str, list[str]] = {}
         self.hs_idf: dict[str, float] = {}
+        self.hs_goods: frozenset[str] = frozenset()
         self._jieba: Any = None
         self._indexed = False
         self._index_lock = threading.Lock()
@@ -319,10 +322,14 @@ class ProductVocabulary:
     def _index_hs(self) -> None:
         df: dict[str, int] = defaultdict(int)
         index: dict[str, list[str]] = defaultdict(list)
+        goods: set[str] = set()
         for code, desc in self.hs_en.items():
             if len(code) == 2:
                 continue
-            words = {lemma(w) for w in _HS_WORD_RE.findall(desc.lower()) if len(w) >= 3}
+            low = desc.lower()
+            words = {lemma(w) for w in _HS_WORD_RE.findall(low) if len(w) >= 3}
+            head = _HS_PURPOSE_RE.split(re.sub(r"\([^)]*\)", " ", low), maxsplit=1)[0]
+            goods |= {lemma(w) for w in _HS_WORD_RE.findall(head)}
             for w in words:
                 if w in _EN_STOP:
                     continue
@@ -330,6 +337,9 @@ class ProductVocabulary:
                 index[w].append(code)
         n = max(len(self.hs_en), 1)
         self.hs_words = dict(index)
+        # words said of the goods themselves, not only of their purpose or user ("carriages for
+        # disabled persons"): a guess needs one of them, "our person responsible" names no goods
+        self.hs_goods = frozenset(goods)
         self.hs_idf = {w: math.log(n / c) for w, c in df.items()}
 
     def _load_tariff(self, path: Path) -> None:
@@ -698,7 +708,7 @@ class ProductVocabulary:
             if idf is None or idf < 5.5:
                 continue
             words.append((start, end, lem, idf))
-        if not words:
+        if not any(w[2] in self.hs_goods for w in words):
             return []
         total = sum(w[3] for w in words)
         scores: dict[str, float] = defaultdict(float)

@@ -274,3 +274,12 @@ def test_tariff_words_strewn_over_a_sentence_name_no_product(vocab: ProductVocab
                 "does the farm need to file with China customs?", vocab)
     assert "shrimp" in a.products
     assert all(len(p.split()) <= 3 for p in a.products), a.products
+
+
+def test_a_word_said_only_of_what_goods_are_for_names_no_goods(vocab: ProductVocabulary) -> None:
+    """'persons' is in the tariff only as whom carriages are for: 'our person responsible for
+    regulatory compliance' names no product, 'disabled persons carriages' still does."""
+    from assistant.retrieve.analyze import analyze
+
+    assert analyze("what qualifications must our person responsible for regulatory compliance have?", vocab).products == []
+    assert any("carriage" in p for p in analyze("we sell disabled persons carriages to Germany", vocab).products)
