@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.retrieve.analyze import PRODUCT_SIGNAL
+
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CITATION_PATTERNS = [
     re.compile(r"第\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(?:条|个|项|点|篇|份|号来源|来源)"),
@@ -139,9 +141,16 @@ def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any]
     if not doc or not (is_short(text) or refers_back(text)) or analysis.get("intent") not in _DOC_INTENTS:
         return None
     markets = set(analysis.get("markets") or []) - {"CHN"} - parties  # "中国当时…": China as the actor
-    if analysis.get("refs") or markets or analysis.get("hs") or analysis.get("products"):
+    if analysis.get("refs") or markets or names_goods(analysis):
         return None
     return str(doc)
+
+
+def names_goods(analysis: dict[str, Any]) -> bool:
+    """The message names goods: a product, or an HS code the analysis is sure of. A weak guess from
+    tariff words ("production and traceability records" ~ HS 8519) is no new subject."""
+    return bool(analysis.get("products")) or any(
+        float(c.get("confidence") or 0) >= PRODUCT_SIGNAL for c in analysis.get("hs") or [])
 
 
 def _decisive(analysis: dict[str, Any]) -> bool:
@@ -164,7 +173,7 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
     if not (is_short(text) or looks_like_followup(text)):
         return analysis, shortened
     has_market = bool(analysis.get("markets"))
-    has_product = bool(analysis.get("hs") or analysis.get("products"))
+    has_product = names_goods(analysis)
     if has_market and has_product:
         return analysis, shortened
     if not has_market and not has_product and not looks_like_followup(text):
@@ -216,9 +225,9 @@ def next_topic(topic: dict[str, Any] | None, analysis: dict[str, Any], topical: 
     HS codes and name together), what it left out stays, so a later follow-up can change any one.
     `doc` is the document the turn was about (a symbol, act or dispute it quoted)."""
     out = {k: (topic or {}).get(k) for k in (*TOPIC_SLOTS, "words", "doc")}
-    if doc or analysis.get("hs") or analysis.get("products") or analysis.get("markets"):
+    if doc or names_goods(analysis) or analysis.get("markets"):
         out["doc"] = doc  # a new subject ends talk about the previous document
-    if analysis.get("hs") or analysis.get("products"):
+    if names_goods(analysis):
         out["hs"], out["products"] = analysis.get("hs") or [], analysis.get("products") or []
     if analysis.get("markets"):
         out["markets"] = analysis.get("markets") or []

@@ -30,7 +30,8 @@ Language = Literal["zh-Hans", "zh-Hant", "en", "mixed"]
 
 _MAX_CHARS = 5000  # a pasted document is read up to here
 _CLASSIFY_CHARS = 2000  # the intent is read from the start of a long message
-_PRODUCT_SIGNAL = 0.5  # HS candidates at least this sure count as "a product was named"
+PRODUCT_SIGNAL = 0.5  # HS candidates at least this sure count as "a product was named"
+_PRODUCT_SIGNAL = PRODUCT_SIGNAL
 
 
 class RefMatch(BaseModel):

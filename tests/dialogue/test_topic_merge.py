@@ -59,3 +59,17 @@ def test_a_pointing_phrase_names_the_kind_of_document_it_means() -> None:
     assert pointed_document("那个案子结果如何？", cited) is None  # no case was cited
     assert pointed_document("什么时候实施？", cited) is None  # points at nothing
     assert refers_back("when did these filing rules take effect?")
+
+
+def test_a_weak_tariff_guess_is_no_new_subject() -> None:
+    """"how long do we keep our production and traceability records?" gets an HS guess of 0.335
+    from its words; that names no goods, so the talk's product and document stay."""
+    from assistant.dialogue.followup import document_followup, names_goods
+
+    weak = {"intent": "rules", "markets": [], "refs": [], "products": [],
+            "hs": [{"code": "851930", "confidence": 0.335}]}
+    assert not names_goods(weak)
+    assert names_goods({**weak, "hs": [{"code": "0402", "confidence": 0.95}]})
+    merged, did = merge_topic(weak, TOPIC, "那保存期限呢？")
+    assert did and merged["products"] == ["密胺餐具"]
+    assert document_followup("and the deadline?", weak, {"doc": "海关总署公告〔2023〕117号"}) == "海关总署公告〔2023〕117号"
