@@ -45,11 +45,10 @@ from assistant.index.store import (
 from assistant.index.tokenize import tokenize
 from assistant.index.vector import MatrixVectors
 from assistant.ingest.base import IngestIssue
-from assistant.ingest.decree_names import name_decrees
 from assistant.ingest.registry import discover, load_path
 from assistant.records import BaseRecord, Chunk, RecordType
 
-PIPELINE_VERSION = "4"  # bump when loaders/chunking change what they produce
+PIPELINE_VERSION = "3"  # bump when loaders/chunking change what they produce
 EMBED_BATCH = 256
 LOCK_FILE = ".ingest.lock"
 PROVENANCE_FILE = "provenance.json"
@@ -375,7 +374,6 @@ def _run_locked(
     records, pre_chunks = _merge_records(
         loaded, report.issues, lambda p: _is_shipped(p, settings), provenance
     )
-    name_decrees(records)
     report.records = len(records)
     report.records_by_type = dict(Counter(r.type.value for r in records.values()))
     if not records:

@@ -10,7 +10,6 @@ import pytest
 
 from assistant.ingest import disputes, eping, gacc, rasff
 from assistant.ingest.base import LoadResult
-from assistant.ingest.decree_names import name_decrees, stated_names
 from assistant.records import Announcement
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,22 +83,6 @@ def test_decree_ref_and_fallback_title(regulations: LoadResult) -> None:
     assert d.title == "海关总署令第272号"
     assert d.document_type == "海关规章"
     assert d.dates.entry_into_force == dt.date(2024, 12, 1)
-
-
-def test_a_decree_takes_the_name_other_texts_state_for_it(regulations: LoadResult) -> None:
-    """The crawl gives 海关总署令第270号 no title; the interpretation that cites it names it."""
-    records = {r.ref: r for r in [*regulations.records, *gacc.load(INTERPRETATIONS).records]}
-    assert name_decrees(records) >= 5
-    assert records["海关总署令第270号"].title == "中华人民共和国出口货物原产地证书签证管理办法"
-    assert records["海关总署令第271号"].title == "中华人民共和国海关风险管理办法"
-    assert records["海关总署令第272号"].title == "海关总署令第272号"  # nobody names it: the number stays
-    assert records["海关总署令第270号"].dates.entry_into_force == dt.date(2024, 9, 1)
-
-
-def test_stated_names_read_the_bracket_right_after_the_name() -> None:
-    text = ("依据《中华人民共和国海关预裁定管理暂行办法》（海关总署令第236号发布，海关总署令第262号修订）；"
-            "根据2018年4月28日海关总署令第238号修改的《供港澳活牛检验检疫管理办法》")
-    assert stated_names([text]) == {"海关总署令第236号": "中华人民共和国海关预裁定管理暂行办法"}
 
 
 def test_merged_duplicate_keeps_title_and_dates(regulations: LoadResult) -> None:
