@@ -740,9 +740,12 @@ def _alert_sentence(e: Evidence, lang: str) -> str:
     who = country(str(r.get("notifying_country") or ""), lang)
     what = tidy(str(r.get("product") or e.title))
     hazard = tidy(str(r.get("hazard") or ""))
+    origin = country(str(r.get("origin") or ""), lang).replace("; ", ", ") if r.get("origin") else ""
     if lang == "zh":
-        return f"{e.ref}（{when}，{who}通报）：{what}，问题为 {hazard}。 [{e.n}]"
-    return f"{e.ref} ({when}, notified by {who}): {what}; hazard: {hazard}. [{e.n}]"
+        where = f"（原产地 {origin}）" if origin else ""
+        return f"{e.ref}（{when}，{who}通报）：{what}{where}，问题为 {hazard}。 [{e.n}]"
+    where = f" from {origin}" if origin else ""
+    return f"{e.ref} ({when}, notified by {who}): {what}{where}, hazard: {hazard}. [{e.n}]"
 
 
 _WHEN_ASKED = re.compile(
@@ -778,7 +781,15 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         named = _hazard_named(chosen or alerts, question, ctx)  # "rejected for listeria": those alerts
         pointed = chosen if len(chosen) <= POINTED_MAX else []
         none = [phrase("alerts_none_such", lang)] if _singles_out(question) and not chosen else []
-        sents = none + [_alert_sentence(e, lang) for e in pointed] + alerts_summary(named or chosen or alerts, lang, ctx)
+        few = named or chosen or alerts
+        tally = alerts_summary(few, lang, ctx)
+        if not pointed and len(few) <= POINTED_MAX:
+            # a handful of alerts are each said (product, origin, hazard), not tallied; a "how many"
+            # question still opens with the count
+            each = [_alert_sentence(e, lang) for e in few]
+            sents = none + (tally + each if form == "how_much" else each + (tally if len(few) > 1 else []))
+        else:
+            sents = none + [_alert_sentence(e, lang) for e in pointed] + tally
         return DirectAnswer(" ".join(sents), [{"n": e.n, "ref": e.ref, "cite": e.cite, "sentence": ""}
                                               for e in alerts])
     naming = _naming_sentence(ev, ctx, lang, today)

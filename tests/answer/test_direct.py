@@ -96,6 +96,8 @@ def opening(text: str, k: int = 2) -> str:
         ("Is it allowed to sell toys with PFAS in the EU?", "allowed"),
         ("待机功耗限值是多少？", "how_much"),
         ("What is the standby power limit?", "how_much"),
+        ("How big can the penalty be?", "how_much"),
+        ("How soon does someone follow up?", "how_much"),
         ("出口蓝牙耳机到欧盟需要什么认证？", "must"),
         ("What must we do before exporting LED lamps to the UK?", "must"),
         ("玩具出口欧盟有哪些法规", "list"),
@@ -200,6 +202,20 @@ def test_rejections_are_aggregated(goji_alerts: list[Evidence], lang: str) -> No
     latest = [line for line in out.text.splitlines() if line.startswith("- **RASFF")]
     assert [re.search(r"RASFF [\d.]+", x).group(0) for x in latest] == [  # type: ignore[union-attr]
         "RASFF 2023.8900", "RASFF 2023.8573", "RASFF 2021.1244"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_handful_of_rejections_are_each_said_not_tallied(goji_alerts: list[Evidence], lang: str) -> None:
+    """One or two alerts: the opening says each one's product, origin, notifier and hazard."""
+    two = sorted(goji_alerts, key=lambda e: str(e.record["dates"]["event"]))[-2:]
+    question = "这两次枸杞通报是什么问题？" if lang == "zh" else "What was wrong with those goji berries?"
+    first = compose("alerts", two, lang, question, product="goji").text.split("\n\n")[0]
+    for e in two:
+        assert e.ref in first and str(e.record["hazard"])[:20] in first, first
+    assert ("中国" if lang == "zh" else "China") in first  # where the goods came from
+    counted = opening(compose("alerts", two, lang, "枸杞被通报过几次？" if lang == "zh" else "How many times were goji berries notified?",
+                              product="goji").text, 1)
+    assert "2" in counted  # a "how many" question opens with the count
 
 
 # --- two lengths ---------------------------------------------------------------------------------------
