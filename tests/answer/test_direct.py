@@ -282,6 +282,19 @@ def test_a_sign_off_line_never_opens_the_answer() -> None:
         assert "2024年10月25日" not in first or "蜂蜜" in first, first
 
 
+@pytest.mark.parametrize(("lang", "question"), [
+    ("zh", "待机功耗第二阶段限值是多少？这个法规现在还有效吗？"),
+    ("en", "What is the Stage 2 standby limit under 1275/2008, and is that regulation still in force?")])
+def test_a_figure_then_the_status_in_the_order_asked(curated_records: dict[str, BaseRecord], lang: str,
+                                                    question: str) -> None:
+    ev = evidence(curated_records, ["Regulation (EC) No 1275/2008"], lang)
+    first = compose("rules", ev, lang, question, today=dt.date(2024, 11, 15)).direct  # before its repeal
+    assert "0.50" in first and "2025-05-09" in first
+    assert first.index("0.50") < first.index("2025-05-09")  # the limit first: it was asked first
+    repealed = compose("rules", ev, lang, question).direct  # after it: the repeal is said first, once
+    assert repealed.count("2025-05-09") == 1 and repealed.index("2025-05-09") < repealed.index("0.50")
+
+
 @pytest.mark.parametrize(("lang", "question", "said"), [("zh", "这个法规现在还有效吗？", "废止"),
                                                         ("en", "Is the standby regulation still in force?", "repealed")])
 def test_is_it_still_in_force_opens_with_the_status(curated_records: dict[str, BaseRecord], lang: str,
