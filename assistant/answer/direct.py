@@ -800,10 +800,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         asks = ask_forms(question)
         if said is not None and len(asks) > 1 and asks[0][1] != "status":
             # "what's the standby limit, and is that regulation still in force?": in the order asked
-            first = direct_answer(intent, ev, lang, ctx, asks[0][0], asks[0][1], statuses, today)
+            earlier = direct_answer(intent, ev, lang, ctx, asks[0][0], asks[0][1], statuses, today)
             if any(st.kind not in ("in_force", "to_be_repealed") for st in statuses.values()):
-                return first  # a repealed or not yet applicable rule: its opening says so already
-            return DirectAnswer(_join([first.text, said.text], lang), first.passages + said.passages)
+                return earlier  # a repealed or not yet applicable rule: its opening says so already
+            return DirectAnswer(_join([earlier.text, said.text], lang), earlier.passages + said.passages)
         if said is not None:
             return said
     main = _named_first(question, _main(intent, ev, statuses, ctx))
