@@ -204,7 +204,9 @@ _CUES: dict[str, re.Pattern[str]] = {
 # (an announcement's closing "海关总署2024年9月20日" is its signature), or the day something ends.
 _MOMENT_CUES: tuple[tuple[Moment, re.Pattern[str]], ...] = (
     ("start", re.compile(
-        r"起\s*(?:正式)?(?:实施|施行|执行|生效|适用|开始)|自\s*(?:19|20)\d{2}\s*年[\d\s月日号]*起|生效|实施日期|施行日期|"
+        # "2022年1月1日起施行的《…办法》" dates another act named right after it, not this text
+        r"起\s*(?:正式)?(?:实施|施行|执行|生效|适用|开始)(?!的\s*《)|自\s*(?:19|20)\d{2}\s*年[\d\s月日号]*起(?!\S{0,4}的\s*《)|"
+        r"生效(?!的\s*《)|实施日期|施行日期|"
         r"entry into force|"
         r"enter(?:s|ed)? into force|appl(?:y|ies|ied|icable|ication) (?:from|since|as of)|(?:in force|effective) "
         r"(?:from|since|on|as of)|takes? effect|start(?:s|ed)? to apply", re.I)),

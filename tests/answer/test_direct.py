@@ -475,6 +475,8 @@ def test_a_sign_off_run_into_the_measures_it_publishes_is_its_own_line() -> None
     ("本公告有效期自2023年12月1日起至2025年12月31日。", {"start", "end"}),
     ("Comments are due by 2024-03-01; the deadline may be extended until 2024-04-01.", {"end"}),
     ("The label must be in English.", set()),
+    # the date of another act named right after it is not this text's start
+    ("2022年1月1日起施行的《中华人民共和国进出口食品安全管理办法》（海关总署令第249号）第四十条规定应当备案。", set()),
 ])
 def test_the_moments_a_sentence_dates(sentence: str, moments: set[str]) -> None:
     from assistant.answer.sentences import date_moments
