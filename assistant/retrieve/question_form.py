@@ -126,13 +126,21 @@ def asks(question: str | None) -> list[str]:
     parts: list[str] = []
     carry = ""
     for p in (p.strip() for p in _ASK_SPLIT.split(q) if p and p.strip()):
+        lead_in = not parts and not carry and not _INTERROGATIVE.search(p)
         p = f"{carry} {p}".strip() if carry else p
-        carry = "" if _asks_something(p) else p  # "Also," joins what follows it
+        # "Also," joins what follows it; so does a first piece that asks nothing ("In the first
+        # addendum to the notification, when were …")
+        carry = "" if _asks_something(p) and not lead_in else p
         if not carry:
             parts.append(p)
     if carry and parts:
         parts[-1] = f"{parts[-1]} {carry}"
     return parts if len(parts) > 1 else [q]
+
+
+_INTERROGATIVE = re.compile(
+    r"[？?]|\b(?:what|what's|when|how|which|why|who|whom|where|whether)\b|吗|呢|什么|哪|几|多少|怎么|如何|是否"
+    r"|(?:^|[.!;:]\s+)(?:is|are|was|were|can|could|do|does|did|must|should|will|would|may|has|have)\s", re.I)
 
 
 def _asks_something(piece: str) -> bool:

@@ -40,3 +40,11 @@ def test_an_elliptic_question_asks_in_the_form_before_it() -> None:
 ])
 def test_the_moment_a_when_question_asks(question: str, moment: str) -> None:
     assert moment_asked(question) == moment
+
+
+def test_a_lead_in_that_asks_nothing_joins_the_question_after_it() -> None:
+    got = ask_forms("In the first addendum to the FCC notification, when were the new rules due to take effect, "
+                    "and which KDB guidance documents signalled the change?")
+    assert [f for _, f in got] == ["when", "what"] and got[0][0].startswith("In the first addendum")
+    got = ask_forms("A few containers a year. Is there a de minimis threshold under CBAM, and when did the paying phase start?")
+    assert [f for _, f in got] == ["how_much", "when"]  # "Is there …" asks, after a plain sentence
