@@ -192,7 +192,10 @@ _WHY_CUE = re.compile(
 )
 _WHICH_CUE = re.compile(
     r"Article\s+\d+|Annex\s+[IVXLC]+|第[一二三四五六七八九十百零\d]+条|附件|G/(?:TBT|SPS)/N/|"
-    r"\((?:EU|EC)\)|\bDS\d+|公告|\bNo\s+\d+",
+    r"\((?:EU|EC)\)|\bDS\d+|公告|\bNo\s+\d+"
+    # an ordinal answers "第几类 / 第几次 / which category": 第III类, 第62次, Category III, the 62nd meeting
+    r"|第\s*[一二三四五六七八九十百零\dIVX]+\s*[类级次届批阶]|\b(?:Category|Class|Stage|Level)\s+[IVX\d]+[ab]?\b"
+    r"|\b\d+(?:st|nd|rd|th)\b",
 )
 _CUES: dict[str, re.Pattern[str]] = {
     "when": _DATE_CUE, "how_much": _FIGURE_CUE, "allowed": _ALLOWED_CUE, "must": _MUST_CUE,

@@ -28,7 +28,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\bout of date\b|\bsuperseded\b|\bno longer (?:valid|applies)\b", re.I)),
     ("how_much", re.compile(
         r"多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
-        r"几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
+        r"(?<!第)几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large|big|soon|fast|quickly|often|far|heavy)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
         r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
         r"\bde minimis\b|\bexempt(?:ed|ion)?\b|豁免|起征点|门槛", re.I)),
@@ -42,8 +42,9 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\ballowed\b|\bpermitted\b|\bbanned\b|\bprohibited\b", re.I)),
     ("which", re.compile(
         r"哪(?:一)?条|哪个(?:法规|条款|条|指令|通报|公告|标准|争端|案)|第几条|几号|编号|文号|通报号|"
-        r"哪部|哪项|是哪个|叫什么|"
-        r"\bwhich (?:article|annex|regulation|directive|act|notification|standard|law|rule|dispute|number)\b|"
+        r"哪部|哪项|是哪个|叫什么|第几[类级次届批阶]|哪一?[类级]|"
+        r"\bwhich (?:article|annex|regulation|directive|act|notification|standard|law|rule|dispute|number|"
+        r"category|class|meeting|level|stage)\b|"
         r"\bwhat (?:article|number|symbol|regulation|directive)\b|\bwhich one\b|\bnumber\b", re.I)),
     ("list", re.compile(
         r"有哪些|哪些|列出|清单|列表|都有什么|\blist\b|\bwhich (?:ones|rules|regulations|products)\b|"
