@@ -806,7 +806,7 @@ class Searcher:
 
     def _weight(self, c: Concept, token_scores: dict[str, np.ndarray], unknown_idf: float) -> float:
         """How much a word of the query matters: the idf of its rarest indexed form."""
-        if (is_single_han(c.text) or (len(c.text) == 1 and c.text.isascii())) and not c.alt and not c.hs:
+        if (is_single_han(c.text) or (len(c.text) == 1 and c.text.isascii())) and not c.alt and not _sure_hs(c):
             return 0.0  # 狗, 拒, s: a lone character says little on its own
         known = [self._idf(self._df(t, token_scores.get(t))) for t in c.tokens | c.parts if t in token_scores]
         if known:

@@ -128,3 +128,15 @@ def test_a_rule_named_by_its_words_and_head_noun(searcher: Searcher) -> None:
          "product safety regulation means I need someone in the EU. When did that start, and where does their "
          "name have to appear?")
     assert refs(searcher, q)[0] == "Regulation (EU) 2023/988"
+
+
+def test_a_lone_latin_letter_weighs_nothing_even_inside_a_weak_tariff_guess(searcher: Searcher) -> None:
+    """"Form E" in "can we print the Form E ourselves": the letter cannot be covered on its own, and a
+    weak HS guess spread over the sentence does not make it a product word."""
+    from assistant.retrieve.concepts import Concept
+
+    weak = Concept("e", {"e"}, hs=[("9029", 0.268)])
+    sure = Concept("c", {"c"}, hs=[("2936", 0.95)])
+    scores = {"e": None, "c": None}
+    assert searcher._weight(weak, scores, 8.0) == 0.0  # type: ignore[arg-type]
+    assert searcher._weight(sure, scores, 8.0) > 0.0  # type: ignore[arg-type]
