@@ -69,3 +69,21 @@ def test_a_member_state_that_notified_narrows_the_alerts_cited_to_its_own() -> N
     # a customer's place is no notifier: every member state's alerts stay
     clients = select_hits(hits, a, rows, "alerts", "Our client in the Netherlands asks: were Chinese goji berries notified?")
     assert len({rows[h.ref]["notifying_country"] for h in clients}) > 1
+
+
+def test_a_china_customs_text_on_trade_with_the_one_country_asked_about_may_answer() -> None:
+    """"China-Korea FTA certificates of origin": the interpretation names Korea and no other country
+    (fixture rows shaped like the shipped GACC records); a guide naming every FTA partner does not
+    join a question about India."""
+    rows: dict[str, dict[str, object]] = {
+        "fixture 中韩": {"type": "announcement", "title": "中韩自贸协定新版原产地证书（fixture）", "markets": ["CHN"],
+                        "mentions": ["KOR"]},
+        "fixture 指引": {"type": "announcement", "title": "优惠贸易协定项下享惠进出口业务指引（fixture）",
+                        "markets": ["CHN"], "mentions": ["KOR", "IND", "AUS", "CHL"]},
+    }
+    hits = [_hit(rows, ref, 0.6) for ref in rows]
+    korea = {"markets": ["KOR"], "markets_expanded": ["KOR"], "products": [], "hs": []}
+    assert [h.ref for h in select_hits(hits, korea, rows, "rules", "China-Korea FTA certificates of origin limit?")] \
+        == ["fixture 中韩"]
+    india = {**korea, "markets": ["IND"], "markets_expanded": ["IND"]}
+    assert select_hits(hits, india, rows, "rules", "Electronics to India: do we need BIS registration?") == []
