@@ -180,3 +180,17 @@ def test_a_record_is_about_the_markets_its_title_or_its_parties_name() -> None:
     assert record_markets(dispute) == {"KOR", "JPN"}
     # an alert's title names its product and origin, not its market
     assert record_markets({"type": "alert", "markets": ["EU"], "title": "Salmonella in chicken from Poland"}) == {"EU"}
+
+
+def test_every_eu_member_state_is_found_by_its_demonym() -> None:
+    """RASFF alerts are notified by member states, and users write "Danish authorities flagged …"."""
+    from assistant.retrieve.markets import bloc_members, get_market
+
+    for code in bloc_members("EU"):
+        market = get_market(code)
+        assert market is not None
+        found = {m.market.code for m in find_markets(f"the {market.name('en')} authorities")}
+        assert code in found
+    for text, code in [("Danish authorities flagged it", "DNK"), ("a Belgian importer", "BEL"),
+                       ("Finnish customs", "FIN"), ("Greek buyers", "GRC"), ("Czech inspectors", "CZE")]:
+        assert code in {m.market.code for m in find_markets(text)}, text
