@@ -192,5 +192,6 @@ def test_every_eu_member_state_is_found_by_its_demonym() -> None:
         found = {m.market.code for m in find_markets(f"the {market.name('en')} authorities")}
         assert code in found
     for text, code in [("Danish authorities flagged it", "DNK"), ("a Belgian importer", "BEL"),
-                       ("Finnish customs", "FIN"), ("Greek buyers", "GRC"), ("Czech inspectors", "CZE")]:
+                       ("Finnish customs", "FIN"), ("Greek buyers", "GRC"), ("Czech inspectors", "CZE"),
+                       ("Cambodian rawhide chews", "KHM"), ("Moroccan sardines", "MAR"), ("Kazakh buyers", "KAZ")]:
         assert code in {m.market.code for m in find_markets(text)}, text
