@@ -32,12 +32,15 @@ from assistant.evals.split import WITHHELD
 # it grew by the test halves of a fifth batch (272 questions, 238 to answer) and of 18 more
 # conversations (52 conversations, 203 turns): cited right 0.903, key facts 0.796, answers the
 # question 0.651, correct refusals 0.974, no cited answer 0.025, invented 0; turns right 166 of 203
-# (0.818).
+# (0.818). At the end of the day (second session) it grew by the test halves of two more batches
+# (352 questions, 312 to answer; 64 + 7 conversations, 288 turns): cited right 0.913, key facts
+# 0.826, answers the question 0.693, correct refusals 0.983, no cited answer 0.016, invented 0;
+# turns right 232 of 288 (0.806).
 ANSWER_FLOORS = {
-    "cited_right": 0.88,
-    "key_facts": 0.77,
-    "answers_question": 0.63,
-    "correct_refusals": 0.94,
+    "cited_right": 0.89,
+    "key_facts": 0.80,
+    "answers_question": 0.67,
+    "correct_refusals": 0.95,
 }
 NO_CITED_ANSWER_CEILING = 0.055
 DIALOGUE_FLOOR = 0.79  # share of conversation turns right (one turn is 0.005)
