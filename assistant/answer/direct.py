@@ -41,6 +41,7 @@ from assistant.retrieve.question_form import (
     moment_asked,
     question_form,
 )
+from assistant.retrieve.relevance import form_owner
 
 MAX_DIRECT = 300  # characters of one quoted sentence
 ANNOUNCEMENT_CHARS = 4000  # of an announcement's text read for the sentence that answers
@@ -545,6 +546,8 @@ def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx:
         return (cases or ev)[:MAIN_RECORDS]
     if intent == "report":
         forms = [e for e in ev if e.type == "form"]
+        if not ctx.get("market"):  # no home named: China's national form, the one this assistant fills
+            forms.sort(key=lambda e: form_owner(e.record) != "CHN")
         return forms[:1] or ev[:MAIN_RECORDS]  # one channel answers "how do I report": the reporter's own
     non_alert = [e for e in ev if e.type != "alert"]
     return (non_alert or ev)[:MAIN_RECORDS]

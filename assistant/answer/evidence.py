@@ -312,11 +312,14 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
         # China's procedure for all exports, when it is what the question matched best (or goes with it)
         all_exports = (for_all_exports(row) and speaks_of_customs(question)
                        and (h is best or linked(best.ref, rows.get(best.ref, {}), h.ref, row)))
-        if not (_on_market(row, markets) or named_origin or into_china or all_exports):
+        # a barrier-report form serves the reporter's home, not the market of the barrier
+        reporting = intent == "report" and h.type == "form"
+        if not (_on_market(row, markets) or named_origin or into_china or all_exports or reporting):
             continue
         if h.type == "alert" and not (is_china_origin(row) or named_origin):
             continue
-        if h.score < MIN_SCORE and "market" not in h.matched_by and not (h.type == "alert" and _mentions(row, words)):
+        if (h.score < MIN_SCORE and not {"market", "kind"} & set(h.matched_by)
+                and not (h.type == "alert" and _mentions(row, words))):
             continue  # a weak match is cited only when it names the product or is the market's own rule
         if not _on_product(h, row, hs, words) and not (h is best and intent == "cases" and h.type == "dispute"):
             continue  # a dispute's title names the measure, not always the goods (DS495: radionuclides)

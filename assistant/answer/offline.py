@@ -29,6 +29,7 @@ from assistant.answer.sentences import ranked
 from assistant.answer.sentences import split as split_sentences
 from assistant.answer.status import RuleStatus, rule_status
 from assistant.retrieve.question_form import Form, coerce_form
+from assistant.retrieve.relevance import form_owner
 
 MAX_REGS = 3
 MAX_NOTIFS = 3
@@ -281,7 +282,7 @@ class OfflineComposer:
         groups = _group(ev)
         forms = groups.get("form", [])
         if not ctx.get("market"):  # the form this assistant fills comes first
-            forms.sort(key=lambda e: 0 if "征集表" in e.ref else 1)
+            forms.sort(key=lambda e: form_owner(e.record) != "CHN")
         for i, e in enumerate(forms[:3]):
             self._record_block(out, e, lang, full=(i == 0), brief=(i > 0))
         self._section(out, "other_heading", (groups.get("document", []) + groups.get("case", []))[:2], lang)

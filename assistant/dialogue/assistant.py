@@ -45,6 +45,7 @@ from assistant.dialogue.followup import (
     wants_report,
 )
 from assistant.refs import find_provisions, find_symbols, names_ref, place_label
+from assistant.retrieve.markets import market_codes
 from assistant.retrieve.question_form import asks_latest, question_form
 from assistant.retrieve.relevance import (
     china_customs_for_exports,
@@ -308,6 +309,10 @@ class Assistant:
 
         evidence = build_evidence(searcher.index, hits)
         ctx = self._context(a, lang, evidence, intent)
+        if intent == "report" and not market_codes(text):
+            # whose form: the reporter's home when the message names it ("What if my company is in
+            # the US?"), else China's; a market carried from the talk is where the barrier is
+            ctx["market"] = None
         ctx["general_rules"] = [h.ref for h in hits if "market" in h.matched_by]
         ctx["question"] = text
         ctx["question_terms"] = resp.translations
@@ -427,6 +432,11 @@ class Assistant:
                                         min_score=0.0, mode="lexical").hits
                 found = [dataclasses.replace(h, matched_by=[*h.matched_by, "market"]) for h in found]
                 extra += select_hits(found, a, rows, intent, "", product_words(a, searcher.vocab))[:MARKET_FALLBACK]
+        if intent == "report" and any(h.type == "form" for h in hits):
+            # how to report a barrier (a form matched): every intake form, however weakly the words
+            # matched, so the reporter's own is among them
+            found = searcher.search(query, 5, analysis=analysis, type="form", min_score=0.0, mode="lexical").hits
+            extra += [dataclasses.replace(h, matched_by=[*h.matched_by, "kind"]) for h in found]
         top = max(hits, key=lambda h: h.score, default=None)
         if intent == "cases" and top is not None and top.type == "dispute":
             # the same measure disputed by other members (seal products: Canada, then Norway)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.retrieve.analyze import PRODUCT_SIGNAL
+from assistant.retrieve.analyze import DECISIVE_CUE, PRODUCT_SIGNAL
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CITATION_PATTERNS = [
@@ -99,9 +99,9 @@ _DOC_INTENTS = frozenset({None, "rules", "cases", "notification", "requirements"
 # "that case", "this notification", "there", 这个案子, 该公告: the question points back at the document
 _REFERS_BACK = re.compile(
     r"\b(?:that|this|these|those|the same|the said) (?:[a-z-]+ )?(?:case|dispute|notification|announcement|"
-    r"regulation|directive|rule|act|law|measure|document|one|proposal)s?\b|\bthere\s*[?？.!]*$|"
-    r"\bin (?:it|that)\s*[?？.!]*$|"
-    r"(?:这个|那个|这一|该|此)(?:案子|案件|案|争端|通报|公告|法规|规定|条例|指令|措施|文件|提案)",
+    r"regulation|directive|rule|act|law|measure|document|one|proposal|form)s?\b|\bthere\s*[?？.!]*$|"
+    r"\bin (?:it|that)\s*[?？.!]*$|\b(?:on|in) the form\b|"
+    r"(?:这个|那个|这一|该|此)(?:案子|案件|案|争端|通报|公告|法规|规定|条例|指令|措施|文件|提案|表格|表)|^(?:表里|表中|表格里)",
     re.I)
 
 # the kind of document a pointing phrase names ("this announcement", 这个公告), as record types
@@ -110,6 +110,7 @@ _POINTED_KINDS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"case|dispute|案|争端", re.I), frozenset({"case", "dispute"})),
     (re.compile(r"notification|通报", re.I), frozenset({"notification"})),
     (re.compile(r"regulation|directive|act\b|law|法规|条例|指令", re.I), frozenset({"regulation", "document"})),
+    (re.compile(r"\bform\b|表", re.I), frozenset({"form"})),
 )
 
 
@@ -160,7 +161,6 @@ def _decisive(analysis: dict[str, Any]) -> bool:
     return float(scores.get(str(analysis.get("intent")), 0.0)) >= DECISIVE_CUE
 
 
-DECISIVE_CUE = 4.0  # the weight analyze.py gives one unambiguous cue (被通报, 扣货, border rejection); cues add up
 
 
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:
@@ -194,7 +194,9 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         merged["markets"] = topic.get("markets", [])
         merged["markets_expanded"] = topic.get("markets_expanded", [])
         filled = True
-    weak = analysis.get("intent") in (None, "rules", "smalltalk", "help", "out_of_domain") or (
+    # a request that is off-topic beyond doubt ("写一首关于大蒜的诗") stays off-topic, whatever it names
+    weak = analysis.get("intent") in (None, "rules", "smalltalk", "help") or (
+        analysis.get("intent") == "out_of_domain" and not _decisive(analysis)) or (
         float(analysis.get("intent_confidence") or 0) < 0.6 and not _decisive(analysis))
     if weak and topic.get("intent") == "report" and has_market and not has_product:
         filled = True  # "What if my company is in the US?" after asking how to report: whose form

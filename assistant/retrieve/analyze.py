@@ -312,7 +312,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("天气", 4), ("下雨", 3), ("菜谱", 4), ("做菜", 3.5), ("怎么做饭", 4), ("食谱", 4), ("足球", 4),
         ("篮球", 3.5), ("比赛", 2), ("电影", 3.5), ("音乐", 2.5), ("彩票", 4), ("股票", 3.5), ("笑话", 4),
         ("星座", 4), ("游戏攻略", 4), ("明星", 3), ("旅游", 3), ("景点", 3.5), ("减肥", 3.5), ("恋爱", 3.5),
-        ("写诗", 3.5), ("作业", 2.5), ("数学题", 3.5), ("编程", 3), ("几点了", 3.5), ("星期几", 3.5),
+        ("写诗", 3.5), ("诗歌", 3), ("作业", 2.5), ("数学题", 3.5), ("编程", 3), ("几点了", 3.5), ("星期几", 3.5),
         ("weather", 4), ("rain", 2.5), ("recipe*", 4), ("cook", 2.5), ("cooking", 2), ("football", 4),
         ("soccer", 4), ("basketball", 4), ("nba", 4), ("movie*", 3.5), ("film*", 2), ("song*", 2.5),
         ("music", 2.5), ("lottery", 4), ("stock price*", 3.5), ("bitcoin", 3.5), ("crypto", 3), ("joke*", 4),
@@ -340,6 +340,7 @@ _SYSTEM_NEUTRAL = frozenset({"通报", "notification", "notifications", "notifie
 _ALERT_SYSTEMS = frozenset({"rasff"})
 _WTO_SYSTEMS = frozenset({"wto", "tbt", "sps", "wto通报", "tbt通报", "sps通报"})
 # Regular-expression cues for what a substring list cannot say.
+DECISIVE_CUE = 4.0  # the weight of one cue that decides the intent alone (被…通报, 扣货, a dispute number)
 _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"被.{1,8}?(?:通报|扣|退运|拒)"), "alerts", 4.0),
     (re.compile(r"第\s*[0-9一二三四五六七八九十百]+\s*条"), "rules", 2.5),
@@ -352,6 +353,12 @@ _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"(?:wto|世贸|世界贸易组织)\s*(?:上|里|那边|那里)?\s*(?:告|起诉|诉|申诉)", re.I), "cases", 3.5),
     (re.compile(r"案号|案件编号"), "cases", 3.0),
 ]
+# A request to compose something (a poem, a song, a story) is off-topic beyond doubt, whatever goods
+# it names ("帮我写一首关于大蒜丰收的诗"): unlike other off-topic cues, a product named does not
+# halve it.
+_COMPOSE_REQUEST = re.compile(
+    r"写\s*(?:一|几)?\s*(?:首|篇|段|个)[^，。？?！!]{0,20}?(?:诗|歌|故事|小说|作文|笑话)|作\s*(?:一|几)?\s*首[^，。？?！!]{0,12}?诗"
+    r"|\b(?:write|compose)\s+(?:me\s+)?(?:a|an|some)\s+(?:\w+\s+)?(?:poem|song|story|haiku|limerick|joke)s?\b", re.I)
 
 
 class _CueMatcher:
@@ -549,6 +556,8 @@ def _classify(
     if domain:
         scores["smalltalk"] = 0.0
         scores["out_of_domain"] *= 0.5
+    if _COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS):
+        scores["out_of_domain"] += DECISIVE_CUE
         best_domain = max(scores[i] for i in _DOMAIN_INTENTS)
         if best_domain >= scores["help"]:
             scores["help"] = 0.0

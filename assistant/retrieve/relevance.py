@@ -213,7 +213,7 @@ class QueryContext:
             best = hs_level(self.hs, r_hs)
             f["hs"] = best if best else -min(max(c for _, c in self.hs), 1.0)
         if rtype == "form":
-            owner = _form_owner(row)
+            owner = form_owner(row)
             if owner:
                 f["origin"] = 1.0 if owner in self.home else -0.5
         if rtype == "alert" and self.importing and not self.markets & _EU_CODES:
@@ -234,7 +234,7 @@ _DEMONYM_RE = re.compile(r"(?:an|ese|ish|i|ch)$", re.I)
 _FORM_OWNERS = frozenset({"CHN", "USA", "EU"})
 
 
-def _form_owner(row: dict[str, Any]) -> str | None:
+def form_owner(row: dict[str, Any]) -> str | None:
     """Whose reporting channel a form is: China's national form, the US TACP, the EU's SEP."""
     text = f"{row.get('ref', '')} {row.get('title', '')} {row.get('title_en', '')}"
     if "征集表" in text or re.search(r"\bChina\b", text):

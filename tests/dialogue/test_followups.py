@@ -100,6 +100,17 @@ def test_a_same_market_question_without_names_stays_in_the_conversation(assistan
     assert all("USA" in (index.record_rows[r].get("markets") or []) for r in refs(second))
 
 
+def test_reporting_a_barrier_met_in_another_market_opens_with_chinas_form(assistant: Assistant, index: Any) -> None:
+    """The market carried from the talk is where the barrier is, not the reporter's home; and "表里的…"
+    points back at the form just cited."""
+    first = checked(assistant.ask("我们做电动自行车电池，欧盟电池法规的电池护照什么时候开始要？"), index)
+    report = checked(assistant.ask("我们觉得这个规定对中小企业不太合理，想向国家反映，应该怎么做？",
+                                   session_id=first.session_id), index)
+    assert report.intent == "report" and refs(report)[0] == "技术性贸易措施征集表"
+    field = checked(assistant.ask("表里的“结论与要求”那栏应该写什么？", session_id=first.session_id), index)
+    assert refs(field)[0] == "技术性贸易措施征集表"
+
+
 def test_whose_form_follows_the_reporter(assistant: Assistant, index: Any) -> None:
     first = checked(assistant.ask("How do I report a trade barrier as a Chinese exporter?"), index)
     assert refs(first)[0] == "技术性贸易措施征集表"

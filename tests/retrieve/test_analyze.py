@@ -308,3 +308,9 @@ def test_chinese_and_english_provision_names_are_one_place() -> None:
     assert place_label("Article 45", "zh") == "第45条"
     assert place_label("Annex II", "zh") == "附件II"
     assert place_label("Article 45", "en") == "Article 45"
+
+
+def test_a_request_to_compose_something_is_off_topic_whatever_goods_it_names(vocab: ProductVocabulary) -> None:
+    for q in ("帮我写一首关于大蒜丰收的诗吧", "Can you write me a poem about our tea exports?"):
+        assert analyze(q, vocab).intent == "out_of_domain", q
+    assert analyze("写一份给欧盟客户的合规说明需要哪些内容", vocab).intent != "out_of_domain"
