@@ -345,7 +345,9 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
         if forms:
             out = [h for h in out if h.type == "form" or any(
                 linked(f.ref, rows.get(f.ref, {}), h.ref, rows.get(h.ref, {})) for f in forms)]
-    elif intent in ("rules", "cases") and out:
+    elif (intent in ("rules", "cases") or (intent == "requirements" and not markets and not (hs or words))) and out:
+        # a requirements question naming no goods and no market is a general one ("which customs
+        # codes for cross-border B2B exports?"): only what scores nearly as well as the best
         if intent == "rules" and any(h.type != "alert" for h in out):
             out = [h for h in out if h.type != "alert"]  # a question about a law: a rejection is not one
         top = max(out, key=lambda h: h.score)

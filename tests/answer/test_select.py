@@ -87,3 +87,16 @@ def test_a_china_customs_text_on_trade_with_the_one_country_asked_about_may_answ
         == ["fixture 中韩"]
     india = {**korea, "markets": ["IND"], "markets_expanded": ["IND"]}
     assert select_hits(hits, india, rows, "rules", "Electronics to India: do we need BIS registration?") == []
+
+
+def test_a_requirements_question_naming_no_goods_and_no_market_keeps_only_the_close_matches() -> None:
+    """"Which customs codes for cross-border B2B exports?" reads as requirements but names neither
+    goods nor a market: a general question, so a record scoring far below the best is not cited."""
+    rows: dict[str, dict[str, object]] = {
+        "fixture best": {"type": "announcement", "title": "跨境电商B2B出口（fixture）", "markets": ["CHN"]},
+        "fixture far": {"type": "regulation", "title": "EU deforestation (fixture)", "markets": ["EU"]},
+    }
+    hits = [_hit(rows, "fixture best", 0.47), _hit(rows, "fixture far", 0.30)]
+    general = {"markets": [], "markets_expanded": [], "products": [], "hs": []}
+    got = select_hits(hits, general, rows, "requirements", "which customs codes for cross-border B2B exports?", [])
+    assert [h.ref for h in got] == ["fixture best"]
