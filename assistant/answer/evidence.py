@@ -298,8 +298,9 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
     hs = question_hs(a)
     words = product_words(a) if words is None else words
     out: list[Hit] = []
-    importing = about_importing(question or str(a.get("text") or ""))
-    origins = named_origins(question or str(a.get("text") or ""))
+    asked = question or str(a.get("text") or "")
+    importing = about_importing(asked)
+    origins = named_origins(asked)
     best = max(hits, key=lambda h: h.score)
     for h in hits:
         row = rows.get(h.ref, {})
@@ -336,7 +337,7 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
     elif alerts and (hs or words):  # named in another language: those matching nearly as well as the best
         top_alert = max(h.score for h in alerts)
         out = [h for h in out if h.type != "alert" or h.score >= RELATIVE_SCORE * top_alert]
-    out = _of_notifier_named(out, question or str(a.get("text") or ""), rows)
+    out = _of_notifier_named(out, asked, rows)
     if (intent in ("rules", "requirements") and best in out and best.type in ("regulation", "document")
             and named_in(question, best.ref, rows.get(best.ref, {}), rows)):
         out = [h for h in out if h.type != "alert"]  # about the rule named ("the toy safety directive"), not rejections

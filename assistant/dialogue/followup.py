@@ -161,8 +161,6 @@ def _decisive(analysis: dict[str, Any]) -> bool:
     return float(scores.get(str(analysis.get("intent")), 0.0)) >= DECISIVE_CUE
 
 
-
-
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:
     """Fill what a short follow-up leaves out from the previous topic; returns (analysis, merged?)."""
     if not topic or analysis.get("refs"):

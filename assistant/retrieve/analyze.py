@@ -31,7 +31,6 @@ Language = Literal["zh-Hans", "zh-Hant", "en", "mixed"]
 _MAX_CHARS = 5000  # a pasted document is read up to here
 _CLASSIFY_CHARS = 2000  # the intent is read from the start of a long message
 PRODUCT_SIGNAL = 0.5  # HS candidates at least this sure count as "a product was named"
-_PRODUCT_SIGNAL = PRODUCT_SIGNAL
 
 
 class RefMatch(BaseModel):
@@ -528,7 +527,7 @@ def _classify(
 ) -> tuple[str, float, dict[str, float]]:
     scores: dict[str, float] = dict.fromkeys(_PRIORITY, 0.0)
     if member_notified:
-        scores["alerts"] += 4.0
+        scores["alerts"] += DECISIVE_CUE
     cues = _CUE_MATCHER.scan(folded[:_CLASSIFY_CHARS])
     said = {cue for cue, _, _ in cues}
     for cue, intent, weight in cues:
@@ -556,11 +555,11 @@ def _classify(
     if domain:
         scores["smalltalk"] = 0.0
         scores["out_of_domain"] *= 0.5
-    if _COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS):
-        scores["out_of_domain"] += DECISIVE_CUE
         best_domain = max(scores[i] for i in _DOMAIN_INTENTS)
         if best_domain >= scores["help"]:
             scores["help"] = 0.0
+    if _COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS):
+        scores["out_of_domain"] += DECISIVE_CUE
     ranked = sorted(_PRIORITY, key=lambda i: (-scores[i], _PRIORITY.index(i)))
     top = ranked[0]
     t = scores[top]
@@ -633,7 +632,7 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
     products: list[str] = []
     for c in candidates:
         word = c.matched
-        if c.confidence >= _PRODUCT_SIGNAL and word and word not in products and not any(ch.isdigit() for ch in word):
+        if c.confidence >= PRODUCT_SIGNAL and word and word not in products and not any(ch.isdigit() for ch in word):
             products.append(word)
 
     refs = _find_refs(folded, hs)
@@ -662,7 +661,7 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
             if rx.search(folded) and code not in codes:
                 codes.append(code)
 
-    has_product = any(c.confidence >= _PRODUCT_SIGNAL for c in candidates)
+    has_product = any(c.confidence >= PRODUCT_SIGNAL for c in candidates)
     scores: dict[str, float] = {}
     if not normalized:
         intent, conf = "smalltalk", 0.3

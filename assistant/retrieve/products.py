@@ -719,7 +719,7 @@ class ProductVocabulary:
         start, end = words[0][0], words[-1][1]
         # tariff words strewn over a sentence ("farm … seafood processor … the farm") do not name
         # goods the way adjacent ones do ("frozen durian pulp"): the guess weakens with the gaps
-        density = len(words) / max(len(re.findall(r"[a-z]+", folded[start:end])), len(words))
+        density = len(words) / max(len(_HS_WORD_RE.findall(folded[start:end])), len(words))
         return [
             _Hit(start, end, [(code, round(0.25 + 0.3 * min(s / total, 1.0) * density, 3))])
             for code, s in ranked
