@@ -232,6 +232,8 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
         add(item, "requirement")
     add(pick(r, "conformity", lang), "conformity")
     add(pick(r, "outcome", lang), "outcome")
+    for item in pick_list(r, "figures", lang):  # a past case's numbers: costs, firms, labs
+        add(item, "figures")
     add(pick(r, "scope", lang), "scope")
     if e.type == "announcement":
         add(str(r.get("title") or ""), "title")
