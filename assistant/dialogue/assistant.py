@@ -18,6 +18,7 @@ import threading
 from typing import Any
 
 from assistant.answer.evidence import (
+    STRONG_SCORE,
     alert_date,
     build_evidence,
     is_china_origin,
@@ -34,10 +35,12 @@ from assistant.answer.models import Answer, Evidence
 from assistant.answer.offline import Composed, OfflineComposer
 from assistant.config import Settings
 from assistant.dialogue.followup import (
+    DOC_INTENTS,
     citation_request,
     document_followup,
     is_short,
     is_yes,
+    may_be_about_document,
     merge_topic,
     next_topic,
     pointed_document,
@@ -229,12 +232,16 @@ class Assistant:
         if topic is not None and not topic.get("doc"):  # "这个公告…" after an answer citing several texts
             pointed = pointed_document(text, state.get("last_citations") or [])
             topic = {**topic, "doc": pointed} if pointed else topic
-        about = document_followup(text, a, topic, _parties(searcher, topic))
+        relevant = may_be_about_document(text, a, topic) and _document_answers(
+            searcher, text, analysis, str((topic or {}).get("doc")))
+        about = document_followup(text, a, topic, _parties(searcher, topic), relevant)
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             own = a.get("intent")
             analysis = _quick_analysis(f"{about} {text}", searcher)
             if own in ("cases", "rules"):  # what the follow-up asks, about that document
                 analysis = _with(analysis, intent=own)
+            elif own not in DOC_INTENTS:  # a weak cue ("submit"): what the document says
+                analysis = _with(analysis, intent="rules")
             if about not in analysis.refs:  # a China Customs text has no number the analyser reads
                 analysis = _with(analysis, refs=[*analysis.refs, about])
             a = _analysis_dict(analysis)
@@ -734,6 +741,14 @@ def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]
         return []
     blob = " ".join(json.dumps(rows.get(c.ref, {}), ensure_ascii=False) for c in answer.citations).lower()
     return [n for n in names if n.lower() not in blob]
+
+
+def _document_answers(searcher: Any, text: str, analysis: Any, doc: str) -> bool:
+    """The document under discussion answers a follow-up read alone: it passes the gate, and no
+    other record is a strong match ("Do we still have to do the origin filing?" after GSP for
+    Russia finds the filing announcement itself)."""
+    own, best = searcher.relevance_of(text, analysis, doc)
+    return own >= REFUSE_BELOW and (best < STRONG_SCORE or own >= best)
 
 
 def _parties(searcher: Any, topic: dict[str, Any] | None) -> frozenset[str]:

@@ -93,7 +93,7 @@ def is_yes(text: str) -> bool:
     return bool(_YES.match(text))
 
 
-_DOC_INTENTS = frozenset({None, "rules", "cases", "notification", "requirements", "smalltalk", "help"})
+DOC_INTENTS = frozenset({None, "rules", "cases", "notification", "requirements", "smalltalk", "help"})
 
 
 # "that case", "this notification", "there", 这个案子, 该公告: the question points back at the document
@@ -132,14 +132,19 @@ def refers_back(text: str) -> bool:
 
 
 def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None,
-                      parties: frozenset[str] = frozenset()) -> str | None:
+                      parties: frozenset[str] = frozenset(), relevant: bool = False) -> str | None:
     """The document a follow-up that names nothing else is about ("Who was the complainant?",
     "中国当时怎么应对的？", "What's the status of that case in your data?" after an answer about one
-    notification or dispute), else None. It is short or points back at the document; the markets
-    it names are the document's own (`parties`: "Did Japan invoke Article 5.7 there?" after Japan
-    v Korea). A question of another kind (how to report, subscribe, rejections) stands alone."""
+    notification or dispute), else None. It is short or points back at the document, or the
+    document is `relevant` to it read alone ("how many documents do we submit and how long does
+    customs take?" after the farm-filing rules); the markets it names are the document's own
+    (`parties`: "Did Japan invoke Article 5.7 there?" after Japan v Korea). A question of another
+    kind (how to report, subscribe, rejections) stands alone, unless only a weak cue made it one
+    ("submit" read as reporting) and the document answers it."""
     doc = (topic or {}).get("doc")
-    if not doc or not (is_short(text) or refers_back(text)) or analysis.get("intent") not in _DOC_INTENTS:
+    if not doc or not (is_short(text) or refers_back(text) or relevant):
+        return None
+    if analysis.get("intent") not in DOC_INTENTS and not (relevant and not _decisive(analysis)):
         return None
     markets = set(analysis.get("markets") or []) - {"CHN"} - parties  # "中国当时…": China as the actor
     if analysis.get("refs") or markets or names_goods(analysis):
@@ -159,6 +164,13 @@ def _decisive(analysis: dict[str, Any]) -> bool:
     dispute number), however many weaker cues compete ("有没有被欧盟通报的案例？")."""
     scores = analysis.get("intent_scores") or {}
     return float(scores.get(str(analysis.get("intent")), 0.0)) >= DECISIVE_CUE
+
+
+def may_be_about_document(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None) -> bool:
+    """Whether a longer follow-up could be about the document under discussion: there is one, and
+    the question names no act, market or goods of its own (then search says whether it is)."""
+    return bool((topic or {}).get("doc")) and not (is_short(text) or refers_back(text)) and not (
+        analysis.get("refs") or analysis.get("markets") or names_goods(analysis))
 
 
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:

@@ -107,7 +107,7 @@ _EN_COMMON = _wordset(
     duties value values level levels data information info question questions answer problem
     problems issue issues process procedure procedures system systems service services support
     contact email address website online internet app account number numbers code codes page
-    document documents file files text version draft final official government ministry authority
+    document documents file files filing text version draft final official government ministry authority
     authorities agency commission committee council member members meeting session talk story
     paper study research analysis review guide guidance list table figure example sample samples
     quality safety health environment environmental energy efficiency consumer consumers user users

@@ -156,3 +156,24 @@ def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
                            "certificates of origin?")
     assert any(r == "海关总署公告〔2023〕136号" or "取消出口货物原产地企业备案" in r for r in _refs(answer)[:2]), _refs(answer)
+
+
+def test_a_past_cases_figures_answer_how_much_it_was_estimated(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是做超声设备的，MDR最后推迟到哪天开始适用？当时深圳估算出口成本会增加多少？")
+    assert "15%" in answer.text.split("\n\n")[0]  # said in the opening paragraph, before the points
+
+
+def test_a_long_follow_up_naming_nothing_stays_with_the_document_that_answers_it(assistant: Assistant) -> None:
+    rules, records, new = _chat(
+        assistant,
+        "can we export milk powder from China to Vietnam? what are the inspection and quarantine requirements?",
+        "how long do we have to keep our production and traceability records?",
+        "Do we still have to do the origin-enterprise filing with customs before we apply for certificates of origin?")
+    assert _refs(rules)[0] == _refs(records)[0] == "海关总署公告〔2023〕117号"
+    assert "6" in opening(records.text)  # six months after the shelf life ends
+    assert "海关总署公告〔2023〕117号" not in _refs(new)  # a new question finds its own record
+
+
+def test_filing_alone_names_no_goods(assistant: Assistant) -> None:
+    answer = assistant.ask("when did these filing rules take effect?")
+    assert not (answer.analysis or {}).get("products")
