@@ -54,6 +54,7 @@ from assistant.retrieve.relevance import (
     china_customs_for_exports,
     imports_into_china,
     into_china,
+    named_origins,
     record_markets,
 )
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD as REFUSE_BELOW
@@ -245,13 +246,20 @@ class Assistant:
             if about not in analysis.refs:  # a China Customs text has no number the analyser reads
                 analysis = _with(analysis, refs=[*analysis.refs, about])
             a = _analysis_dict(analysis)
-        merged, did_merge = merge_topic(a, state.get("topic"), text)
+        # a country named as where goods come from ("Chinese peanuts", "pumpkin seeds from China")
+        # is no market: it neither changes the conversation's market nor stands for one
+        origins = named_origins(text)
+        slots = {**a, "markets": [m for m in a.get("markets") or [] if m not in origins]}
+        merged, did_merge = merge_topic(slots, state.get("topic"), text)
         if did_merge:
             words = [str(w) for w in merged.get("products", [])] + list(merged.get("markets", []))
             from assistant.retrieve.markets import market_name
 
             words += [market_name(m, lang) for m in merged.get("markets", [])]
             words += [str(w) for w in merged.get("carried_words") or []]
+            if not origins and merged.get("intent") == "alerts":  # rejections of goods from where they were
+                words += [phrase("from_origin", lang, name=market_name(o, lang))
+                          for o in (state.get("topic") or {}).get("origins") or []]
             analysis = _with(
                 analysis, hs=merged["hs"], products=merged["products"], markets=merged["markets"],
                 markets_expanded=merged["markets_expanded"], intent=merged["intent"],
@@ -342,7 +350,8 @@ class Assistant:
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
         doc = _document_discussed(searcher, a, intent, answer, text)
-        state["topic"] = next_topic(state.get("topic"), a, resp.topical, doc)
+        state["topic"] = next_topic(state.get("topic"), {**a, "markets": [
+            m for m in a.get("markets") or [] if m not in origins]}, resp.topical, doc, origins)
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
         state["last_question"] = text[:ANALYSIS_CHARS]

@@ -26,6 +26,8 @@ _FOLLOWUP_CUES = re.compile(
     # a pronoun for the conversation's product, as the question's object ("... for them?",
     # "它们呢", "这个产品")
     r"|\b(?:for|about|on|of|with|to) (?:them|it|these|those)\s*[?？.!]*$|\b(?:this|that|such) products?\b"
+    # or as the object of the question's verb ("Which countries notified them?")
+    r"|\b(?:them|these|those)\s*[?？.!]*$"
     r"|(?<!其)它们?[呢吗]?[？?。]*$|这个产品|该产品|这类产品|这种产品",
     re.I)
 _START_REPORT = re.compile(
@@ -210,12 +212,16 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         float(analysis.get("intent_confidence") or 0) < 0.6 and not _decisive(analysis))
     if weak and topic.get("intent") == "report" and has_market and not has_product:
         filled = True  # "What if my company is in the US?" after asking how to report: whose form
+    # "What about pumpkin seeds from China?" while talking about rejections: still rejections,
+    # unless the turn says outright what else it wants
+    same_kind = looks_like_followup(text) and topic.get("intent") in ("alerts", "cases") and not _decisive(analysis)
+    filled = filled or same_kind
     if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up
         return analysis, shortened
     # "which country notified the latest one?" while talking about rejections: RASFF calls its alerts
     # notifications too, so a verb that alone made it a WTO-notification question does not
     rasff_talk = topic.get("intent") == "alerts" and analysis.get("intent") == "notification" and not _decisive(analysis)
-    if (weak or rasff_talk) and topic.get("intent"):
+    if (weak or rasff_talk or same_kind) and topic.get("intent"):
         merged["intent"] = topic["intent"]
     return merged, True
 
@@ -232,11 +238,14 @@ TOPIC_SLOTS = ("intent", "hs", "products", "markets", "markets_expanded")
 
 
 def next_topic(topic: dict[str, Any] | None, analysis: dict[str, Any], topical: list[str],
-               doc: str | None = None) -> dict[str, Any]:
+               doc: str | None = None, origins: set[str] | None = None) -> dict[str, Any]:
     """The conversation's slots after a turn: what the turn named replaces its slot (a product its
     HS codes and name together), what it left out stays, so a later follow-up can change any one.
-    `doc` is the document the turn was about (a symbol, act or dispute it quoted)."""
-    out = {k: (topic or {}).get(k) for k in (*TOPIC_SLOTS, "words", "doc")}
+    `doc` is the document the turn was about (a symbol, act or dispute it quoted); `origins` where
+    the goods come from, when the turn said ("Chinese peanuts"): not a market."""
+    out = {k: (topic or {}).get(k) for k in (*TOPIC_SLOTS, "words", "doc", "origins")}
+    if origins or analysis.get("markets"):  # a country named anew replaces where goods came from
+        out["origins"] = sorted(origins or ())
     if doc or names_goods(analysis) or analysis.get("markets"):
         out["doc"] = doc  # a new subject ends talk about the previous document
     if names_goods(analysis):

@@ -177,3 +177,17 @@ def test_a_long_follow_up_naming_nothing_stays_with_the_document_that_answers_it
 def test_filing_alone_names_no_goods(assistant: Assistant) -> None:
     answer = assistant.ask("when did these filing rules take effect?")
     assert not (answer.analysis or {}).get("products")
+
+
+def test_where_goods_come_from_is_no_market_and_rejection_talk_keeps_its_kind(assistant: Assistant) -> None:
+    first, who, other = _chat(
+        assistant,
+        "We export peanuts from Shandong. How many RASFF notifications did Chinese peanuts get in 2024, and for what?",
+        "Which countries notified them?",
+        "What about pumpkin seeds from China?")
+    rows = assistant.searcher.index.record_rows
+    for answer in (first, who, other):
+        alerts = [r for r in _refs(answer) if rows.get(r, {}).get("type") == "alert"]
+        assert alerts and not answer.refused  # rejections, not China's import rules nor "which market?"
+        assert all("china" in str(rows[r].get("origin") or "").lower() for r in alerts)
+    assert any("pumpkin" in str(rows[r].get("product") or rows[r].get("title") or "").lower() for r in _refs(other))
