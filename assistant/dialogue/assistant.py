@@ -36,6 +36,7 @@ from assistant.answer.offline import Composed, OfflineComposer
 from assistant.config import Settings
 from assistant.dialogue.followup import (
     DOC_INTENTS,
+    HISTORY,
     citation_request,
     document_followup,
     is_short,
@@ -43,6 +44,7 @@ from assistant.dialogue.followup import (
     may_be_about_document,
     merge_topic,
     next_topic,
+    returns_to,
     pointed_document,
     text_language,
     wants_report,
@@ -229,6 +231,10 @@ class Assistant:
         if a.get("language") == "mixed" and state.get("lang") and lang is None:
             lang = state["lang"]
         state["lang"] = lang
+        history = list(state.get("topics") or [])
+        back = returns_to(text, a, history)
+        if back is not None:  # "回到印度，…": the slots of the turn returned to, not the last one's
+            state["topic"] = dict(back)
         topic = state.get("topic")
         if topic is not None and not topic.get("doc"):  # "这个公告…" after an answer citing several texts
             pointed = pointed_document(text, state.get("last_citations") or [])
@@ -352,6 +358,7 @@ class Assistant:
         doc = _document_discussed(searcher, a, intent, answer, text)
         state["topic"] = next_topic(state.get("topic"), {**a, "markets": [
             m for m in a.get("markets") or [] if m not in origins]}, resp.topical, doc, origins)
+        state["topics"] = [*history, state["topic"]][-HISTORY:]
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
         state["last_question"] = text[:ANALYSIS_CHARS]
@@ -782,5 +789,7 @@ def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: A
     looked_for = (intent in ("cases", "notification", "rules") or question_form(text) == "which"
                   or row.get("type") == "announcement")
     if looked_for and row.get("type") in _DOCUMENT_TYPES:
+        return first
+    if intent == "report" and row.get("type") == "form":  # the channel to use ("have they got examples?")
         return first
     return None

@@ -83,6 +83,27 @@ def is_short(text: str) -> bool:
     return (cjk and len(t) <= 24) or (not cjk and len(t.split()) <= 8)
 
 
+_RETURN = re.compile(r"^(?:(?:ok(?:ay)?|so|now),?\s*)?(?:going |coming |getting )?back to\b|^(?:再)?(?:回到|说回|回头说)",
+                     re.I)
+HISTORY = 6  # topics kept for a return to an earlier subject
+
+
+def returns_to(text: str, analysis: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The earlier topic a return ("回到印度，…", "Back to the self-printing:") goes back to: the
+    latest before the current one whose market, goods or words the message names; its slots, not
+    the current topic's, fill what the message leaves out."""
+    if not _RETURN.search(text.strip()) or len(history) < 2:
+        return None
+    low = text.lower()
+    markets = set(analysis.get("markets") or [])
+    products = {str(p).lower() for p in analysis.get("products") or []}
+    for past in reversed(history[:-1]):
+        if (markets & set(past.get("markets") or []) or products & {str(p).lower() for p in past.get("products") or []}
+                or any(len(str(w)) >= 2 and str(w).lower() in low for w in past.get("words") or [])):
+            return past
+    return None
+
+
 def looks_like_followup(text: str) -> bool:
     return bool(_FOLLOWUP_CUES.search(text.strip()))
 

@@ -191,3 +191,17 @@ def test_where_goods_come_from_is_no_market_and_rejection_talk_keeps_its_kind(as
         assert alerts and not answer.refused  # rejections, not China's import rules nor "which market?"
         assert all("china" in str(rows[r].get("origin") or "").lower() for r in alerts)
     assert any("pumpkin" in str(rows[r].get("product") or rows[r].get("title") or "").lower() for r in _refs(other))
+
+
+def test_a_return_to_an_earlier_subject_takes_that_turns_slots(assistant: Assistant) -> None:
+    *_, serbia, back = _chat(
+        assistant, "出口越南的RCEP原产地证能自助打印吗？", "那出口塞尔维亚呢，有自贸协定吗？原产地标准怎么算？",
+        "回到自助打印，要用什么样的打印机和纸？")
+    assert "SRB" in (serbia.analysis or {}).get("markets", [])
+    assert "SRB" not in (back.analysis or {}).get("markets", [])  # Vietnam's self-printing, not Serbia's FTA
+    assert back.citations and not any("塞尔维亚" in r for r in _refs(back))
+
+
+def test_examples_asked_of_a_reporting_channel_are_its_linked_cases(assistant: Assistant) -> None:
+    *_, cases = _chat(assistant, "美国企业遇到技术性贸易壁垒一般怎么反映？", "他们有成功的例子吗？")
+    assert _refs(cases) and all(r.startswith("Case: US TACP") for r in _refs(cases)[:1])
