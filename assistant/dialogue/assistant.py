@@ -44,8 +44,8 @@ from assistant.dialogue.followup import (
     may_be_about_document,
     merge_topic,
     next_topic,
-    returns_to,
     pointed_document,
+    returns_to,
     text_language,
     wants_report,
 )
