@@ -10,6 +10,7 @@ applies, and a rule that is repealed or not yet applicable is said to be so.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -20,7 +21,10 @@ from assistant.answer.evidence import alert_date
 from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
 from assistant.answer.sentences import (
+    CUE_WEIGHT,
     Scored,
+    amount_only,
+    counts_asked,
     cue_match,
     date_moments,
     form_cue,
@@ -235,6 +239,7 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
     for item in pick_list(r, "figures", lang):  # a past case's numbers: costs, firms, labs
         add(item, "figures")
     add(pick(r, "scope", lang), "scope")
+    add(pick(r, "how_to", lang), "how_to")  # a form: how to file it, how soon it is followed up
     if e.type == "announcement":
         add(str(r.get("title") or ""), "title")
         body = str(r.get("answer") or r.get("text") or r.get("content") or "")
@@ -369,6 +374,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
     idf = idf_of([c.sentence for c in cands], q_terms)
     weights: dict[str, dict[str, float]] = {}
     hinted = _hinted(question)
+    counting = form == "how_much" and counts_asked(question)
     moment = moment_asked(question) if form == "when" else ""
     # a sentence of a less relevant record must answer better by as much as its record ranks lower
     # (the Chinese exporter's form before the US one, though both "report a trade barrier")
@@ -382,6 +388,8 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
         sc = _score(c, asked, form, w, hinted, moment)
+        if counting and sc.cue and amount_only(c.sentence, form):  # "how many labs": not USD 2.87 billion
+            sc = dataclasses.replace(sc, cue=False, score=sc.score - CUE_WEIGHT.get(form, 1.5))
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
         out.append((key, c, sc, frozenset(sentence_terms(c.read, asked) & asked) - _subject_terms(c.ev)))
     out.sort(key=lambda x: (-x[0], not x[2].cue))  # a tie goes to the sentence holding what the form asks
@@ -850,6 +858,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         previous: Evidence | None = None
         for more in answers + ([second] if second is not None else []):
             quoted = _quote(more.shown, asked, form)
+            if quoted[:1].islower() and quoted[:1].isascii():  # a clause quoted on its own starts a sentence
+                quoted = quoted[0].upper() + quoted[1:]
             plain = more.kind == "date" and quoted.startswith(more.ev.ref)
             lead = "" if plain or more.ev is previous else name(more.ev, lang) + sep
             end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")

@@ -176,7 +176,10 @@ _FIGURE_CUE = re.compile(
     # a duration in years or days (10年, 30日内), not a year or a day of a date (2024年, 12月13日)
     r"(?<![\d月])\d{1,3}\s*(?:年|日)(?!\s*\d)|"
     r"[一二两三四五六七八九十百]+\s*(?:个月|年|天|日|小时|周|个工作日)|\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
-    r"years?\b|months?\b|days?\b|hours?\b|weeks?\b|tonnes?\b|tons?\b|kWh\b|个月|个工作日|工作日|周|天|小时|吨|倍)",
+    r"(?:(?:business|working|calendar)\s+)?days?\b|"
+    r"years?\b|months?\b|hours?\b|weeks?\b|tonnes?\b|tons?\b|kWh\b|个月|个工作日|工作日|周|天|小时|吨|倍)|"
+    # an amount with its currency written first (USD 2,500, €10,000)
+    r"(?:\bUSD|\bEUR|\bGBP|\bRMB|\bCNY|US\$|\$|€|£)\s*\d",
     re.I,
 )
 _ALLOWED_CUE = re.compile(
@@ -234,6 +237,21 @@ def cue_match(sentence: str, form: Form) -> re.Match[str] | None:
     """Where `sentence` first states what a question of this form asks for (a date, a figure)."""
     rx = _CUES.get(form)
     return rx.search(sentence) if rx else None
+
+
+_COUNT_ASKED = re.compile(r"\bhow many\b|多少(?:个|家|次|种|项|批|起)|几(?:个|家|次|种|项|批|起)", re.I)
+_MONEY = re.compile(r"(?:\bUSD|\bEUR|\bGBP|\bRMB|\bCNY|US\$|\$|€|£)\s*\d[\d,.]*(?:\s*(?:million|billion|trillion))?|"
+                    r"\d[\d,.]*\s*(?:million|billion|trillion|万|亿)?\s*(?:元|美元|欧元|英镑|yuan|dollars|euros)", re.I)
+
+
+def counts_asked(question: str) -> bool:
+    """The question asks how many of something (labs, alerts, firms), not how much money."""
+    return bool(_COUNT_ASKED.search(question))
+
+
+def amount_only(sentence: str, form: Form) -> bool:
+    """The only figure the sentence holds is a sum of money: it does not answer "how many"."""
+    return form_cue(sentence, form) and not form_cue(_MONEY.sub(" ", sentence), form)
 
 
 def form_cue(sentence: str, form: Form) -> bool:

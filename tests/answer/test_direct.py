@@ -515,3 +515,32 @@ def test_a_clause_ending_in_a_semicolon_is_quoted_with_the_one_that_completes_th
     first = opening(compose("requirements", ev, "zh", "出口越南乳品，生产企业的各项记录要保存多长时间？").text, 2)
     # "不得少于…期满后6个月；没有明确保质期的，…不得少于2年。": both periods, the second its condition
     assert "6个月" in first and "2年" in first, first
+
+
+@pytest.mark.parametrize(("sentence", "figure"), [
+    ("Within 2 business days ITA staff review it and follow up by e-mail.", True),
+    ("Civil penalties can reach USD 2,500 per violation per day.", True),
+    ("材料齐全的，5个工作日内完成备案。", True),
+    ("The regulation was adopted in 2024 by the Council.", False),
+])
+def test_a_duration_or_sum_written_either_way_answers_how_much(sentence: str, figure: bool) -> None:
+    from assistant.answer.sentences import form_cue
+
+    assert form_cue(sentence, "how_much") is figure
+
+
+def test_how_many_is_answered_by_a_count_not_a_sum_of_money() -> None:
+    from assistant.answer.sentences import amount_only, counts_asked
+
+    assert counts_asked("how many of them were in Shenzhen?") and counts_asked("被通报过几次？")
+    assert not counts_asked("How big can the penalty be?")
+    assert amount_only("Shenzhen exported USD 2.87 billion of IT products to the US.", "how_much")
+    assert not amount_only("Shenzhen had 53 (46.9%), the most of any city.", "how_much")
+
+
+def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
+    rec = next(r for r in curated.load(ROOT / "corpus" / "curated" / "forms.yaml").records
+               if r.ref == "US ITA TACP trade barrier form")
+    ev = [record_evidence(1, rec, "en")]
+    first = opening(compose("report", ev, "en", "If a US company files a TACP report, how soon does ITA follow up?").text, 2)
+    assert "2 business days" in first, first
