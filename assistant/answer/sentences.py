@@ -178,6 +178,9 @@ _FIGURE_CUE = re.compile(
     r"[一二两三四五六七八九十百]+\s*(?:个月|年|天|日|小时|周|个工作日)|\d+(?:[.,]\d+)?\s*(?:%|‰|ppm|ppb|mg|µg|μg|kg|g/|W\b|kW|V\b|dB|Hz|mm|cm|°C|℃|元|美元|欧元|毫克|克|瓦|伏|"
     r"(?:(?:business|working|calendar)\s+)?days?\b|"
     r"years?\b|months?\b|hours?\b|weeks?\b|tonnes?\b|tons?\b|kWh\b|个月|个工作日|工作日|周|天|小时|吨|倍)|"
+    # a duration in words ("at most five years", "within thirty days")
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
+    r"(?:[\s-]+(?:business|working|calendar))?\s+(?:years?|months?|weeks?|days?|hours?)\b|"
     # an amount with its currency written first (USD 2,500, €10,000)
     r"(?:\bUSD|\bEUR|\bGBP|\bRMB|\bCNY|US\$|\$|€|£)\s*\d",
     re.I,

@@ -520,6 +520,7 @@ def test_a_clause_ending_in_a_semicolon_is_quoted_with_the_one_that_completes_th
 @pytest.mark.parametrize(("sentence", "figure"), [
     ("Within 2 business days ITA staff review it and follow up by e-mail.", True),
     ("Civil penalties can reach USD 2,500 per violation per day.", True),
+    ("EU-type examination certificates are valid for at most five years.", True),
     ("材料齐全的，5个工作日内完成备案。", True),
     ("The regulation was adopted in 2024 by the Council.", False),
 ])
