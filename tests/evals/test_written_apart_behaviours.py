@@ -205,3 +205,10 @@ def test_a_return_to_an_earlier_subject_takes_that_turns_slots(assistant: Assist
 def test_examples_asked_of_a_reporting_channel_are_its_linked_cases(assistant: Assistant) -> None:
     *_, cases = _chat(assistant, "美国企业遇到技术性贸易壁垒一般怎么反映？", "他们有成功的例子吗？")
     assert _refs(cases) and all(r.startswith("Case: US TACP") for r in _refs(cases)[:1])
+
+
+def test_a_customs_procedure_for_exports_to_a_market_does_not_list_that_markets_product_rules(
+        assistant: Assistant) -> None:
+    answer = assistant.ask("Can Chinese customs still issue a GSP Form A for our shipments to the UK or Canada?")
+    rows = assistant.searcher.index.record_rows
+    assert _refs(answer) and all(rows[r].get("type") == "announcement" for r in _refs(answer))
