@@ -31,7 +31,7 @@ from assistant.retrieve.search import NO_ANSWER_THRESHOLD, Hit
 
 PRODUCT_CONFIDENCE = 0.5  # HS candidates at least this sure name the product asked about
 NAME_SHARED_BY = 3  # a short name carried by more records than this (FCC, AEO) names none of them
-STRONG_SCORE = 0.6  # a match this good is kept when the product filter would leave nothing
+STRONG_SCORE = 0.6  # a match this good stands on its own (no fallback added beside it)
 MIN_SCORE = NO_ANSWER_THRESHOLD  # one relevance gate: what search returns as relevant may be cited
 RELATIVE_SCORE = 0.9  # general questions: unlinked hits must score this share of the best one
 _TEXT_FIELDS = ("title", "title_en", "title_zh", "products", "summary_en", "summary_zh", "scope_en",
@@ -325,8 +325,9 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
         if not _on_product(h, row, hs, words) and not (h is best and intent == "cases" and h.type == "dispute"):
             continue  # a dispute's title names the measure, not always the goods (DS495: radionuclides)
         out.append(h)
-    if not out and best.score >= STRONG_SCORE and best.type != "alert" and _on_market(rows.get(best.ref, {}), markets):
-        # the product guess ruled out everything, but a strong match of the market remains
+    if not out and best.score >= MIN_SCORE and best.type != "alert" and _on_market(rows.get(best.ref, {}), markets):
+        # the product guess ruled out everything, but a match of the market that passed the one gate
+        # remains: relevance already weighed the product (a smart plug under the PSTI Act)
         out = [dataclasses.replace(best, matched_by=[*best.matched_by, "strong"])]
     alerts = [h for h in out if h.type == "alert"]
     named = [h for h in alerts if _mentions(rows.get(h.ref, {}), words)]

@@ -212,3 +212,10 @@ def test_a_customs_procedure_for_exports_to_a_market_does_not_list_that_markets_
     answer = assistant.ask("Can Chinese customs still issue a GSP Form A for our shipments to the UK or Canada?")
     rows = assistant.searcher.index.record_rows
     assert _refs(answer) and all(rows[r].get("type") == "announcement" for r in _refs(answer))
+
+
+def test_a_rule_that_passes_the_gate_answers_though_it_never_names_the_product(assistant: Assistant) -> None:
+    first, three, eu = _chat(assistant, "Does a Wi-Fi smart plug need anything special on cybersecurity to be sold in the UK?",
+                             "What are the three requirements?", "And in the EU?")
+    assert _refs(first)[:1] == ["UK PSTI Act 2022"] and _refs(three)[:1] == ["UK PSTI Act 2022"]
+    assert "Directive 2014/53/EU" in _refs(eu)
