@@ -277,6 +277,19 @@ def for_all_exports(row: dict[str, Any]) -> bool:
     return row.get("type") == "announcement" and bool(_FOR_EXPORTERS_RE.search(title)) and not _title_markets(title)
 
 
+def for_any_goods(row: dict[str, Any], names_goods: Any) -> bool:
+    """A China Customs text on exports whose title names no goods (GSP certificates no longer
+    issued for goods to the EU, UK, Canada...): it concerns whatever goods the exporter ships, so
+    a product the question names is no mismatch. `names_goods(title)` says whether a title names
+    goods (the product vocabulary's reading)."""
+    title = str(row.get("title") or "")
+    return row.get("type") == "announcement" and bool(_EXPORTS_ONLY_RE.search(title)) and not names_goods(title)
+
+
+# exports and their certificates of origin, not the tariff or procedures of imports and exports alike (进出口)
+_EXPORTS_ONLY_RE = re.compile(r"(?<!进)出口|原产地|普惠制")
+
+
 @lru_cache(maxsize=4096)
 def _title_markets(title: str) -> frozenset[str]:
     """The countries a China Customs announcement's title names (the partner of an agreement, the

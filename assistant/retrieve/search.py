@@ -43,7 +43,7 @@ from assistant.records import RecordType
 from assistant.refs import act_number, canonical_place, find_eu_acts, find_provisions, find_symbols
 from assistant.retrieve.abbreviations import harvest
 from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
-from assistant.retrieve.analyze import QueryAnalysis, analyze, topic_cue
+from assistant.retrieve.analyze import PRODUCT_SIGNAL, QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
     CUE_WEIGHT,
     FILLER,
@@ -65,6 +65,7 @@ from assistant.retrieve.relevance import (
     INTENT_PRIOR,
     Candidate,
     QueryContext,
+    for_any_goods,
     hs_level,
     party_codes,
     relevance,
@@ -201,6 +202,7 @@ class Searcher:
         self._always = [ref for ref, row in self.index.record_rows.items() if row.get("type") in ALWAYS_SCORED]
         self._df_cache: dict[str, int] = {}
         self._parties: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
+        self._any_goods: dict[str, bool] = {}
         self._lock = threading.Lock()
         self._spell_lock = threading.Lock()
         self._spell: dict[str, set[str]] | None = None
@@ -479,7 +481,8 @@ class Searcher:
             coverage, product = self._coverage(chunk_cover, positions, r_hs)
             feats = ctx.structure(row, r_markets, r_hs)
             between = rtype == "dispute" and feats.get("market", 0.0) >= 2.0  # both parties named
-            procedure = ctx.any_market_procedure(row)  # 取消原产地企业备案, asked as a customs matter
+            # 取消原产地企业备案 asked as a customs matter; GSP certificates for goods to the EU
+            procedure = ctx.any_market_procedure(row) or self._for_any_goods(ref, row)
             if product is not None and rtype in ("alert", "dispute", "case", "announcement") and not (between or procedure):
                 # a record about some other product is a weak answer; a dispute between the two members
                 # named is their matter whatever goods its title names (DS495: radionuclides)
@@ -501,6 +504,15 @@ class Searcher:
             out.sort(key=lambda c: (-c.score, -c.fused))
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out, concepts
+
+    def _for_any_goods(self, ref: str, row: dict[str, Any]) -> bool:
+        """Whether a record concerns any goods (relevance.for_any_goods), once per record."""
+        known = self._any_goods.get(ref)
+        if known is None:
+            known = for_any_goods(row, lambda title: any(
+                c.confidence >= PRODUCT_SIGNAL for c in self.vocab.lookup(title, k=3)))
+            self._any_goods[ref] = known
+        return known
 
     def _between(self, markets: list[str]) -> list[str]:
         """Disputes one market named brought against another ("日本在WTO告过韩国"): whatever their

@@ -140,3 +140,19 @@ def test_a_lone_latin_letter_weighs_nothing_even_inside_a_weak_tariff_guess(sear
     scores = {"e": None, "c": None}
     assert searcher._weight(weak, scores, 8.0) == 0.0  # type: ignore[arg-type]
     assert searcher._weight(sure, scores, 8.0) > 0.0  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("title", "any_goods"), [
+    ("海关总署关于不再对输欧盟成员国、英国、加拿大等国家货物签发普惠制原产地证书的公告", True),
+    ("海关总署关于出口越南乳品检验检疫要求的公告", False),  # dairy only
+    ("中华人民共和国进出口税则", False),  # the tariff of imports and exports alike, not an export procedure
+])
+def test_an_export_procedure_whose_title_names_no_goods_concerns_any_goods(
+        searcher: Searcher, title: str, any_goods: bool) -> None:
+    from assistant.retrieve.analyze import PRODUCT_SIGNAL
+    from assistant.retrieve.relevance import for_any_goods
+
+    def names_goods(text: str) -> bool:
+        return any(c.confidence >= PRODUCT_SIGNAL for c in searcher.vocab.lookup(text, k=3))
+
+    assert for_any_goods({"type": "announcement", "title": title}, names_goods) is any_goods
