@@ -439,6 +439,10 @@ def _run_locked(
         _write_pickle(gen / "chunk_hashes.pkl", hashes)
         _write_pickle(gen / "tokens.pkl", tokens_by_hash)
         _write_provenance(gen, records, chunks, provenance)
+        # what search derives from the text (stated abbreviations, chunk lengths): once, here
+        from assistant.retrieve.derived import derived_for
+
+        derived_for(gen, {str(r["ref"]): r for r in record_dicts}, chunk_dicts)
         manifest.update(
             {
                 "records": report.records,

@@ -33,13 +33,26 @@ class _Language:
 
 
 class EverydayWords:
-    """Built once per index from its chunk rows (about half a second: a sample is tokenised).
-    Chunks not in Chinese are counted as English, the corpus's other language."""
+    """Built once per index from its chunk rows (about half a second: a sample is tokenised), and
+    kept with the generation (retrieve/derived.py). Chunks not in Chinese are counted as English,
+    the corpus's other language."""
 
-    def __init__(self, chunk_rows: list[dict[str, Any]]) -> None:
+    def __init__(self, langs: dict[str, _Language] | None = None) -> None:
+        self._langs: dict[str, _Language] = dict(langs or {})
+
+    @classmethod
+    def from_stats(cls, stats: dict[str, Any]) -> EverydayWords:
+        """From what `stats()` wrote: {lang: [chunks, words per chunk]}."""
+        return cls({str(k): _Language(int(v[0]), float(v[1])) for k, v in stats.items()})
+
+    def stats(self) -> dict[str, list[float]]:
+        return {k: [v.chunks, v.words_per_chunk] for k, v in self._langs.items()}
+
+    @classmethod
+    def from_chunks(cls, chunk_rows: list[dict[str, Any]]) -> EverydayWords:
         from assistant.index.tokenize import tokenize
 
-        self._langs: dict[str, _Language] = {}
+        langs: dict[str, _Language] = {}
         for lang in ("zh", "en"):
             rows = [r for r in chunk_rows if (r.get("lang") == "zh") == (lang == "zh")]
             if not rows:
@@ -50,7 +63,8 @@ class EverydayWords:
                 lengths = [len(tokenize(str(r.get("text") or ""))) for r in sample]
             else:
                 lengths = [len(str(r.get("text") or "").split()) for r in sample]
-            self._langs[lang] = _Language(len(rows), sum(lengths) / max(len(lengths), 1))
+            langs[lang] = _Language(len(rows), sum(lengths) / max(len(lengths), 1))
+        return cls(langs)
 
     def expected_df(self, word: str) -> float:
         """How many chunks of its language would hold `word` if the corpus spoke like everyone."""

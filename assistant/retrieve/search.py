@@ -41,7 +41,6 @@ from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import cut_words, normalise, tokenize
 from assistant.records import RecordType
 from assistant.refs import act_number, canonical_place, find_eu_acts, find_provisions, find_symbols
-from assistant.retrieve.abbreviations import harvest
 from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
 from assistant.retrieve.analyze import PRODUCT_SIGNAL, QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
@@ -55,7 +54,7 @@ from assistant.retrieve.concepts import (
     is_acronym,
     is_single_han,
 )
-from assistant.retrieve.everyday import EverydayWords
+from assistant.retrieve.derived import derived_for
 from assistant.retrieve.glossary import Glossary
 from assistant.retrieve.markets import expand_markets, find_markets, get_market, market_name
 from assistant.retrieve.normalize import fold
@@ -181,8 +180,8 @@ class Searcher:
         self.vocab = vocab or ProductVocabulary.load(settings.corpus_dir)
         self.embedder = get_embedder(settings)
         # the hand glossary, and the abbreviations the Chinese records give their terms (普惠制（GSP）)
-        stated = harvest(str(row.get("text") or "") for row in self.index.record_rows.values()
-                         if row.get("language") == "zh")
+        derived = derived_for(self.index.path, self.index.record_rows, self.index.chunk_rows)
+        stated = derived.abbreviations
         base = Glossary.load()
         self.glossary = Glossary(base.entries + [((zh,), (abbr,)) for zh, abbr in stated]) if stated else base
         self.aligner = Aligner(FieldIndex.load(self.index.path))
@@ -207,7 +206,7 @@ class Searcher:
         self._spell_lock = threading.Lock()
         self._spell: dict[str, set[str]] | None = None
         self._families: dict[str, set[str]] | None = None
-        self._everyday = EverydayWords(self.index.chunk_rows)
+        self._everyday = derived.everyday
         self._family_lock = threading.Lock()
         vocabulary = getattr(self.index.lexical, "vocabulary", None)
         if vocabulary:  # the typo index takes a few hundred ms: build it before the first typo
