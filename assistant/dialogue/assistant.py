@@ -239,9 +239,16 @@ class Assistant:
         if topic is not None and not topic.get("doc"):  # "这个公告…" after an answer citing several texts
             pointed = pointed_document(text, state.get("last_citations") or [])
             topic = {**topic, "doc": pointed} if pointed else topic
-        relevant = may_be_about_document(text, a, topic) and _document_answers(
-            searcher, text, analysis, str((topic or {}).get("doc")))
-        about = document_followup(text, a, topic, _parties(searcher, topic), relevant)
+        if back is not None and (topic or {}).get("doc"):
+            # "OK, back to our own Tanzanian shipment - what has to be printed on the jars?": the
+            # return names the document's own subject; it is about that document
+            relevant = True
+            parties = frozenset(record_markets(searcher.index.record_rows.get(str((topic or {}).get("doc"))) or {}))
+        else:
+            parties = _parties(searcher, topic)
+            relevant = may_be_about_document(text, a, topic, parties) and _document_answers(
+                searcher, text, analysis, str((topic or {}).get("doc")))
+        about = document_followup(text, a, topic, parties, relevant)
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             own = a.get("intent")
             analysis = _quick_analysis(f"{about} {text}", searcher)

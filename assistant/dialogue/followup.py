@@ -98,7 +98,8 @@ def returns_to(text: str, analysis: dict[str, Any], history: list[dict[str, Any]
     markets = set(analysis.get("markets") or [])
     products = {str(p).lower() for p in analysis.get("products") or []}
     for past in reversed(history[:-1]):
-        if (markets & set(past.get("markets") or []) or products & {str(p).lower() for p in past.get("products") or []}
+        places = set(past.get("markets") or []) | set(past.get("origins") or [])  # "our own Tanzanian shipment"
+        if (markets & places or products & {str(p).lower() for p in past.get("products") or []}
                 or any(len(str(w)) >= 2 and str(w).lower() in low for w in past.get("words") or [])):
             return past
     return None
@@ -169,8 +170,7 @@ def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any]
         return None
     if analysis.get("intent") not in DOC_INTENTS and not (relevant and not _decisive(analysis)):
         return None
-    markets = set(analysis.get("markets") or []) - {"CHN"} - parties  # "中国当时…": China as the actor
-    if analysis.get("refs") or markets or names_goods(analysis):
+    if analysis.get("refs") or _new_markets(analysis, parties) or names_goods(analysis):
         return None
     return str(doc)
 
@@ -189,11 +189,18 @@ def _decisive(analysis: dict[str, Any]) -> bool:
     return float(scores.get(str(analysis.get("intent")), 0.0)) >= DECISIVE_CUE
 
 
-def may_be_about_document(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None) -> bool:
+def may_be_about_document(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None,
+                          parties: frozenset[str] = frozenset()) -> bool:
     """Whether a longer follow-up could be about the document under discussion: there is one, and
-    the question names no act, market or goods of its own (then search says whether it is)."""
+    the question names no act, market or goods of its own (China, the actor, and the document's own
+    parties do not count: "which pests exactly is China worried about?"); search says whether it is."""
     return bool((topic or {}).get("doc")) and not (is_short(text) or refers_back(text)) and not (
-        analysis.get("refs") or analysis.get("markets") or names_goods(analysis))
+        analysis.get("refs") or _new_markets(analysis, parties) or names_goods(analysis))
+
+
+def _new_markets(analysis: dict[str, Any], parties: frozenset[str]) -> set[str]:
+    """Markets a follow-up names besides China (the actor: "中国当时…") and the document's parties."""
+    return set(analysis.get("markets") or []) - {"CHN"} - parties
 
 
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:

@@ -23,7 +23,8 @@ SPLITS: tuple[str, ...] = ("dev", "test", "all")
 # questions nobody tuned for; evals/README.md). Earlier batches written apart went to test whole.
 HASH_SPLIT_ORIGINS = frozenset({"tuned", "apart-2026-12b", "apart-2026-12c", "apart-2026-12d",
                                 "apart-2026-12e", "apart-2026-12f", "apart-2026-12g", "apart-2026-12h",
-                                "apart-2026-12i", "apart-2026-12j"})
+                                "apart-2026-12i", "apart-2026-12j",
+                                "apart-2026-12k"})
 
 
 def split_of(qid: str) -> Literal["dev", "test"]:

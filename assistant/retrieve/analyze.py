@@ -18,7 +18,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant import refs as refgrammar
-from assistant.retrieve.markets import bloc_members, expand_markets, find_markets, get_market
+from assistant.retrieve.markets import (
+    bloc_members,
+    expand_markets,
+    find_markets,
+    get_market,
+)
 from assistant.retrieve.normalize import count_scripts, fold, normalize
 from assistant.retrieve.products import ProductVocabulary
 

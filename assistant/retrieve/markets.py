@@ -161,7 +161,8 @@ class _Gazetteer:
 def _en_key(token: str) -> str:
     t = unicodedata.normalize("NFKD", token.replace("’", "'"))
     t = "".join(ch for ch in t if not unicodedata.combining(ch))
-    return t.replace(".", "").lower()
+    t = t.replace(".", "").lower()
+    return t[:-2] if t.endswith("'s") and len(t) >= 4 else t  # the possessive: "China's rules", "the EU's"
 
 
 @lru_cache(maxsize=1)
@@ -322,3 +323,27 @@ def bloc_members(bloc: str) -> list[str]:
     """Codes of the members of a bloc (EU -> the 27 member states)."""
     b = str(bloc).strip().upper()
     return [m.code for m in _gazetteer().markets.values() if b in m.blocs]
+
+
+# where goods come from: "licorice from Iran", "伊朗产", "Iranian pistachios"
+_ORIGIN_BEFORE_RE = re.compile(r"(?:\bfrom|\borigin(?:ating)?\s+(?:in|from)|来自|产自|原产于?|进口自)\s*(?:the\s+)?$", re.I)
+_DEMONYM_RE = re.compile(r"(?:an|ese|ish|i|ch)$", re.I)
+
+
+def named_as_origin(query: str, m: Any) -> bool:
+    """True when a market is named as where goods come from, not where they go."""
+    before = query[: m.start]
+    after = query[m.end : m.end + 4]
+    if _ORIGIN_BEFORE_RE.search(before):
+        return True
+    if after.startswith(("产", "产的", "原产")):
+        return True
+    text = m.text.strip()
+    # an adjective before a product word: "Iranian pistachios", "Turkish figs" (not "Iran")
+    return bool(text.isascii() and text.lower() != m.market.name_en.lower() and _DEMONYM_RE.search(text)
+                and re.match(r"\s+[A-Za-z]", query[m.end :]))
+
+
+def named_origins(query: str) -> set[str]:
+    """Countries the question names as where goods come from ("licorice from Iran", "伊朗产")."""
+    return {m.market.code for m in find_markets(query) if named_as_origin(query, m)}

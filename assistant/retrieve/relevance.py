@@ -19,7 +19,13 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.retrieve.analyze import QueryAnalysis
-from assistant.retrieve.markets import bloc_members, expand_markets, find_markets
+from assistant.retrieve.markets import (
+    bloc_members,
+    expand_markets,
+    find_markets,
+    named_as_origin,
+    named_origins,
+)
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import hs_matches
 from assistant.retrieve.ranker import (
@@ -67,11 +73,6 @@ _HOME_RE = re.compile(
     r"\s*(?:的)?(?:企业|公司|厂商|厂家|出口商|制造商|exporters?|companies|company|firms?|businesses|manufacturers?|sellers?)",
     re.I,
 )
-
-
-def named_origins(query: str) -> set[str]:
-    """Countries the question names as where goods come from ("licorice from Iran", "伊朗产")."""
-    return {m.market.code for m in find_markets(query) if _named_as_origin(query, m)}
 
 
 # goods going into China said outright (not 进口商, an importer anywhere)
@@ -157,7 +158,7 @@ class QueryContext:
         # pistachios", "土耳其产"), or in an alert question any non-EU country named; otherwise
         # China, the user's own exports.
         eu = set(bloc_members("EU")) | {"EU", "GCC", "ASEAN", "EAEU", "MERCOSUR"}
-        origins = {m.market.code for m in found if m.market.code not in eu and _named_as_origin(query, m)}
+        origins = {m.market.code for m in found if m.market.code not in eu and named_as_origin(query, m)}
         if not origins and analysis.intent == "alerts" and not exporting:
             origins = {m.market.code for m in found if m.market.code not in eu}
         if not origins:
@@ -225,10 +226,6 @@ class QueryContext:
                 if origin & self.origins and origin & self.markets:
                     f["market"] = 1.0  # "figs from Turkey": the market named is the origin, not a mismatch
         return f
-
-
-_ORIGIN_BEFORE_RE = re.compile(r"(?:\bfrom|\borigin(?:ating)?\s+(?:in|from)|来自|产自|原产于?|进口自)\s*(?:the\s+)?$", re.I)
-_DEMONYM_RE = re.compile(r"(?:an|ese|ish|i|ch)$", re.I)
 
 
 _FORM_OWNERS = frozenset({"CHN", "USA", "EU"})
@@ -304,20 +301,6 @@ def party_codes(names: str) -> frozenset[str]:
     for name in names.split(";"):
         codes.update(m.market.code for m in find_markets(name.strip().title()))
     return frozenset(expand_markets(sorted(codes)))
-
-
-def _named_as_origin(query: str, m: Any) -> bool:
-    """True when a market is named as where goods come from, not where they go."""
-    before = query[: m.start]
-    after = query[m.end : m.end + 4]
-    if _ORIGIN_BEFORE_RE.search(before):
-        return True
-    if after.startswith(("产", "产的", "原产")):
-        return True
-    text = m.text.strip()
-    # an adjective before a product word: "Iranian pistachios", "Turkish figs" (not "Iran")
-    return bool(text.isascii() and text.lower() != m.market.name_en.lower() and _DEMONYM_RE.search(text)
-                and re.match(r"\s+[A-Za-z]", query[m.end :]))
 
 
 def hs_level(query_hs: list[tuple[str, float]], record_hs: list[str]) -> float:

@@ -219,3 +219,12 @@ def test_a_rule_that_passes_the_gate_answers_though_it_never_names_the_product(a
                              "What are the three requirements?", "And in the EU?")
     assert _refs(first)[:1] == ["UK PSTI Act 2022"] and _refs(three)[:1] == ["UK PSTI Act 2022"]
     assert "Directive 2014/53/EU" in _refs(eu)
+
+
+def test_back_to_an_earlier_shipment_returns_to_its_document(assistant: Assistant) -> None:
+    first, _other, back = _chat(
+        assistant,
+        "We are a honey processor in Tanzania. China has opened its market for Tanzanian honey. What do we have to do before we ship?",
+        "Our sister company wants to do the same with Belarusian honey. In which languages must their health certificate be?",
+        "OK, back to our own Tanzanian shipment - what has to be printed on the drums and jars, and in what language?")
+    assert _refs(first)[:1] == _refs(back)[:1] == ["海关总署公告〔2024〕150号"]

@@ -195,3 +195,12 @@ def test_every_eu_member_state_is_found_by_its_demonym() -> None:
                        ("Finnish customs", "FIN"), ("Greek buyers", "GRC"), ("Czech inspectors", "CZE"),
                        ("Cambodian rawhide chews", "KHM"), ("Moroccan sardines", "MAR"), ("Kazakh buyers", "KAZ")]:
         assert code in {m.market.code for m in find_markets(text)}, text
+
+
+def test_a_possessive_names_the_market() -> None:
+    from assistant.retrieve.markets import find_markets
+
+    assert [m.market.code for m in find_markets("China's quarantine pest list")] == ["CHN"]
+    assert [m.market.code for m in find_markets("What are the EU’s rules?")] == ["EU"]
+    assert [m.market.code for m in find_markets("Côte d'Ivoire cocoa")] == ["CIV"]
+    assert not find_markets("what's the rule, it's fine")
