@@ -50,6 +50,7 @@ from assistant.dialogue.followup import (
     wants_report,
 )
 from assistant.refs import find_provisions, find_symbols, names_ref, place_label
+from assistant.retrieve.concepts import GENERIC_GOODS
 from assistant.retrieve.markets import market_codes
 from assistant.retrieve.question_form import asks_latest, question_form
 from assistant.retrieve.relevance import (
@@ -308,7 +309,8 @@ class Assistant:
         trace = _trace_start(a, resp)
         # one short clarifying question when product or market is missing (never twice in a row),
         # only for a product-to-market question: one that names nothing else to look up
-        if self._needs_clarifying(a, state) and not resp.topical and not any("exact" in h.matched_by for h in hits):
+        if (self._needs_clarifying(a, state) and not set(resp.topical) - GENERIC_GOODS
+                and not any("exact" in h.matched_by for h in hits)):
             return self._clarify(a, state, lang)
         state["clarified"] = False
 

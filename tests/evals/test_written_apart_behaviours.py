@@ -228,3 +228,10 @@ def test_back_to_an_earlier_shipment_returns_to_its_document(assistant: Assistan
         "Our sister company wants to do the same with Belarusian honey. In which languages must their health certificate be?",
         "OK, back to our own Tanzanian shipment - what has to be printed on the drums and jars, and in what language?")
     assert _refs(first)[:1] == _refs(back)[:1] == ["海关总署公告〔2024〕150号"]
+
+
+@pytest.mark.parametrize("question", ["what do i need to export my product?", "What certification do I need for my device?"])
+def test_a_question_naming_only_some_product_is_asked_back(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question, session_id=f"clarify:{uuid.uuid4().hex[:6]}")
+    assert not answer.citations and answer.followups or "?" in answer.text  # a question back, not a dump
+    assert not answer.citations
