@@ -44,6 +44,7 @@ from assistant.dialogue.followup import (
     may_be_about_document,
     merge_topic,
     next_topic,
+    pointed_by_trait,
     pointed_document,
     returns_to,
     text_language,
@@ -240,6 +241,9 @@ class Assistant:
         if topic is not None and not topic.get("doc"):  # "这个公告…" after an answer citing several texts
             pointed = pointed_document(text, state.get("last_citations") or [])
             topic = {**topic, "doc": pointed} if pointed else topic
+        trait = pointed_by_trait(text, state.get("last_citations") or [], searcher.index.record_rows)
+        if topic is not None and trait:  # "the irradiation one - who notified it?": that record
+            topic = {**topic, "doc": trait}
         if back is not None and (topic or {}).get("doc"):
             # "OK, back to our own Tanzanian shipment - what has to be printed on the jars?": the
             # return names the document's own subject; it is about that document

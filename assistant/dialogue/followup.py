@@ -150,6 +150,26 @@ def pointed_document(text: str, cited: list[dict[str, Any]]) -> str | None:
     return next((str(c.get("ref")) for c in cited if c.get("type") in kinds and c.get("ref")), None)
 
 
+# "the irradiation one", "the Dutch one", "那条辐照的": one of the records just cited, by a trait
+_THE_ONE = re.compile(r"\bthe ([a-z0-9][a-z0-9\- ]{1,30}?) one\b|(?:那个|那条|那份|那起)([\u4e00-\u9fff]{2,8}?)的", re.I)
+
+
+def pointed_by_trait(text: str, cited: list[dict[str, Any]], rows: dict[str, dict[str, Any]]) -> str | None:
+    """The record of the last answer a follow-up singles out by what it is about ("the
+    irradiation one - who notified it and when?"): the first cited whose fields hold every word
+    of the trait."""
+    m = _THE_ONE.search(text)
+    if m is None or not cited:
+        return None
+    words = [w for w in re.split(r"[\s\-]+", (m.group(1) or m.group(2) or "").lower()) if w]
+    for c in cited:
+        ref = str(c.get("ref") or "")
+        blob = " ".join(str(v) for v in (rows.get(ref) or {}).values()).lower()
+        if words and all(w in blob for w in words):
+            return ref
+    return None
+
+
 def refers_back(text: str) -> bool:
     """The question points at the document just discussed ("the status of that case", "there")."""
     return bool(_REFERS_BACK.search(text))

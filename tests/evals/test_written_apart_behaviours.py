@@ -235,3 +235,11 @@ def test_a_question_naming_only_some_product_is_asked_back(assistant: Assistant,
     answer = assistant.ask(question, session_id=f"clarify:{uuid.uuid4().hex[:6]}")
     assert not answer.citations and answer.followups or "?" in answer.text  # a question back, not a dump
     assert not answer.citations
+
+
+def test_the_one_singled_out_by_a_trait_is_that_record_of_the_last_answer(assistant: Assistant) -> None:
+    _alerts, which = _chat(assistant, "How many RASFF alerts were there on Chinese goji between 2020 and 2024?",
+                           "the irradiation one - who notified it and when?")
+    rows = assistant.searcher.index.record_rows
+    assert _refs(which) and "irradiation" in str(rows[_refs(which)[0]].get("hazard") or "").lower()
+    assert "Netherlands" in which.text
