@@ -454,8 +454,11 @@ class Assistant:
         if has_product and intent == "alerts" and asks_latest(query):
             # "which country notified the most recent one?": every rejection of the product, by its
             # names alone (the rest of the question is about the answer, not the goods)
-            words = product_words(a, searcher.vocab)  # RASFF names goods in English: those names first
-            names = " ".join([*sorted(words, key=lambda w: not w.isascii())[:LATEST_NAMES], "China"])
+            # RASFF names goods in English: the user's own English names when there are any (every
+            # synonym added would dilute "melamine" and lose the melamine mug), else the vocabulary's
+            own = [str(p) for p in a.get("products") or [] if str(p).isascii()]
+            words = own or sorted(product_words(a, searcher.vocab), key=lambda w: not w.isascii())
+            names = " ".join([*words[:LATEST_NAMES], "China"])
             found = searcher.search(names, LATEST_DEPTH, type="alert", mode="lexical", min_score=ALERT_MIN_SCORE).hits
             newest = sorted((h for h in found if is_china_origin(rows.get(h.ref, {}))), reverse=True,
                             key=lambda h: alert_date(rows.get(h.ref, {})))

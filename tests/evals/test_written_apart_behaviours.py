@@ -243,3 +243,12 @@ def test_the_one_singled_out_by_a_trait_is_that_record_of_the_last_answer(assist
     rows = assistant.searcher.index.record_rows
     assert _refs(which) and "irradiation" in str(rows[_refs(which)[0]].get("hazard") or "").lower()
     assert "Netherlands" in which.text
+
+
+def test_the_latest_alert_is_looked_up_by_the_users_own_name_for_the_goods(assistant: Assistant) -> None:
+    answer = assistant.ask("How recent is the last RASFF alert on Chinese melamine ware, and which country notified it?")
+    rows = assistant.searcher.index.record_rows
+    dated = sorted((str((rows[r].get("dates") or {}).get("event") or ""), r) for r in _refs(answer)
+                   if rows.get(r, {}).get("type") == "alert")
+    newest = dated[-1][0]
+    assert newest >= "2024-10-01" and newest in opening(answer.text)  # the melamine mug of late October 2024
