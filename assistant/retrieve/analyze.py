@@ -565,6 +565,8 @@ def _classify(
             scores["help"] = 0.0
     if _COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS):
         scores["out_of_domain"] += DECISIVE_CUE
+    if scores["smalltalk"] and _asks_beyond_greeting(folded, [c for c, i, _ in cues if i == "smalltalk"]):
+        scores["smalltalk"] = 0.0  # "ok so when exactly can we file the extension request?": a question
     ranked = sorted(_PRIORITY, key=lambda i: (-scores[i], _PRIORITY.index(i)))
     top = ranked[0]
     t = scores[top]
@@ -574,6 +576,19 @@ def _classify(
     u = scores[ranked[1]]
     conf = (1 - math.exp(-t / 2)) * (t / (t + u))
     return top, round(min(conf, 0.97), 3), {k: round(v, 2) for k, v in scores.items() if v}
+
+
+SMALLTALK_REST = 4  # words a message says besides its greeting that make it a question (en; zh counts 2 per word)
+
+
+def _asks_beyond_greeting(folded: str, greetings: list[str]) -> bool:
+    """The message goes on, past "ok" / "thanks" / "你好", to ask something of its own."""
+    rest = folded.lower()
+    for g in greetings:
+        rest = rest.replace(g.lower(), " ")
+    latin = len(re.findall(r"[a-z]{2,}", rest))
+    han = len(re.findall(r"[\u4e00-\u9fff]", rest))
+    return latin + han / 2 >= SMALLTALK_REST and bool(re.search(r"[?？]|\b(?:when|what|how|which|who|can|do|does|is|are)\b|吗|什么|怎么|多少|哪", rest))
 
 
 # --- language ----------------------------------------------------------------------------------

@@ -314,3 +314,15 @@ def test_a_request_to_compose_something_is_off_topic_whatever_goods_it_names(voc
     for q in ("帮我写一首关于大蒜丰收的诗吧", "Can you write me a poem about our tea exports?"):
         assert analyze(q, vocab).intent == "out_of_domain", q
     assert analyze("写一份给欧盟客户的合规说明需要哪些内容", vocab).intent != "out_of_domain"
+
+
+@pytest.mark.parametrize(("message", "small"), [
+    ("ok thanks", True), ("好的，谢谢", True), ("hi there how are you?", True),
+    ("ok so when exactly can we file the extension request?", False),
+    ("thanks - and which documents does customs want for the filing?", False),
+])
+def test_a_greeting_that_goes_on_to_ask_something_is_a_question(message: str, small: bool) -> None:
+    from assistant.retrieve.analyze import analyze
+    from assistant.retrieve.products import ProductVocabulary
+
+    assert (analyze(message, ProductVocabulary.load()).intent == "smalltalk") is small
