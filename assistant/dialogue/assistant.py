@@ -264,9 +264,11 @@ class Assistant:
             if about not in analysis.refs:  # a China Customs text has no number the analyser reads
                 analysis = _with(analysis, refs=[*analysis.refs, about])
             a = _analysis_dict(analysis)
-        # a country named as where goods come from ("Chinese peanuts", "pumpkin seeds from China")
-        # is no market: it neither changes the conversation's market nor stands for one
-        origins = named_origins(text)
+        # China named as where goods come from ("Chinese peanuts", "pumpkin seeds from China") is
+        # the exporter's home, no market: it neither changes the conversation's market nor stands
+        # for one. Another country of origin ("dairy from Pakistan" into China) is what China
+        # Customs' texts are per, so it stays the conversation's market.
+        origins = named_origins(text) & {"CHN"}
         slots = {**a, "markets": [m for m in a.get("markets") or [] if m not in origins]}
         merged, did_merge = merge_topic(slots, state.get("topic"), text)
         if did_merge:

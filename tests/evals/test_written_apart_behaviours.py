@@ -252,3 +252,9 @@ def test_the_latest_alert_is_looked_up_by_the_users_own_name_for_the_goods(assis
                    if rows.get(r, {}).get("type") == "alert")
     newest = dated[-1][0]
     assert newest >= "2024-10-01" and newest in opening(answer.text)  # the melamine mug of late October 2024
+
+
+def test_a_country_goods_come_from_into_china_stays_the_conversations_subject(assistant: Assistant) -> None:
+    first, extra = _chat(assistant, "What are China's conditions for importing dairy products from Pakistan?",
+                         "We also have a pasteurised flavoured milk line. Is there anything extra for that product?")
+    assert _refs(first) and _refs(extra) and any("巴基斯坦" in r for r in _refs(extra))
