@@ -258,3 +258,16 @@ def test_a_country_goods_come_from_into_china_stays_the_conversations_subject(as
     first, extra = _chat(assistant, "What are China's conditions for importing dairy products from Pakistan?",
                          "We also have a pasteurised flavoured milk line. Is there anything extra for that product?")
     assert _refs(first) and _refs(extra) and any("巴基斯坦" in r for r in _refs(extra))
+
+
+@pytest.mark.parametrize(("question", "year"), [("2024年新提起的WTO争端有哪些？", "2024"),
+                                                ("Any RASFF alerts on Chinese tea in 2025?", "2025")])
+def test_records_asked_for_after_the_corpus_ends_are_said_to_be_missing(assistant: Assistant, question: str,
+                                                                        year: str) -> None:
+    answer = assistant.ask(question, session_id=f"cov:{uuid.uuid4().hex[:6]}")
+    assert answer.refused and not answer.citations and year in answer.text
+
+
+def test_a_year_dating_a_fact_in_a_case_question_is_not_a_coverage_question(assistant: Assistant) -> None:
+    answer = assistant.ask("In the FCC test-lab case, how many FCC-recognised labs did mainland China have by August 2020?")
+    assert not answer.refused and "113" in answer.text
