@@ -144,6 +144,7 @@ class QueryContext:
     home: frozenset[str] = frozenset({"CHN"})
     named: frozenset[str] = frozenset()  # every market the question's text names (the origin too)
     customs: bool = False  # the question speaks of customs (China's export procedures may answer)
+    goods_from: frozenset[str] = frozenset()  # countries named outright as where the goods come from
 
     @classmethod
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
@@ -171,8 +172,9 @@ class QueryContext:
         if not home_blocs & _FORM_OWNERS:
             home_blocs = frozenset({"CHN"})  # no form of theirs in the corpus: the user is an exporter from China
         named = frozenset(m.market.code for m in found) - {"CHN"}
+        goods_from = frozenset(m.market.code for m in found if named_as_origin(query, m))
         return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named,
-                   speaks_of_customs(query))
+                   speaks_of_customs(query), goods_from)
 
     def any_market_procedure(self, row: dict[str, Any]) -> bool:
         """A China Customs procedure for all exports, and the question asks about customs: it answers
@@ -187,7 +189,12 @@ class QueryContext:
             complainants = party_codes(str(row["complainant"]))
             # "墨西哥告美国", "Peru vs the EC": naming both parties says which dispute it is
             both = bool(complainants & self.markets and set(row.get("markets") or []) & self.markets)
-            r_markets = r_markets | complainants  # either party counts
+            if set(row.get("markets") or []) & self.goods_from:
+                # "EU duties on Chinese fasteners": a measure on goods from China, so not a dispute
+                # over China's own measure (DS407, China's duties on EU fasteners), whoever brought it
+                f["origin"] = -1.0
+            else:
+                r_markets = r_markets | complainants  # either party counts
         titled: frozenset[str] = frozenset()
         if rtype == "announcement":
             titled = _title_markets(str(row.get("title") or ""))  # 中厄自贸协定, 巴西碧根果输华

@@ -271,3 +271,8 @@ def test_records_asked_for_after_the_corpus_ends_are_said_to_be_missing(assistan
 def test_a_year_dating_a_fact_in_a_case_question_is_not_a_coverage_question(assistant: Assistant) -> None:
     answer = assistant.ask("In the FCC test-lab case, how many FCC-recognised labs did mainland China have by August 2020?")
     assert not answer.refused and "113" in answer.text
+
+
+def test_a_measure_on_chinese_goods_is_not_a_dispute_over_chinas_own_measure(assistant: Assistant) -> None:
+    answer = assistant.ask("Was there ever a WTO dispute about EU anti-dumping duties on Chinese fasteners?")
+    assert _refs(answer)[:1] == ["DS397"]  # EC duties on Chinese fasteners, not DS407 (China's on EU ones)
