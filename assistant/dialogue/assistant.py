@@ -272,7 +272,8 @@ class Assistant:
         # the exporter's home, no market: it neither changes the conversation's market nor stands
         # for one. Another country of origin ("dairy from Pakistan" into China) is what China
         # Customs' texts are per, so it stays the conversation's market.
-        origins = named_origins(text) & {"CHN"}
+        named_from = named_origins(text)
+        origins = named_from & {"CHN"}
         slots = {**a, "markets": [m for m in a.get("markets") or [] if m not in origins]}
         merged, did_merge = merge_topic(slots, state.get("topic"), text)
         if did_merge:
@@ -281,7 +282,9 @@ class Assistant:
 
             words += [market_name(m, lang) for m in merged.get("markets", [])]
             words += [str(w) for w in merged.get("carried_words") or []]
-            if not origins and merged.get("intent") == "alerts":  # rejections of goods from where they were
+            # rejections of goods from where they were; goods going into China from where they come
+            # (China Customs' texts are per origin: "pasteurised milk too?" after dairy from Pakistan)
+            if not named_from and (merged.get("intent") == "alerts" or "CHN" in (merged.get("markets") or [])):
                 words += [phrase("from_origin", lang, name=market_name(o, lang))
                           for o in (state.get("topic") or {}).get("origins") or []]
             analysis = _with(
@@ -376,7 +379,7 @@ class Assistant:
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
         doc = _document_discussed(searcher, a, intent, answer, text)
         state["topic"] = next_topic(state.get("topic"), {**a, "markets": [
-            m for m in a.get("markets") or [] if m not in origins]}, resp.topical, doc, origins)
+            m for m in a.get("markets") or [] if m not in origins]}, resp.topical, doc, named_from)
         state["topics"] = [*history, state["topic"]][-HISTORY:]
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")

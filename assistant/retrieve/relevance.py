@@ -62,7 +62,7 @@ _IMPORT_RE = re.compile(
 # China as the rule-maker ("Does China require...", "中国规定..."): its own rules answer
 _CHINA_RULES_RE = re.compile(
     r"\b(?:china|prc)\s+(?:now\s+|still\s+|also\s+)?(?:requires?|mandates?|demands?|bans?|prohibits?|allows?|permits?|"
-    r"restricts?|regulates?)\b|\bchina'?s\s+(?:rules?|regulations?|laws?|requirements?|ban)\b|"
+    r"restricts?|regulates?)\b|\bchina'?s\s+(?:rules?|regulations?|laws?|requirements?|ban|conditions?|quarantine|import)\b|"
     r"(?:中国|我国|(?<![\u4e00-\u9fff])国内)(?:现在|目前)?(?:要求|规定|法规|禁止|允许|不允许|是否允许|限制)",
     re.I,
 )
@@ -82,8 +82,15 @@ _INTO_CHINA_RE = re.compile(
 
 
 def into_china(query: str) -> bool:
-    """The question asks what China requires of goods coming in ("德国牛肉能进中国了吗")."""
-    return bool(_INTO_CHINA_RE.search(fold(query)))
+    """The question asks what China requires of goods coming in ("德国牛肉能进中国了吗"), or names
+    China as the rule-maker for goods it says come from elsewhere ("China's quarantine pest list
+    for German apples")."""
+    folded = fold(query)
+    if _INTO_CHINA_RE.search(folded):
+        return True
+    origins = named_origins(query) - {"CHN"}
+    others = {m.market.code for m in find_markets(query)} - {"CHN"}
+    return bool(origins) and others <= origins and bool(_CHINA_RULES_RE.search(folded))
 
 
 _CHINA_CUSTOMS_RE = re.compile(r"中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs", re.I)

@@ -276,3 +276,9 @@ def test_a_year_dating_a_fact_in_a_case_question_is_not_a_coverage_question(assi
 def test_a_measure_on_chinese_goods_is_not_a_dispute_over_chinas_own_measure(assistant: Assistant) -> None:
     answer = assistant.ask("Was there ever a WTO dispute about EU anti-dumping duties on Chinese fasteners?")
     assert _refs(answer)[:1] == ["DS397"]  # EC duties on Chinese fasteners, not DS407 (China's on EU ones)
+
+
+def test_china_named_as_rule_maker_for_goods_from_elsewhere_is_where_they_go(assistant: Assistant) -> None:
+    answer = assistant.ask("A friend exports apples from Germany. How long is China's quarantine pest list for German apples?")
+    rows = assistant.searcher.index.record_rows
+    assert _refs(answer) and rows[_refs(answer)[0]].get("type") == "announcement"  # China Customs, not EU rules
