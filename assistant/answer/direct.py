@@ -843,7 +843,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         found = None
     if found is not None:
         c, sc = found
-        if sc.overlap == 0 and not (sc.cue and form in _FACT_FORMS) and c.kind not in _hinted(question):
+        if sc.overlap == 0 and not (sc.cue and form in ("when", "how_much")) and c.kind not in _hinted(question):
             # nothing shares the question's words: what the best record (or provision) says first
             first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "title", "passage")), c)
             c = first

@@ -546,10 +546,3 @@ def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
     first = opening(compose("report", ev, "en", "If a US company files a TACP report, how soon does ITA follow up?").text, 2)
     assert "2 business days" in first, first
 
-
-def test_which_act_a_notification_became_opens_with_the_sentence_naming_it() -> None:
-    rec = next(r for r in curated.load(ROOT / "corpus" / "curated" / "notifications.yaml").records
-               if r.ref == "G/TBT/N/EU/542")
-    ev = [record_evidence(1, rec, "zh")]
-    first = opening(compose("notification", ev, "zh", "G/TBT/N/EU/542后来变成了哪部法规？").text, 1)
-    assert "2019/1020" in first, first
