@@ -234,7 +234,7 @@ class Assistant:
         if a.get("language") == "mixed" and state.get("lang") and lang is None:
             lang = state["lang"]
         state["lang"] = lang
-        beyond = self._beyond_coverage(text, str(a.get("intent") or ""), a)
+        beyond = self._beyond_coverage(text, str(a.get("intent") or ""), a, lang)
         if beyond is not None:  # "2024年新提起的WTO争端有哪些？" with disputes up to 2018
             return self._refuse(lang, a, beyond)
         history = list(state.get("topics") or [])
@@ -274,7 +274,7 @@ class Assistant:
         # Customs' texts are per, so it stays the conversation's market.
         named_from = named_origins(text)
         origins = named_from & {"CHN"}
-        slots = {**a, "markets": [m for m in a.get("markets") or [] if m not in origins]}
+        slots = _without_markets(a, origins)
         merged, did_merge = merge_topic(slots, state.get("topic"), text)
         if did_merge:
             words = [str(w) for w in merged.get("products", [])] + list(merged.get("markets", []))
@@ -378,8 +378,7 @@ class Assistant:
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
         doc = _document_discussed(searcher, a, intent, answer, text)
-        state["topic"] = next_topic(state.get("topic"), {**a, "markets": [
-            m for m in a.get("markets") or [] if m not in origins]}, resp.topical, doc, named_from)
+        state["topic"] = next_topic(state.get("topic"), _without_markets(a, origins), resp.topical, doc, named_from)
         state["topics"] = [*history, state["topic"]][-HISTORY:]
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
@@ -630,7 +629,7 @@ class Assistant:
             return carried, merged, _analysis_dict(merged)
         return resp, analysis, a
 
-    def _beyond_coverage(self, text: str, intent: str, a: dict[str, Any]) -> str | None:
+    def _beyond_coverage(self, text: str, intent: str, a: dict[str, Any], lang: str) -> str | None:
         """A question about records of a kind only from years after the last one held ("disputes
         filed in 2024" when the dispute records end in 2018): say so instead of offering old ones."""
         kind = _COVERED_KINDS.get(intent)
@@ -642,7 +641,6 @@ class Assistant:
         last = self._last_dates().get(kind, "")
         if not last or years[0] <= int(last[:4]):
             return None
-        lang = "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
         return phrase("beyond_coverage", lang, kind=phrase(f"kind_{kind}", lang), until=last,
                       years=("、" if lang == "zh" else ", ").join(str(y) for y in years))
 
@@ -795,12 +793,12 @@ class Assistant:
 # is about the conversation's
 _ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 
-# a record that is one document to talk about (a dispute, a notification, a case, an announcement),
-# unlike a list of rejections or the several acts a product needs
 # the record type an intent asks for, where a question's year can fall after the corpus's last one
 _COVERED_KINDS = {"alerts": "alert", "cases": "dispute"}
 _FILED_RE = re.compile(r"提起|起诉|新的|新提|\bfiled\b|\bbrought\b|\blaunched\b|\bnew\b|\bstarted\b", re.I)
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?:\s*年|(?!\d))")
+# a record that is one document to talk about (a dispute, a notification, a case, an announcement),
+# unlike a list of rejections or the several acts a product needs
 _DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})
 
 
@@ -816,6 +814,11 @@ def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]
         return []
     blob = " ".join(json.dumps(rows.get(c.ref, {}), ensure_ascii=False) for c in answer.citations).lower()
     return [n for n in names if n.lower() not in blob]
+
+
+def _without_markets(a: dict[str, Any], codes: set[str]) -> dict[str, Any]:
+    """The analysis with `codes` taken out of its markets (China named as where goods come from)."""
+    return {**a, "markets": [m for m in a.get("markets") or [] if m not in codes]}
 
 
 def _document_answers(searcher: Any, text: str, analysis: Any, doc: str) -> bool:

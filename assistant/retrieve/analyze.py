@@ -18,14 +18,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant import refs as refgrammar
-from assistant.retrieve.markets import (
-    bloc_members,
-    expand_markets,
-    find_markets,
-    get_market,
-)
+from assistant.retrieve.markets import bloc_members, expand_markets, find_markets, get_market
 from assistant.retrieve.normalize import count_scripts, fold, normalize
 from assistant.retrieve.products import ProductVocabulary
+from assistant.retrieve.question_form import is_interrogative
 
 Intent = Literal[
     "requirements", "notification", "alerts", "cases", "report", "rules", "subscribe", "help",
@@ -588,7 +584,7 @@ def _asks_beyond_greeting(folded: str, greetings: list[str]) -> bool:
         rest = rest.replace(g.lower(), " ")
     latin = len(re.findall(r"[a-z]{2,}", rest))
     han = len(re.findall(r"[\u4e00-\u9fff]", rest))
-    return latin + han / 2 >= SMALLTALK_REST and bool(re.search(r"[?？]|\b(?:when|what|how|which|who|can|do|does|is|are)\b|吗|什么|怎么|多少|哪", rest))
+    return latin + han / 2 >= SMALLTALK_REST and is_interrogative(rest)
 
 
 # --- language ----------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ def asks(question: str | None) -> list[str]:
     parts: list[str] = []
     carry = ""
     for p in (p.strip() for p in _ASK_SPLIT.split(q) if p and p.strip()):
-        lead_in = not parts and not carry and not _INTERROGATIVE.search(p)
+        lead_in = not parts and not carry and not is_interrogative(p)
         p = f"{carry} {p}".strip() if carry else p
         # "Also," joins what follows it; so does a first piece that asks nothing ("In the first
         # addendum to the notification, when were …")
@@ -142,6 +142,11 @@ def asks(question: str | None) -> list[str]:
 _INTERROGATIVE = re.compile(
     r"[？?]|\b(?:what|what's|when|how|which|why|who|whom|where|whether)\b|吗|呢|什么|哪|几|多少|怎么|如何|是否"
     r"|(?:^|[.!;:]\s+)(?:is|are|was|were|can|could|do|does|did|must|should|will|would|may|has|have)\s", re.I)
+
+
+def is_interrogative(text: str) -> bool:
+    """The text asks something: a question mark, a question word, or a verb that opens a question."""
+    return bool(_INTERROGATIVE.search(text))
 
 
 def _asks_something(piece: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -88,8 +89,9 @@ def into_china(query: str) -> bool:
     folded = fold(query)
     if _INTO_CHINA_RE.search(folded):
         return True
-    origins = named_origins(query) - {"CHN"}
-    others = {m.market.code for m in find_markets(query)} - {"CHN"}
+    found = find_markets(query)
+    origins = {m.market.code for m in found if named_as_origin(query, m)} - {"CHN"}
+    others = {m.market.code for m in found} - {"CHN"}
     return bool(origins) and others <= origins and bool(_CHINA_RULES_RE.search(folded))
 
 
@@ -166,7 +168,8 @@ class QueryContext:
         # pistachios", "土耳其产"), or in an alert question any non-EU country named; otherwise
         # China, the user's own exports.
         eu = set(bloc_members("EU")) | {"EU", "GCC", "ASEAN", "EAEU", "MERCOSUR"}
-        origins = {m.market.code for m in found if m.market.code not in eu and named_as_origin(query, m)}
+        goods_from = frozenset(m.market.code for m in found if named_as_origin(query, m))
+        origins = set(goods_from - eu)
         if not origins and analysis.intent == "alerts" and not exporting:
             origins = {m.market.code for m in found if m.market.code not in eu}
         if not origins:
@@ -179,7 +182,6 @@ class QueryContext:
         if not home_blocs & _FORM_OWNERS:
             home_blocs = frozenset({"CHN"})  # no form of theirs in the corpus: the user is an exporter from China
         named = frozenset(m.market.code for m in found) - {"CHN"}
-        goods_from = frozenset(m.market.code for m in found if named_as_origin(query, m))
         return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named,
                    speaks_of_customs(query), goods_from)
 
@@ -288,7 +290,7 @@ def for_all_exports(row: dict[str, Any]) -> bool:
     return row.get("type") == "announcement" and bool(_FOR_EXPORTERS_RE.search(title)) and not _title_markets(title)
 
 
-def for_any_goods(row: dict[str, Any], names_goods: Any) -> bool:
+def for_any_goods(row: dict[str, Any], names_goods: Callable[[str], bool]) -> bool:
     """A China Customs text on exports whose title names no goods (GSP certificates no longer
     issued for goods to the EU, UK, Canada...): it concerns whatever goods the exporter ships, so
     a product the question names is no mismatch. `names_goods(title)` says whether a title names
