@@ -240,6 +240,7 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
         add(item, "figures")
     add(pick(r, "scope", lang), "scope")
     add(pick(r, "how_to", lang), "how_to")  # a form: how to file it, how soon it is followed up
+    add(pick(r, "enquiry", lang), "enquiry")  # whom to ask, who notifies: answers "who" alone
     if e.type == "announcement":
         add(str(r.get("title") or ""), "title")
         body = str(r.get("answer") or r.get("text") or r.get("content") or "")
@@ -336,6 +337,8 @@ def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], 
         bonus += PASSAGE_BONUS
     if c.kind == "date" and form != "when":
         bonus -= 2.0  # a bare date answers only "when"
+    if c.kind == "enquiry" and form != "who":
+        bonus -= 2.0  # whom to ask is said under "what to do next"; it answers only "who"
     if c.kind in ("summary", "requirement") and form in ("what", "must", "list"):
         bonus += 0.3
     return Scored(c.sentence, base.score + bonus, base.overlap, base.cue, base.index)
@@ -396,7 +399,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
     return out
 
 
-_FACT_FORMS: tuple[Form, ...] = ("when", "how_much", "which")  # a date, a figure, an act: a fact of its own
+_FACT_FORMS: tuple[Form, ...] = ("when", "how_much", "which", "who")  # a date, a figure, an act, a body
 SPECIFIC_TERMS = 2  # question words, beyond the record's subject, that make a sentence answer its particulars
 SECOND_SHARE = 0.5  # a second sentence must answer at least this share as well as the first
 
@@ -540,7 +543,19 @@ def _answering_window(s: str, asked: set[str]) -> str | None:
 
 
 def _main(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus], ctx: dict[str, Any]) -> list[Evidence]:
-    """The records whose sentences may open the answer, best first."""
+    """The records whose sentences may open the answer, best first. The record search ranked first
+    may answer a question read as about notifications whatever its type ("who notifies the FCC's
+    drafts?": Part 15 names the US enquiry point), and a notification may answer any question (the
+    addendum that postponed the FCC's lab rules says until when)."""
+    chosen = _main_of_kind(intent, ev, statuses, ctx)
+    best = max(ev, key=lambda e: e.score)
+    if best in chosen or intent == "report" or not (intent == "notification" or best.type == "notification"):
+        return chosen
+    return [*chosen[:MAIN_RECORDS - 1], best]
+
+
+def _main_of_kind(intent: str, ev: list[Evidence], statuses: dict[str, RuleStatus],
+                  ctx: dict[str, Any]) -> list[Evidence]:
     if intent == "notification":
         asked = [e for e in ev if e.ref == ctx.get("asked")]
         if asked:  # a quoted symbol: the answer is about that document

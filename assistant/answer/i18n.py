@@ -239,8 +239,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh": "注意：本回答仅依据本地添加的资料（{files}），而非随附的有来源资料库，请与原文核对。",
     },
     "beyond_coverage": {
-        "en": "My {kind} run only until {until}, so I have nothing from {years}; I won't guess.",
-        "zh": "我掌握的{kind}截至{until}，没有{years}年的记录，所以不做猜测。",
+        "en": "My {kind} run only until {until}, so I have nothing from {asked}; I won't guess.",
+        "zh": "我掌握的{kind}截至{until}，没有{asked}的记录，所以不做猜测。",
     },
     "kind_alert": {"en": "border-rejection and alert records (RASFF)", "zh": "通报／出口受阻记录（RASFF）"},
     "kind_dispute": {"en": "WTO dispute records", "zh": "WTO争端记录"},

@@ -203,9 +203,16 @@ _WHICH_CUE = re.compile(
     r"|第\s*[一二三四五六七八九十百零\dIVX]+\s*[类级次届批阶]|\b(?:Category|Class|Stage|Level)\s+[IVX\d]+[ab]?\b"
     r"|\b\d+(?:st|nd|rd|th)\b",
 )
+# a body or party named as the one that acts: "notified by the US TBT enquiry point", "由RRA负责"
+_WHO_CUE = re.compile(
+    r"\b(?:authority|authorities|agency|ministry|body|bodies|institute|enquiry point|office|commission|"
+    r"laborator(?:y|ies)|labs?|administration|department|bureau|centre|center|council|committee|"
+    r"responsible (?:party|person)|representative|importer|complainants?|respondent)\b|\bby (?:the |an? )?[A-Z]|"
+    r"机构|部门|研究院|总局|管理局|委员会|咨询点|主管|负责|代表|实验室|中心|由[^，。；]{1,24}(?:负责|通报|签发|审批|认证|办理|实施)",
+)
 _CUES: dict[str, re.Pattern[str]] = {
     "when": _DATE_CUE, "how_much": _FIGURE_CUE, "allowed": _ALLOWED_CUE, "must": _MUST_CUE,
-    "why": _WHY_CUE, "which": _WHICH_CUE,
+    "why": _WHY_CUE, "which": _WHICH_CUE, "who": _WHO_CUE,
 }
 
 

@@ -134,7 +134,6 @@ class Assistant:
         self._sessions: Any = None
         self._intake: Any = None
         self._llm: Any = None
-        self._coverage: dict[str, str] | None = None
 
     # -- lazily built parts ------------------------------------------------------------------
     @property
@@ -234,7 +233,7 @@ class Assistant:
         if a.get("language") == "mixed" and state.get("lang") and lang is None:
             lang = state["lang"]
         state["lang"] = lang
-        beyond = self._beyond_coverage(text, str(a.get("intent") or ""), a, lang)
+        beyond = None if a.get("refs") else self._beyond_coverage(text, analysis, lang)
         if beyond is not None:  # "2024年新提起的WTO争端有哪些？" with disputes up to 2018
             return self._refuse(lang, a, beyond)
         history = list(state.get("topics") or [])
@@ -629,31 +628,14 @@ class Assistant:
             return carried, merged, _analysis_dict(merged)
         return resp, analysis, a
 
-    def _beyond_coverage(self, text: str, intent: str, a: dict[str, Any], lang: str) -> str | None:
-        """A question about records of a kind only from years after the last one held ("disputes
-        filed in 2024" when the dispute records end in 2018): say so instead of offering old ones."""
-        kind = _COVERED_KINDS.get(intent)
-        years = sorted({int(y) for y in _YEAR_RE.findall(text)})
-        if kind is None or not years or a.get("refs"):
+    def _beyond_coverage(self, text: str, analysis: Any, lang: str) -> str | None:
+        """Alerts or disputes asked for only from after the last one held ("2024年新提起的WTO争端")
+        are said to be missing, with the date the records run to, instead of offering old ones."""
+        b = self.searcher.beyond_coverage(text, analysis)
+        if b is None:
             return None
-        if kind == "dispute" and not _FILED_RE.search(text):
-            return None  # "how many labs by August 2020" in a case question dates a fact, not the dispute
-        last = self._last_dates().get(kind, "")
-        if not last or years[0] <= int(last[:4]):
-            return None
-        return phrase("beyond_coverage", lang, kind=phrase(f"kind_{kind}", lang), until=last,
-                      years=("、" if lang == "zh" else ", ").join(str(y) for y in years))
-
-    def _last_dates(self) -> dict[str, str]:
-        """The latest date any record of each type carries (what the corpus covers), once."""
-        if self._coverage is None:
-            last: dict[str, str] = {}
-            for row in self.searcher.index.record_rows.values():
-                for v in (row.get("dates") or {}).values():
-                    if isinstance(v, str) and v > last.get(str(row.get("type")), ""):
-                        last[str(row.get("type"))] = v
-            self._coverage = last
-        return self._coverage
+        asked = f"{b.asked}年" if lang == "zh" and b.asked.isdigit() else b.asked
+        return phrase("beyond_coverage", lang, kind=phrase(f"kind_{b.kind}", lang), until=b.until, asked=asked)
 
     def _provision_followup(self, text: str, state: dict[str, Any]) -> str:
         """"What does Article 18 say?" / "第140条呢？" after an answer about one act: the question is
@@ -794,9 +776,6 @@ class Assistant:
 _ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 
 # the record type an intent asks for, where a question's year can fall after the corpus's last one
-_COVERED_KINDS = {"alerts": "alert", "cases": "dispute"}
-_FILED_RE = re.compile(r"提起|起诉|新的|新提|\bfiled\b|\bbrought\b|\blaunched\b|\bnew\b|\bstarted\b", re.I)
-_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?:\s*年|(?!\d))")
 # a record that is one document to talk about (a dispute, a notification, a case, an announcement),
 # unlike a list of rejections or the several acts a product needs
 _DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})

@@ -586,7 +586,7 @@ class ProductVocabulary:
                     continue
                 raws = [t[2] for t in tokens[i : i + n]]
                 ok = [s for s in syns if s.exact is None or _exact_ok(s.exact, raws)]
-                if not ok:
+                if not ok or (n == 1 and _not_goods_here(folded, tokens[i][0], tokens[i][1])):
                     continue
                 factor = 0.85 if any(typo[i : i + n]) else 1.0
                 out.append(_Hit(tokens[i][0], tokens[i + n - 1][1], _entry_codes(ok[0].entry, factor)))
@@ -702,7 +702,7 @@ class ProductVocabulary:
             lem = lemma(w)
             if len(lem) < 3 or not lem.isalpha() or lem in _EN_STOP or w in _EN_STOP:
                 continue
-            if w in _EN_COMMON or lem in _EN_COMMON or _is_market_word(w):
+            if w in _EN_COMMON or lem in _EN_COMMON or _is_market_word(w) or _not_goods_here(folded, start, end):
                 continue
             idf = self.hs_idf.get(lem)
             if idf is None or idf < 5.5:
@@ -724,6 +724,28 @@ class ProductVocabulary:
             _Hit(start, end, [(code, round(0.25 + 0.3 * min(s / total, 1.0) * density, 3))])
             for code, s in ranked
         ]
+
+
+# English syntax that rules out a goods noun, for words the tariff text shares with everyday verbs
+# and adjectives: a word followed by a determiner or object pronoun is a verb ("the FCC changes its
+# rules"); one after a subject pronoun is a verb ("who notifies"); one followed by "who" is a person
+# or firm ("a seafood processor who exports"); one after "something" is an adjective ("something
+# lighter"); one after "by" is a means ("leaving by truck"); an -ing word followed by a preposition of motion is a participle ("containers moving by
+# rail", "Moving to the US:"); a short word before a hyphen is a prefix ("pre-market")
+_BEFORE_OBJECT_RE = re.compile(r"\s+(?:its|the|an?|our|their|my|your|his|her|this|these|those|them|us|me|who)\b")
+_AFTER_SUBJECT_RE = re.compile(r"\b(?:we|they|i|he|she|who|something|anything|nothing|by)\s+$")
+_PREFIX_RE = re.compile(r"-\s?[a-z]")
+_PARTICIPLE_RE = re.compile(r"\s+(?:to|by|into|onto|through|back|over|across|via)\b")
+
+
+def _not_goods_here(text: str, start: int, end: int) -> bool:
+    """The word at text[start:end] is used as a verb, adjective or person, not as goods."""
+    after, before = text[end:end + 12].lower(), text[max(0, start - 12):start].lower()
+    if end - start <= 5 and _PREFIX_RE.match(after):
+        return True  # "pre-market", "non-food": the prefix of a compound is no word of its own
+    if _BEFORE_OBJECT_RE.match(after) or _AFTER_SUBJECT_RE.search(before):
+        return True
+    return text[start:end].lower().endswith("ing") and bool(_PARTICIPLE_RE.match(after))
 
 
 def _entry_codes(entry: _Entry, factor: float) -> list[tuple[str, float]]:

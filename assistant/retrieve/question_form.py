@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Literal, TypeVar
 
-Form = Literal["status", "which", "when", "why", "allowed", "how_much", "must", "list", "what"]
-FORMS: tuple[Form, ...] = ("status", "which", "when", "why", "allowed", "how_much", "must", "list", "what")
+Form = Literal["status", "which", "when", "why", "allowed", "how_much", "who", "must", "list", "what"]
+FORMS: tuple[Form, ...] = ("status", "which", "when", "why", "allowed", "how_much", "who", "must", "list", "what")
 
 # Checked in this order: the more specific form wins ("哪些要求" is a list, "哪一条" a number,
 # "什么时候废止的" a date, "还有效吗" a status).
@@ -42,10 +42,15 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\ballowed\b|\bpermitted\b|\bbanned\b|\bprohibited\b", re.I)),
     ("which", re.compile(
         r"哪(?:一)?条|哪个(?:法规|条款|条|指令|通报|公告|标准|争端|案)|第几条|几号|编号|文号|通报号|"
-        r"哪部|哪项|是哪个|叫什么|第几[类级次届批阶]|哪一?[类级]|"
+        r"哪部|哪项|是哪个(?!机构|部门|单位|实验室)|叫什么|第几[类级次届批阶]|哪一?[类级]|"
         r"\bwhich (?:article|annex|regulation|directive|act|notification|standard|law|rule|dispute|number|"
         r"category|class|meeting|level|stage)\b|"
         r"\bwhat (?:article|number|symbol|regulation|directive)\b|\bwhich one\b|\bnumber\b", re.I)),
+    # who does it: a body, an authority, a party ("who notifies the drafts", "哪个机构管")
+    ("who", re.compile(
+        r"谁|由谁|哪个(?:机构|部门|单位|实验室)|哪些(?:机构|部门|单位|实验室)|哪家|什么(?:机构|部门|单位)|"
+        r"\bwho(?:'s|m)?\b|\b(?:which|what) (?:authority|authorities|body|bodies|agency|agencies|labs?|laboratory|"
+        r"laboratories|organi[sz]ations?|ministry|department|office|institute)\b", re.I)),
     ("list", re.compile(
         r"有哪些|哪些|列出|清单|列表|都有什么|\blist\b|\bwhich (?:ones|rules|regulations|products)\b|"
         r"\bwhat are (?:the|all)\b|\ball the\b", re.I)),
@@ -73,9 +78,20 @@ def _first_match(table: list[tuple[_T, re.Pattern[str]]], text: str, default: _T
     return next((label for label, rx in table if rx.search(text)), default)
 
 
+# a clause that sets the scene before the question proper ("When the FCC changes its rules, who
+# notifies the drafts?", "如果退运了，费用谁出？"): its "when" or "if" asks nothing
+_SCENE_HEAD = (r"(?:(?:when|whenever|if|once|after|before|while|as soon as)\s+(?!(?:does|do|did|is|are|was|were|will|"
+               r"would|can|could|must|should|shall|has|have|had)\b)|当|如果|一旦|假如)")
+_SCENE = re.compile(rf"^\s*{_SCENE_HEAD}[^,?，？]{{2,80}}[,，]\s*", re.I)
+_SCENE_PIECE = re.compile(rf"^\s*{_SCENE_HEAD}[^?？]*$", re.I)
+
+
 def question_form(question: str | None) -> Form:
     """The form of `question`; "what" when nothing more specific is asked."""
     q = (question or "").strip()
+    scene = _SCENE.match(q)
+    if scene and is_interrogative(q[scene.end():]):
+        q = q[scene.end():]
     return _first_match(_PATTERNS, q, "what") if q else "what"
 
 
@@ -127,7 +143,7 @@ def asks(question: str | None) -> list[str]:
     parts: list[str] = []
     carry = ""
     for p in (p.strip() for p in _ASK_SPLIT.split(q) if p and p.strip()):
-        lead_in = not parts and not carry and not is_interrogative(p)
+        lead_in = not parts and not carry and (not is_interrogative(p) or bool(_SCENE_PIECE.match(p)))
         p = f"{carry} {p}".strip() if carry else p
         # "Also," joins what follows it; so does a first piece that asks nothing ("In the first
         # addendum to the notification, when were …")

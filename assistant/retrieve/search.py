@@ -54,6 +54,7 @@ from assistant.retrieve.concepts import (
     is_acronym,
     is_single_han,
 )
+from assistant.retrieve.coverage import Beyond, beyond_coverage, last_dates
 from assistant.retrieve.derived import derived_for
 from assistant.retrieve.glossary import Glossary
 from assistant.retrieve.markets import expand_markets, find_markets, get_market, market_name
@@ -131,6 +132,8 @@ class SearchResponse:
     translations: list[str] = field(default_factory=list)
     # names in capitals the corpus never mentions (PPWR, MoCRA): whatever matched is not about them
     unknown: list[str] = field(default_factory=list)
+    # alerts or disputes asked for only from after the last one held: nothing is returned
+    beyond: Beyond | None = None
 
     @property
     def best_score(self) -> float:
@@ -200,6 +203,7 @@ class Searcher:
         self._n = max(len(self.index.chunk_rows), 1)
         self._always = [ref for ref, row in self.index.record_rows.items() if row.get("type") in ALWAYS_SCORED]
         self._df_cache: dict[str, int] = {}
+        self._last_dates: dict[str, str] | None = None
         self._parties: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
         self._any_goods: dict[str, bool] = {}
         self._lock = threading.Lock()
@@ -212,6 +216,12 @@ class Searcher:
         if vocabulary:  # the typo index takes a few hundred ms: build it before the first typo
             threading.Thread(target=self._spell_index, args=(vocabulary,), daemon=True).start()
             threading.Thread(target=self._word_family, args=("warm", vocabulary), daemon=True).start()
+
+    def beyond_coverage(self, query: str, analysis: QueryAnalysis) -> Beyond | None:
+        """The question asks for alerts or disputes only from after the last one this index holds."""
+        if self._last_dates is None:
+            self._last_dates = last_dates(self.index.record_rows)
+        return beyond_coverage(query, analysis.intent, self._last_dates)
 
     # -- exact references ------------------------------------------------------------------
     def exact_refs(self, analysis: QueryAnalysis) -> list[str]:
@@ -296,6 +306,9 @@ class Searcher:
         missing = self.missing_refs(analysis, exact)
         if not exact and analysis.intent in SILENT_INTENTS:
             return SearchResponse(query, analysis, [], timings)
+        beyond = None if exact else self.beyond_coverage(query, analysis)
+        if beyond is not None:  # "alerts in December 2024" with alerts up to 2024-10-30
+            return SearchResponse(query, analysis, [], timings, beyond=beyond)
 
         types = {type} if isinstance(type, str) else set(type or [])
         filters = (types, _market_filter(market), hs)

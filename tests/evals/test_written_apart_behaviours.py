@@ -282,3 +282,11 @@ def test_china_named_as_rule_maker_for_goods_from_elsewhere_is_where_they_go(ass
     answer = assistant.ask("A friend exports apples from Germany. How long is China's quarantine pest list for German apples?")
     rows = assistant.searcher.index.record_rows
     assert _refs(answer) and rows[_refs(answer)[0]].get("type") == "announcement"  # China Customs, not EU rules
+
+
+def test_alerts_asked_for_from_a_month_after_the_records_end_get_no_hits_and_a_dated_reply(
+        assistant: Assistant) -> None:
+    question = "Were there any RASFF alerts on Chinese green tea in December 2024?"
+    assert assistant.searcher.search(question).hits == []  # search and answer take the same decision
+    answer = assistant.ask(question, session_id=f"cov:{uuid.uuid4().hex[:6]}")
+    assert answer.refused and not answer.citations and "December 2024" in answer.text

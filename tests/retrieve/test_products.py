@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -218,12 +217,10 @@ def test_synonym_table_is_valid(vocab: ProductVocabulary) -> None:
     assert len(en_words) >= 300
 
 
-def test_loads_fast_and_is_cached(tmp_path: Path) -> None:
+def test_loads_cleanly_and_is_cached(tmp_path: Path) -> None:
+    # how fast it loads is measured by `tbt bench`, not asserted here
     shutil.copytree(CORPUS / "vocab", tmp_path / "vocab")
-    t0 = time.perf_counter()
     vocab = ProductVocabulary.load(tmp_path)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 0.5, f"load took {elapsed:.3f}s"
     assert not vocab.issues
     assert ProductVocabulary.load(tmp_path) is vocab
     assert ProductVocabulary.load(tmp_path / "vocab") is vocab
@@ -283,3 +280,21 @@ def test_a_word_said_only_of_what_goods_are_for_names_no_goods(vocab: ProductVoc
 
     assert analyze("what qualifications must our person responsible for regulatory compliance have?", vocab).products == []
     assert any("carriage" in p for p in analyze("we sell disabled persons carriages to Germany", vocab).products)
+
+
+@pytest.mark.parametrize("text", [
+    "When the FCC changes its Part 15 rules, who notifies the drafts?",  # a verb before its object
+    "Moving to the US: how often do we renew our FDA registration?",  # a participle of motion
+    "export containers moving by rail inside China then leaving by truck",  # a means of transport
+    "Do ASEAN countries require pre-market approval, or something lighter?",  # prefix; adjective
+    "we sell shrimp to a seafood processor who exports",  # a firm, not goods
+])
+def test_words_used_as_verbs_adjectives_or_firms_name_no_goods(vocab: ProductVocabulary, text: str) -> None:
+    matched = {c.matched for c in vocab.lookup(text)}
+    assert not matched & {"changes", "Moving", "moving", "truck", "pre", "lighter", "processor"}, matched
+
+
+@pytest.mark.parametrize(("text", "code"), [("wooden toys to the EU", "9503"), ("our lighters are exported", "9613"),
+                                            ("T-shirts to the EU", "6109"), ("frozen durian pulp", "0810")])
+def test_goods_nouns_keep_their_codes(vocab: ProductVocabulary, text: str, code: str) -> None:
+    assert (top(vocab, text) or "").startswith(code)

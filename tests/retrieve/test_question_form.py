@@ -48,3 +48,22 @@ def test_a_lead_in_that_asks_nothing_joins_the_question_after_it() -> None:
     assert [f for _, f in got] == ["when", "what"] and got[0][0].startswith("In the first addendum")
     got = ask_forms("A few containers a year. Is there a de minimis threshold under CBAM, and when did the paying phase start?")
     assert [f for _, f in got] == ["how_much", "when"]  # "Is there …" asks, after a plain sentence
+
+
+@pytest.mark.parametrize(("question", "form"), [
+    ("When the FCC changes its Part 15 rules, who notifies the drafts to the WTO?", "who"),
+    ("蓝牙耳机出口韩国，无线方面的认证是哪个机构管的？", "who"),
+    ("Which authority checks the labels?", "who"),
+    ("如果退运了，费用谁出？", "who"),
+    ("When does the GPSR apply?", "when"),
+    ("If we ship in March, when does the rule apply?", "when"),
+])
+def test_a_scene_setting_clause_does_not_give_the_form(question: str, form: str) -> None:
+    from assistant.retrieve.question_form import question_form
+
+    assert question_form(question) == form
+
+
+def test_a_scene_setting_clause_is_no_question_of_its_own() -> None:
+    assert len(asks("When the FCC changes its Part 15 rules, who notifies the drafts to the WTO?")) == 1
+    assert len(asks("When does the GPSR apply, what does it cover?")) == 2
