@@ -29,6 +29,7 @@ from assistant.answer.sentences import (
     date_moments,
     form_cue,
     idf_of,
+    measure_mismatch,
     question_terms,
     score,
     sentence_terms,
@@ -391,7 +392,8 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
         sc = _score(c, asked, form, w, hinted, moment)
-        if counting and sc.cue and amount_only(c.sentence, form):  # "how many labs": not USD 2.87 billion
+        if sc.cue and ((counting and amount_only(c.sentence, form))  # "how many labs": not USD 2.87 billion
+                       or (form == "how_much" and measure_mismatch(question, c.sentence))):  # font size: mm, not %
             sc = dataclasses.replace(sc, cue=False, score=sc.score - CUE_WEIGHT.get(form, 1.5))
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
         out.append((key, c, sc, frozenset(sentence_terms(c.read, asked) & asked) - _subject_terms(c.ev)))

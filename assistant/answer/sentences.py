@@ -264,6 +264,33 @@ def amount_only(sentence: str, form: Form) -> bool:
     return form_cue(sentence, form) and not form_cue(_MONEY.sub(" ", sentence), form)
 
 
+# What a "how much" question measures, read from its words, and the units that state it: a font
+# size is a length, a validity a duration, a fee a sum of money. A figure of another kind ("alcohol
+# strength above 1.2%") does not answer it.
+_MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\b(?:size|font|height|width|thickness|diameter|length)\b|字号|字高|字体|尺寸|高度|宽度|厚度|直径|长度",
+                re.I),
+     re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
+    (re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|多久|多长时间|有效期|几天|多少天|期限",
+                re.I),
+     re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
+                r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"
+                r"[\d一二两三四五六七八九十百]+\s*(?:个)?(?:天|日|周|月|年|小时|工作日)(?!\s*\d)|every\s+(?:year|month)", re.I)),
+    (re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|\bhow much (?:does|do|will|would) .{0,30}cost|"
+                r"费用|多少钱|收费|价格|成本", re.I),
+     re.compile(rf"{_MONEY.pattern}|\d\s*%", re.I)),  # a cost may rise by a share: 15%
+)
+
+
+def measure_mismatch(question: str, sentence: str) -> bool:
+    """The question measures one kind of quantity (a length, a duration, money) and the sentence
+    states none of that kind."""
+    for asked, unit in _MEASURES:
+        if asked.search(question):
+            return not unit.search(sentence)
+    return False
+
+
 def form_cue(sentence: str, form: Form) -> bool:
     """The sentence holds what a question of this form asks for (a date, a figure...)."""
     rx = _CUES.get(form)

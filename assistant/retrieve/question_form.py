@@ -30,7 +30,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
         r"(?<!第)几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large|big|soon|fast|quickly|often|far|heavy)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
-        r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
+        r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bminimum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
         r"\bde minimis\b|\bexempt(?:ed|ion)?\b|豁免|起征点|门槛", re.I)),
     ("why", re.compile(
         r"为什么|为何|原因|因为什么|什么问题|什么危害|什么理由|怎么回事|被通报.{0,6}(?:因为|原因)|"
@@ -148,7 +148,9 @@ def asks(question: str | None) -> list[str]:
         # "Also," joins what follows it; so does a first piece that asks nothing ("In the first
         # addendum to the notification, when were …")
         carry = "" if _asks_something(p) and not lead_in else p
-        if not carry:
+        if not carry and parts and _tells(p):
+            parts[-1] = f"{parts[-1]} {p}"  # "Our bag is quite small.": context for the question before
+        elif not carry:
             parts.append(p)
     if carry and parts:
         parts[-1] = f"{parts[-1]} {carry}"
@@ -163,6 +165,15 @@ _INTERROGATIVE = re.compile(
 def is_interrogative(text: str) -> bool:
     """The text asks something: a question mark, a question word, or a verb that opens a question."""
     return bool(_INTERROGATIVE.search(text))
+
+
+_REQUEST = re.compile(r"^\s*(?:please|pls|list|tell|explain|give|show|describe|name|summari[sz]e|compare|"
+                      r"请|列出|说明|告诉|介绍|解释|比较|总结)", re.I)
+
+
+def _tells(piece: str) -> bool:
+    """The piece states something (asks nothing and requests nothing): "Our bag is quite small."."""
+    return not is_interrogative(piece) and not _REQUEST.match(piece)
 
 
 def _asks_something(piece: str) -> bool:

@@ -546,3 +546,16 @@ def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
     first = opening(compose("report", ev, "en", "If a US company files a TACP report, how soon does ITA follow up?").text, 2)
     assert "2 business days" in first, first
 
+
+
+@pytest.mark.parametrize(("question", "answers", "not_answers"), [
+    ("Minimum font size on a small snack label?", "Minimum x-height of 1.2 mm for mandatory particulars.",
+     "Alcohol strength above 1.2% must be stated."),
+    ("How long is the certificate valid?", "Certificates are valid for at most five years.",
+     "The fee is EUR 2,500 per certificate."),
+    ("注册费用是多少？", "注册费为每个型号5000元。", "注册有效期为2年。"),
+])
+def test_a_figure_of_the_kind_measured_answers_how_much(question: str, answers: str, not_answers: str) -> None:
+    from assistant.answer.sentences import measure_mismatch
+
+    assert not measure_mismatch(question, answers) and measure_mismatch(question, not_answers)
