@@ -29,7 +29,8 @@ from assistant.answer.sentences import (
     date_moments,
     form_cue,
     idf_of,
-    measure_mismatch,
+    measure_asked,
+    measure_stated,
     question_terms,
     score,
     sentence_terms,
@@ -250,6 +251,8 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
             add(strip_headings(passage_of(e))[:ANNOUNCEMENT_CHARS], "passage")
     if e.type == "notification":
         add(str(r.get("products") or ""), "products")
+    if e.type == "alert":  # one alert talked about: what, from where, notified by whom, what was wrong
+        out.append(_Candidate(e, _alert_sentence(e, lang).rsplit(" [", 1)[0], "alert", rank))
     if e.type == "dispute":
         add(pick(r, "title", lang) or str(r.get("title") or ""), "title")
         out.extend(_Candidate(e, s, kind, rank) for s, kind in _dispute_sentences(r, lang))
@@ -379,6 +382,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
     weights: dict[str, dict[str, float]] = {}
     hinted = _hinted(question)
     counting = form == "how_much" and counts_asked(question)
+    measure = measure_asked(question) if form == "how_much" else None
     moment = moment_asked(question) if form == "when" else ""
     # a sentence of a less relevant record must answer better by as much as its record ranks lower
     # (the Chinese exporter's form before the US one, though both "report a trade barrier")
@@ -392,9 +396,12 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
         sc = _score(c, asked, form, w, hinted, moment)
-        if sc.cue and ((counting and amount_only(c.sentence, form))  # "how many labs": not USD 2.87 billion
-                       or (form == "how_much" and measure_mismatch(question, c.sentence))):  # font size: mm, not %
+        if sc.cue and counting and amount_only(c.sentence, form):  # "how many labs": not USD 2.87 billion
             sc = dataclasses.replace(sc, cue=False, score=sc.score - CUE_WEIGHT.get(form, 1.5))
+        if measure is not None and measure_stated(measure, c.sentence) != sc.cue:
+            # the quantity measured answers: a font size in mm, not 1.2%; a fee "free of charge"
+            flip = CUE_WEIGHT.get(form, 1.5) * (1 if not sc.cue else -1)
+            sc = dataclasses.replace(sc, cue=not sc.cue, score=sc.score + flip)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
         out.append((key, c, sc, frozenset(sentence_terms(c.read, asked) & asked) - _subject_terms(c.ev)))
     out.sort(key=lambda x: (-x[0], not x[2].cue))  # a tie goes to the sentence holding what the form asks
@@ -877,7 +884,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             quoted = _quote(more.shown, asked, form)
             if quoted[:1].islower() and quoted[:1].isascii():  # a clause quoted on its own starts a sentence
                 quoted = quoted[0].upper() + quoted[1:]
-            plain = more.kind == "date" and quoted.startswith(more.ev.ref)
+            plain = more.kind in ("date", "alert") and quoted.startswith(more.ev.ref)
             lead = "" if plain or more.ev is previous else name(more.ev, lang) + sep
             end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
             parts.append(f"{lead}{quoted}{end} [{more.ev.n}]")
@@ -898,5 +905,27 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     return DirectAnswer(_join(parts, lang), passages)
 
 
-__all__ = ["DirectAnswer", "alerts_summary", "direct_answer", "name", "passage_of", "pick", "pick_list",
+# quantities a record either states or does not: a fee, a size. (A duration may be stated as a
+# date, "valid until 31 December 2028", so its absence proves nothing.)
+_CHECKED_MEASURES = frozenset({"money", "length"})
+
+
+def unstated_measure(intent: str, ev: list[Evidence], question: str, lang: str, ctx: dict[str, Any],
+                     statuses: dict[str, RuleStatus], today: dt.date) -> tuple[str, list[Evidence]] | None:
+    """A question that asks only for a sum of money or a size which none of the records that would
+    answer it states ("印度BIS注册要交多少费用？"): the kind and the records read, else None. Quoting
+    the record instead would look like an answer to a figure it never gives."""
+    pieces = ask_forms(question)
+    if intent in ("alerts", "report") or not ev or len(pieces) != 1 or pieces[0][1] != "how_much":
+        return None
+    kind = measure_asked(question)
+    if kind not in _CHECKED_MEASURES:
+        return None
+    main = _named_first(question, _main(intent, ev, statuses, ctx))
+    if any(measure_stated(kind, c.sentence) for k, e in enumerate(main) for c in _candidates(e, k, lang, today)):
+        return None
+    return kind, main
+
+
+__all__ = ["DirectAnswer", "alerts_summary", "direct_answer", "unstated_measure", "name", "passage_of", "pick", "pick_list",
            "status_text"]

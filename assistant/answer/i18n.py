@@ -244,6 +244,12 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "kind_alert": {"en": "border-rejection and alert records (RASFF)", "zh": "通报／出口受阻记录（RASFF）"},
     "kind_dispute": {"en": "WTO dispute records", "zh": "WTO争端记录"},
+    "not_stated": {
+        "en": "My sources on {refs} do not state {what}, so I won't guess. The issuing authority or your local TBT centre can tell you.",
+        "zh": "我掌握的{refs}资料中没有写明{what}，所以不做猜测。可向发布机构或当地技术性贸易措施工作机构咨询。",
+    },
+    "measure_money": {"en": "the amount", "zh": "具体金额"},
+    "measure_length": {"en": "the size", "zh": "具体尺寸"},
     "refused": {
         "en": "I could not find anything in my sources that answers this reliably, so I won't guess.",
         "zh": "我在现有资料中没有找到能可靠回答这个问题的内容，所以不做猜测。",

@@ -265,30 +265,38 @@ def amount_only(sentence: str, form: Form) -> bool:
 
 
 # What a "how much" question measures, read from its words, and the units that state it: a font
-# size is a length, a validity a duration, a fee a sum of money. A figure of another kind ("alcohol
-# strength above 1.2%") does not answer it.
-_MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"\b(?:size|font|height|width|thickness|diameter|length)\b|字号|字高|字体|尺寸|高度|宽度|厚度|直径|长度",
-                re.I),
-     re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
-    (re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|多久|多长时间|有效期|几天|多少天|期限",
-                re.I),
-     re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
-                r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"
-                r"[\d一二两三四五六七八九十百]+\s*(?:个)?(?:天|日|周|月|年|小时|工作日)(?!\s*\d)|every\s+(?:year|month)", re.I)),
-    (re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|\bhow much (?:does|do|will|would) .{0,30}cost|"
-                r"费用|多少钱|收费|价格|成本", re.I),
-     re.compile(rf"{_MONEY.pattern}|\d\s*%", re.I)),  # a cost may rise by a share: 15%
-)
+# size is a length, a validity a duration, a fee a sum of money (or a share of one, or nothing at
+# all). A figure of another kind ("alcohol strength above 1.2%") does not answer it.
+_MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "length": (
+        re.compile(r"\b(?:size|font|height|width|thickness|diameter|length)\b|字号|字高|字体|尺寸|高度|宽度|厚度|直径|长度",
+                   re.I),
+        re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
+    "duration": (
+        re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|多久|多长时间|有效期|几天|多少天|期限",
+                   re.I),
+        re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
+                   r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"
+                   # 5个工作日, 6个月, 30日内, 两年; not a date's 2024年, 3月底 or 12日
+                   r"(?<![\d月年])(?:\d{1,3}|[一二两三四五六七八九十百]+)\s*(?:个月|个?工作日|天|小时|周|年(?!\s*\d)|日(?!\s*\d))|"
+                   r"every\s+(?:year|month)",
+                   re.I)),
+    "money": (
+        re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|\bhow much (?:does|do|will|would) .{0,30}cost|"
+                   r"费用|多少钱|收费|价格|成本", re.I),
+        re.compile(rf"{_MONEY.pattern}|\d\s*%|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
+                   r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),
+}
 
 
-def measure_mismatch(question: str, sentence: str) -> bool:
-    """The question measures one kind of quantity (a length, a duration, money) and the sentence
-    states none of that kind."""
-    for asked, unit in _MEASURES:
-        if asked.search(question):
-            return not unit.search(sentence)
-    return False
+def measure_asked(question: str) -> str | None:
+    """The kind of quantity a question measures ("length", "duration", "money"), if it says."""
+    return next((kind for kind, (asked, _) in _MEASURES.items() if asked.search(question)), None)
+
+
+def measure_stated(kind: str, sentence: str) -> bool:
+    """The sentence states a quantity of this kind (a sum, "free of charge", 1.2 mm, five years)."""
+    return bool(_MEASURES[kind][1].search(sentence))
 
 
 def form_cue(sentence: str, form: Form) -> bool:

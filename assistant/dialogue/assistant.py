@@ -362,6 +362,10 @@ class Assistant:
             ctx["naming"] = {"ref": named_in_by[0], "missing": resp.missing[0]}
         if any("strong" in h.matched_by for h in hits):
             ctx["product"] = None  # what the analysis took for the product matched nothing cited
+        unstated = self._unstated(intent, evidence, text, lang, ctx)
+        if unstated is not None:  # "印度BIS注册要交多少费用？" when no record gives a fee
+            unstated.trace = trace
+            return unstated
         composed = OfflineComposer(self.today()).compose(intent, evidence, lang, ctx)
         answer = self._finish(composed, evidence, lang, a, intent)
         cited_by = next((c.n for c in answer.citations if named_in_by and c.ref == named_in_by[0]), None)
@@ -383,6 +387,21 @@ class Assistant:
         state["offered_report"] = intent in ("report", "alerts")
         state["last_question"] = text[:ANALYSIS_CHARS]
         return answer
+
+    def _unstated(self, intent: str, evidence: list[Evidence], text: str, lang: str,
+                  ctx: dict[str, Any]) -> Answer | None:
+        """A refusal naming the records read when the fee or size asked for is in none of them."""
+        from assistant.answer.direct import name, unstated_measure
+        from assistant.answer.status import rule_status
+
+        today = self.today()
+        statuses = {e.ref: rule_status(e.record, e.ref, today) for e in evidence}
+        found = unstated_measure(intent, evidence, text, lang, ctx, statuses, today)
+        if found is None:
+            return None
+        kind, read = found
+        refs = ("、" if lang == "zh" else "; ").join(name(e, lang) for e in read)
+        return self._refuse(lang, {}, phrase("not_stated", lang, refs=refs, what=phrase(f"measure_{kind}", lang)))
 
     def _subscription(self, text: str, state: dict[str, Any], lang: str | None) -> Answer | None:
         """Early-warning subscriptions made in chat ("订阅欧盟玩具的通报", "my subscriptions")."""
@@ -833,4 +852,6 @@ def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: A
         return first
     if intent == "report" and row.get("type") == "form":  # the channel to use ("have they got examples?")
         return first
+    if intent == "alerts" and row.get("type") == "alert" and asks_latest(text):
+        return first  # "the last alert on melamine ware" -> "and what was wrong with it?"
     return None

@@ -290,3 +290,18 @@ def test_alerts_asked_for_from_a_month_after_the_records_end_get_no_hits_and_a_d
     assert assistant.searcher.search(question).hits == []  # search and answer take the same decision
     answer = assistant.ask(question, session_id=f"cov:{uuid.uuid4().hex[:6]}")
     assert answer.refused and not answer.citations and "December 2024" in answer.text
+
+
+@pytest.mark.parametrize("question", ["印度BIS注册要交多少费用？", "What will a CBAM certificate cost per tonne of CO2?"])
+def test_a_fee_no_record_states_is_said_to_be_unstated_not_answered_with_the_record(
+        assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question, session_id=f"fee:{uuid.uuid4().hex[:6]}")
+    assert answer.refused and not answer.citations
+    assert "BIS" in answer.text or "CBAM" in answer.text  # which records were read is said
+
+
+def test_a_fee_a_record_gives_as_free_of_charge_is_answered() -> None:
+    from assistant.answer.sentences import measure_asked, measure_stated
+
+    assert measure_asked("How much is the FDA registration fee?") == "money"
+    assert measure_stated("money", "Registration is free of charge.")
