@@ -28,7 +28,11 @@ _FOLLOWUP_CUES = re.compile(
     r"|\b(?:for|about|on|of|with|to) (?:them|it|these|those)\s*[?？.!]*$|\b(?:this|that|such) products?\b"
     # or as the object of the question's verb ("Which countries notified them?")
     r"|\b(?:them|these|those)\s*[?？.!]*$"
-    r"|(?<!其)它们?[呢吗]?[？?。]*$|这个产品|该产品|这类产品|这种产品",
+    r"|(?<!其)它们?[呢吗]?[？?。]*$|这个产品|该产品|这类产品|这种产品"
+    # the same question of another market, and the same goods sold there too ("same idea there?",
+    # "we also ship some to Japan", 也出口日本, 一样吗)
+    r"|\bsame (?:idea|thing|question|story|rules?|requirements?|deal|situation)\b|\bthere (?:too|as well)\b"
+    r"|\balso (?:ship|sell|export|send)s?\b|(?:也|还)(?:出口|卖到?|发到?|销往)|一样吗|也一样|同样的要求",
     re.I)
 _START_REPORT = re.compile(
     r"^\s*(开始(填写)?(壁垒)?报告|开始填写(壁垒报告)?|开始|我要(报告|反映|举报|投诉|填报)(贸易)?(壁垒)?|报告(贸易)?壁垒|填写征集表|填报"
@@ -240,7 +244,7 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         return analysis, False
     merged = dict(analysis)
     filled = False
-    if not has_product and topic.get("hs"):
+    if not has_product and (topic.get("hs") or topic.get("products")):  # goji: goods no tariff line names
         merged["hs"] = topic.get("hs", [])
         merged["products"] = topic.get("products", [])
         filled = True

@@ -305,3 +305,19 @@ def test_a_fee_a_record_gives_as_free_of_charge_is_answered() -> None:
 
     assert measure_asked("How much is the FDA registration fee?") == "money"
     assert measure_stated("money", "Registration is free of charge.")
+
+
+def test_goods_sold_in_another_market_too_keep_the_conversations_goods(assistant: Assistant) -> None:
+    *_, japan = _chat(assistant, "For pesticides: if the EU has no specific MRL for a substance on goji, what limit applies?",
+                      "we also ship some to Japan - same idea there?")
+    rows = assistant.searcher.index.record_rows
+    assert _refs(japan) and "JPN" in rows[_refs(japan)[0]].get("markets", [])  # not "which product?"
+
+
+def test_the_latest_alert_named_is_what_it_means_next(assistant: Assistant) -> None:
+    latest, wrong = _chat(assistant, "How recent is the last RASFF alert on Chinese melamine ware, and which country notified it?",
+                          "and what was wrong with it?")
+    rows = assistant.searcher.index.record_rows
+    first = _refs(latest)[0]
+    assert _refs(wrong)[:1] == [first]
+    assert str(rows[first].get("hazard", "")).split(" ")[0] in wrong.text  # what was wrong is said
