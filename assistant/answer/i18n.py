@@ -244,6 +244,13 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "kind_alert": {"en": "border-rejection and alert records (RASFF)", "zh": "通报／出口受阻记录（RASFF）"},
     "kind_dispute": {"en": "WTO dispute records", "zh": "WTO争端记录"},
+    "clarify_situation": {
+        "en": "Tell me a little more so I can look it up: what product is it, which market is it going to, and what "
+              "happened (held at the border, returned, asked for a certificate or a test)? If a foreign rule seems "
+              "unjustified, you can also type \"report a barrier\".",
+        "zh": "请再具体说一下，我好帮您查：是什么产品、出口到哪个市场、遇到了什么情况（如被扣留、退运、要求补证书或检测）？"
+              "如果是国外不合理的要求，也可以输入“报告壁垒”。",
+    },
     "not_stated": {
         "en": "My sources on {refs} do not state {what}, so I won't guess. The issuing authority or your local TBT centre can tell you.",
         "zh": "我掌握的{refs}资料中没有写明{what}，所以不做猜测。可向发布机构或当地技术性贸易措施工作机构咨询。",

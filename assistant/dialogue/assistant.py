@@ -324,6 +324,8 @@ class Assistant:
         if (self._needs_clarifying(a, state) and not set(resp.topical) - GENERIC_GOODS
                 and not any("exact" in h.matched_by for h in hits)):
             return self._clarify(a, state, lang)
+        if self._says_nothing_to_look_up(a, resp, state):  # "我们的货被卡了，怎么办？": ask, don't guess
+            return self._clarify(a, state, lang, situation=True)
         state["clarified"] = False
 
         named_in_by: list[str] = []
@@ -708,10 +710,21 @@ class Assistant:
             return False
         return top.type in ("case", "dispute", "notification", "form") or named_in(text, top.ref, rows.get(top.ref, {}), rows)
 
-    def _clarify(self, a: dict[str, Any], state: dict[str, Any], lang: str) -> Answer:
+    @staticmethod
+    def _says_nothing_to_look_up(a: dict[str, Any], resp: Any, state: dict[str, Any]) -> bool:
+        """The message names no goods, market, document or topic word at all, and the conversation
+        has no subject to lend it: it is too vague to search, not a question the sources fail."""
+        named = (a.get("refs") or a.get("markets") or a.get("products") or question_hs(a)
+                 or set(resp.topical) - GENERIC_GOODS or resp.unknown)
+        return (not named and a.get("intent") in ("rules", "requirements") and not state.get("clarified")
+                and not (state.get("topic") or {}).get("markets"))
+
+    def _clarify(self, a: dict[str, Any], state: dict[str, Any], lang: str, situation: bool = False) -> Answer:
         state["clarified"] = True
         state["topic"] = {k: a.get(k) for k in ("intent", "hs", "products", "markets", "markets_expanded")}
-        if question_hs(a) or a.get("products"):
+        if situation:  # nothing named at all: what, where to, and what happened
+            q, choices = phrase("clarify_situation", lang), PRODUCT_CHOICES[lang]
+        elif question_hs(a) or a.get("products"):
             product = str((a.get("products") or [a["hs"][0].get("label_zh" if lang == "zh" else "label_en")])[0])
             q, choices = phrase("clarify_market", lang, product=product), MARKET_CHOICES[lang]
         else:

@@ -34,7 +34,8 @@ FILLER = _wordset(
 )
 # words that stand for whatever goods the user has ("my product", "our device", 这个产品): a
 # question naming only these names no goods (the Chinese ones are FILLER above as well)
-GENERIC_GOODS = _wordset("product products goods item items merchandise device devices 产品 货物 商品 东西")
+GENERIC_GOODS = _wordset("product products goods item items merchandise device devices shipment shipments cargo "
+                         "consignment consignments 产品 货物 商品 东西")
 INTENT_WORDS = intent_words()
 CUE_WEIGHT = 0.3  # weight of an intent cue word (认证, rejected) relative to a topic word
 WORD_RE = re.compile(r"[a-z0-9][a-z0-9.+\-/]*|[\u3400-\u9fff]+")

@@ -321,3 +321,9 @@ def test_the_latest_alert_named_is_what_it_means_next(assistant: Assistant) -> N
     first = _refs(latest)[0]
     assert _refs(wrong)[:1] == [first]
     assert str(rows[first].get("hazard", "")).split(" ")[0] in wrong.text  # what was wrong is said
+
+
+@pytest.mark.parametrize("question", ["我们的货被卡了，怎么办？", "Our shipment got stuck, what now?"])
+def test_a_message_that_names_nothing_to_look_up_is_asked_back_not_refused(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question, session_id=f"vague:{uuid.uuid4().hex[:6]}")
+    assert not answer.refused and not answer.citations and answer.choices  # what product, where, what happened
