@@ -324,7 +324,7 @@ class Assistant:
         if (self._needs_clarifying(a, state) and not set(resp.topical) - GENERIC_GOODS
                 and not any("exact" in h.matched_by for h in hits)):
             return self._clarify(a, state, lang)
-        if self._says_nothing_to_look_up(a, resp, state):  # "我们的货被卡了，怎么办？": ask, don't guess
+        if self._says_nothing_to_look_up(text, a, resp, state):  # "我们的货被卡了，怎么办？": ask, don't guess
             return self._clarify(a, state, lang, situation=True)
         state["clarified"] = False
 
@@ -711,13 +711,16 @@ class Assistant:
         return top.type in ("case", "dispute", "notification", "form") or named_in(text, top.ref, rows.get(top.ref, {}), rows)
 
     @staticmethod
-    def _says_nothing_to_look_up(a: dict[str, Any], resp: Any, state: dict[str, Any]) -> bool:
-        """The message names no goods, market, document or topic word at all, and the conversation
-        has no subject to lend it: it is too vague to search, not a question the sources fail."""
+    def _says_nothing_to_look_up(text: str, a: dict[str, Any], resp: Any, state: dict[str, Any]) -> bool:
+        """The message is about the user's goods ("我们的货", "our shipment") but names no goods,
+        market, document or topic word, and the conversation has no subject to lend it: too vague
+        to search, not a question the sources fail."""
         named = (a.get("refs") or a.get("markets") or a.get("products") or question_hs(a)
                  or set(resp.topical) - GENERIC_GOODS or resp.unknown)
-        return (not named and a.get("intent") in ("rules", "requirements") and not state.get("clarified")
-                and not (state.get("topic") or {}).get("markets"))
+        words = set(re.findall(r"[a-z]+", text.lower()))
+        about_goods = bool(words & GENERIC_GOODS) or any(w in text for w in GENERIC_GOODS if not w.isascii()) or "货" in text
+        return (not named and about_goods and a.get("intent") in ("rules", "requirements")
+                and not state.get("clarified") and not (state.get("topic") or {}).get("markets"))
 
     def _clarify(self, a: dict[str, Any], state: dict[str, Any], lang: str, situation: bool = False) -> Answer:
         state["clarified"] = True
