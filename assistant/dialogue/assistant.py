@@ -254,8 +254,11 @@ class Assistant:
             parties = frozenset(record_markets(searcher.index.record_rows.get(str((topic or {}).get("doc"))) or {}))
         else:
             parties = _parties(searcher, topic)
-            relevant = may_be_about_document(text, a, topic, parties) and _document_answers(
-                searcher, text, analysis, str((topic or {}).get("doc")))
+            answering = (_document_answering(searcher, text, analysis, str((topic or {}).get("doc")))
+                         if may_be_about_document(text, a, topic, parties) else None)
+            relevant = answering is not None
+            if answering is not None and topic is not None:  # the announcement, or its interpretation
+                topic = {**topic, "doc": answering}
         about = document_followup(text, a, topic, parties, relevant)
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             own = a.get("intent")
@@ -835,12 +838,19 @@ def _without_markets(a: dict[str, Any], codes: set[str]) -> dict[str, Any]:
     return {**a, "markets": [m for m in a.get("markets") or [] if m not in codes]}
 
 
-def _document_answers(searcher: Any, text: str, analysis: Any, doc: str) -> bool:
-    """The document under discussion answers a follow-up read alone: it passes the gate, and no
-    other record is a strong match ("Do we still have to do the origin filing?" after GSP for
-    Russia finds the filing announcement itself)."""
-    own, best = searcher.relevance_of(text, analysis, doc)
-    return own >= REFUSE_BELOW and (best < STRONG_SCORE or own >= best)
+def _document_answering(searcher: Any, text: str, analysis: Any, doc: str) -> str | None:
+    """The document under discussion, or a companion text about the same measure (its official
+    interpretation), that answers a follow-up read alone: it passes the gate, and no other record
+    is a strong match ("Do we still have to do the origin filing?" after GSP for Russia finds the
+    filing announcement itself). None when neither does."""
+    best_ref, best_own, best = None, 0.0, 0.0
+    for ref in [doc, *searcher.companions(doc)]:
+        own, best = searcher.relevance_of(text, analysis, ref)
+        if own > best_own:
+            best_ref, best_own = ref, own
+    if best_own >= REFUSE_BELOW and (best < STRONG_SCORE or best_own >= best):
+        return best_ref
+    return None
 
 
 def _parties(searcher: Any, topic: dict[str, Any] | None) -> frozenset[str]:

@@ -204,6 +204,7 @@ class Searcher:
         self._always = [ref for ref, row in self.index.record_rows.items() if row.get("type") in ALWAYS_SCORED]
         self._df_cache: dict[str, int] = {}
         self._last_dates: dict[str, str] | None = None
+        self._companions: dict[str, list[str]] | None = None
         self._parties: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
         self._any_goods: dict[str, bool] = {}
         self._lock = threading.Lock()
@@ -366,6 +367,22 @@ class Searcher:
             return []
         ranked, _concepts = self._rank(query, analysis, exact, (set(), set(), None), "hybrid", {})
         return ranked
+
+    def companions(self, ref: str) -> list[str]:
+        """Texts about the same measure as `ref`: an announcement and China Customs' interpretation
+        of it, whose titles are the same but for their framing ("关于实施海关预裁定展期等有关事项的公告"
+        and "海关总署关于实施海关预裁定展期等有关事项公告的解读")."""
+        if self._companions is None:
+            by_core: dict[str, list[str]] = {}
+            for r, row in self.index.record_rows.items():
+                if row.get("type") != "announcement":
+                    continue
+                core = _title_core(str(row.get("title") or ""))
+                if len(core) >= 6:
+                    by_core.setdefault(core, []).append(r)
+            self._companions = {r: [o for o in refs if o != r] for refs in by_core.values() if len(refs) > 1
+                                for r in refs}
+        return self._companions.get(ref, [])
 
     def relevance_of(self, query: str, analysis: QueryAnalysis, ref: str) -> tuple[float, float]:
         """How relevant one record is to `query` read alone, on the gate's scale (0 when nothing of
@@ -989,6 +1006,17 @@ def _unnamed(concepts: list[Concept], analysis: QueryAnalysis) -> list[Concept]:
     that record they would favour whichever chunk repeats its name over the one that answers."""
     names = {normalise(fold(d.text)) for d in analysis.ref_details if d.text}
     return [c for c in concepts if not any(c.text in n for n in names)]
+
+
+_TITLE_MARKS = re.compile(r"\s+|《|》|——|政策解读|[:：]")
+_TITLE_HEAD = re.compile(r"^(?:海关总署|关于|[、，])+")
+_TITLE_TAIL = re.compile(r"(?:的|解读|公告|通知)+$")
+
+
+def _title_core(title: str) -> str:
+    """A China Customs title without its framing (海关总署关于…的公告, 《…》解读, 政策解读——…):
+    the measure it is about."""
+    return _TITLE_TAIL.sub("", _TITLE_HEAD.sub("", _TITLE_MARKS.sub("", title)))
 
 
 def _phrases(low: str, spans: list[tuple[int, int, Concept]], name: Callable[[Concept], bool],

@@ -327,3 +327,20 @@ def test_the_latest_alert_named_is_what_it_means_next(assistant: Assistant) -> N
 def test_a_message_that_names_nothing_to_look_up_is_asked_back_not_refused(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question, session_id=f"vague:{uuid.uuid4().hex[:6]}")
     assert not answer.refused and not answer.citations and answer.choices  # what product, where, what happened
+
+
+def test_an_announcement_and_its_interpretation_are_companions(assistant: Assistant) -> None:
+    searcher = assistant.searcher
+    rows = searcher.index.record_rows
+    pairs = [(r, searcher.companions(r)) for r in rows if searcher.companions(r)]
+    assert pairs  # derived from the titles, not listed
+    for ref, others in pairs:
+        assert all(rows[o].get("type") == "announcement" for o in others) and ref not in others
+
+
+def test_a_follow_up_about_an_announcement_may_be_answered_by_its_interpretation(assistant: Assistant) -> None:
+    first, when = _chat(assistant, "We're an importer in Shanghai holding an advance ruling on tariff classification from "
+                                   "customs. It expires next spring. Can it be extended or do we have to apply from scratch?",
+                        "ok so when exactly can we file the extension request?")
+    doc = _refs(first)[0]
+    assert _refs(when) and _refs(when)[0] in [doc, *assistant.searcher.companions(doc)]
