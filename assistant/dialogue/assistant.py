@@ -386,7 +386,12 @@ class Assistant:
         if self.llm is not None and intent != "report":
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
         doc = _document_discussed(searcher, a, intent, answer, text)
-        state["topic"] = next_topic(state.get("topic"), _without_markets(a, origins), resp.topical, doc, named_from)
+        topical = list(resp.topical)
+        if about is not None:  # a question about the document: its name's words say nothing new of the talk
+            named = about.lower()
+            kept = [str(w) for w in (state.get("topic") or {}).get("words") or []]
+            topical = list(dict.fromkeys([*kept, *(w for w in topical if w.lower() not in named)]))
+        state["topic"] = next_topic(state.get("topic"), _without_markets(a, origins), topical, doc, named_from)
         state["topics"] = [*history, state["topic"]][-HISTORY:]
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
@@ -878,6 +883,8 @@ def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: A
         return first
     if intent == "report" and row.get("type") == "form":  # the channel to use ("have they got examples?")
         return first
+    if intent == "requirements" and len(answer.citations) == 1 and row.get("type") == "regulation":
+        return first  # the one rule that answered ("And in the EU?" -> RED): "that requirement" next
     if intent == "alerts" and row.get("type") == "alert" and asks_latest(text):
         return first  # "the last alert on melamine ware" -> "and what was wrong with it?"
     return None
