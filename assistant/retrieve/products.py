@@ -123,9 +123,7 @@ _EN_COMMON = _wordset(
     yellow cold hot warm dry wet fresh clean dirty safe unsafe risk risks danger dangerous effect
     effects impact china ban banned limit limits maximum minimum content contents level common
     special specific certain main major minor various different same similar whole half double
-    single simple complex hard soft heavy strong weak fast slow quick
-    one two three four five six seven eight nine ten eleven twelve twenty hundred thousand million
-    second third fourth fifth"""
+    single simple complex hard soft heavy strong weak fast slow quick"""
 )
 
 _ZH_STOP = _wordset(

@@ -31,7 +31,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"(?<!第)几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large|big|soon|fast|quickly|often|far|heavy)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
         r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bminimum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
-        r"\bwhat (?:will|does|do|would|did) .{1,40}\bcost\b|\bde minimis\b|\bexempt(?:ed|ion)?\b|豁免|起征点|门槛", re.I)),
+        r"\bcost\b|\bde minimis\b|\bexempt(?:ed|ion)?\b|豁免|起征点|门槛", re.I)),
     ("why", re.compile(
         r"为什么|为何|原因|因为什么|什么问题|什么危害|什么理由|怎么回事|被通报.{0,6}(?:因为|原因)|"
         r"\bwhy\b|\bwhat (?:was|is) the (?:problem|reason|issue|hazard)\b|\breason\b|\bbecause of what\b|"

@@ -298,7 +298,3 @@ def test_words_used_as_verbs_adjectives_or_firms_name_no_goods(vocab: ProductVoc
                                             ("T-shirts to the EU", "6109"), ("frozen durian pulp", "0810")])
 def test_goods_nouns_keep_their_codes(vocab: ProductVocabulary, text: str, code: str) -> None:
     assert (top(vocab, text) or "").startswith(code)
-
-
-def test_a_number_word_names_no_goods(vocab: ProductVocabulary) -> None:
-    assert vocab.lookup("What are the three requirements?") == []
