@@ -282,8 +282,7 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    r"every\s+(?:year|month)",
                    re.I)),
     "money": (
-        re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|\bhow much (?:does|do|will|would) .{0,30}cost|"
-                   r"费用|多少钱|收费|价格|成本", re.I),
+        re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|费用|多少钱|收费|价格|成本", re.I),
         re.compile(rf"{_MONEY.pattern}|\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
                    r"(?:费用|收费|价格)(?:为|是)?\s*\d|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
                    r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),

@@ -818,7 +818,6 @@ class Assistant:
 # is about the conversation's
 _ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 
-# the record type an intent asks for, where a question's year can fall after the corpus's last one
 # a record that is one document to talk about (a dispute, a notification, a case, an announcement),
 # unlike a list of rejections or the several acts a product needs
 _DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})
@@ -848,13 +847,10 @@ def _document_answering(searcher: Any, text: str, analysis: Any, doc: str) -> st
     interpretation), that answers a follow-up read alone: it passes the gate, and no other record
     is a strong match ("Do we still have to do the origin filing?" after GSP for Russia finds the
     filing announcement itself). None when neither does."""
-    best_ref, best_own, best = None, 0.0, 0.0
-    for ref in [doc, *searcher.companions(doc)]:
-        own, best = searcher.relevance_of(text, analysis, ref)
-        if own > best_own:
-            best_ref, best_own = ref, own
-    if best_own >= REFUSE_BELOW and (best < STRONG_SCORE or best_own >= best):
-        return best_ref
+    own, best = searcher.relevances_of(text, analysis, [doc, *searcher.companions(doc)])
+    ref = max(own, key=lambda r: own[r])  # the document itself on a tie
+    if own[ref] >= REFUSE_BELOW and (best < STRONG_SCORE or own[ref] >= best):
+        return ref
     return None
 
 

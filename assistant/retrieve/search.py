@@ -384,17 +384,19 @@ class Searcher:
                                 for r in refs}
         return self._companions.get(ref, [])
 
-    def relevance_of(self, query: str, analysis: QueryAnalysis, ref: str) -> tuple[float, float]:
-        """How relevant one record is to `query` read alone, on the gate's scale (0 when nothing of
-        it matched the query's words or meaning, so it is not a candidate at all), and the best
-        relevance of any record: whether a follow-up that names nothing is about the document
-        under discussion ("how long must we keep the records?" after the dairy-to-Vietnam rules)
-        or finds a better match of its own."""
-        if ref not in self.index.record_rows:
-            return 0.0, 0.0
+    def relevances_of(self, query: str, analysis: QueryAnalysis, refs: list[str]) -> tuple[dict[str, float], float]:
+        """How relevant each of `refs` (a document and its companions) is to `query` read alone, on
+        the gate's scale (0 when nothing of it matched the query's words or meaning, so it is not a
+        candidate at all), from one ranking, and the best relevance of any record: whether a
+        follow-up that names nothing is about the document under discussion ("how long must we
+        keep the records?" after the dairy-to-Vietnam rules) or finds a better match of its own."""
+        if not any(r in self.index.record_rows for r in refs):
+            return dict.fromkeys(refs, 0.0), 0.0
         ranked, _concepts = self._rank(query, analysis, [], (set(), set(), None), "hybrid", {})
-        own = next((c.score for c in ranked if c.ref == ref), 0.0)
-        return own, (ranked[0].score if ranked else 0.0)
+        first: dict[str, float] = {}
+        for c in ranked:
+            first.setdefault(c.ref, c.score)
+        return {r: first.get(r, 0.0) for r in refs}, (ranked[0].score if ranked else 0.0)
 
     # -- ranking ---------------------------------------------------------------------------
     def _rank(
