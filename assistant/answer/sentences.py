@@ -315,6 +315,9 @@ class Scored:
 
 
 CUE_WEIGHT: dict[str, float] = {"when": 3.0, "how_much": 3.0, "why": 2.0, "allowed": 2.0}
+# "which date": a date with its year answers; "6月12日起" or "from 1 July" only half does
+_YEAR_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*年|-\d{2}-\d{2}|\b)")
+PARTIAL_DATE = 1.0
 
 
 def _unit_weight(t: str) -> float:
@@ -330,6 +333,8 @@ def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
     weight = sum(_unit_weight(t) * (idf.get(t, 1.0) if idf else 1.0) for t in shared)
     cue = form_cue(sentence, form)
     value = weight + (CUE_WEIGHT.get(form, 1.5) if cue else 0.0) - 0.02 * index
+    if cue and form == "when" and not _YEAR_DATE.search(sentence):
+        value -= PARTIAL_DATE
     if len(sentence) < 12:
         value -= 1.0  # a heading or a fragment answers nothing
     return Scored(sentence, value, len(shared), cue, index)

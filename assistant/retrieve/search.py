@@ -371,17 +371,10 @@ class Searcher:
     def companions(self, ref: str) -> list[str]:
         """Texts about the same measure as `ref`: an announcement and China Customs' interpretation
         of it, whose titles are the same but for their framing ("关于实施海关预裁定展期等有关事项的公告"
-        and "海关总署关于实施海关预裁定展期等有关事项公告的解读")."""
+        and "海关总署关于实施海关预裁定展期等有关事项公告的解读"), or whose interpretation names the
+        announcement it explains (ingest stores that as `related`)."""
         if self._companions is None:
-            by_core: dict[str, list[str]] = {}
-            for r, row in self.index.record_rows.items():
-                if row.get("type") != "announcement":
-                    continue
-                core = _title_core(str(row.get("title") or ""))
-                if len(core) >= 6:
-                    by_core.setdefault(core, []).append(r)
-            self._companions = {r: [o for o in refs if o != r] for refs in by_core.values() if len(refs) > 1
-                                for r in refs}
+            self._companions = _companions(self.index.record_rows)
         return self._companions.get(ref, [])
 
     def relevances_of(self, query: str, analysis: QueryAnalysis, refs: list[str]) -> tuple[dict[str, float], float]:
@@ -1008,6 +1001,32 @@ def _unnamed(concepts: list[Concept], analysis: QueryAnalysis) -> list[Concept]:
     that record they would favour whichever chunk repeats its name over the one that answers."""
     names = {normalise(fold(d.text)) for d in analysis.ref_details if d.text}
     return [c for c in concepts if not any(c.text in n for n in names)]
+
+
+def _companions(rows: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Each China Customs text's companions: the same title core, or a `related` link either way."""
+    links: dict[str, dict[str, None]] = {}
+
+    def link(a: str, b: str) -> None:
+        if a != b:
+            links.setdefault(a, {})[b] = None
+            links.setdefault(b, {})[a] = None
+
+    by_core: dict[str, list[str]] = {}
+    for r, row in rows.items():
+        if row.get("type") != "announcement":
+            continue
+        core = _title_core(str(row.get("title") or ""))
+        if len(core) >= 6:
+            by_core.setdefault(core, []).append(r)
+        for other in row.get("related") or []:
+            if rows.get(other, {}).get("type") == "announcement":
+                link(r, other)
+    for refs in by_core.values():
+        for a in refs:
+            for b in refs:
+                link(a, b)
+    return {r: list(others) for r, others in links.items()}
 
 
 _TITLE_MARKS = re.compile(r"\s+|《|》|——|政策解读|[:：]")
