@@ -82,7 +82,7 @@ _EU_ACT_RE = re.compile(
 )
 _RASFF_RE = re.compile(r"RASFF\s*(?:No\.?\s*)?(?P<ref>20\d{2}\.\d{1,5})|(?<![A-Za-z0-9.])(?P<bare>20[12]\d\.\d{3,5})(?!\d|\.\d)", re.I)
 # ASCII edges, not \b: a Chinese character is a word character ("DS539呢", "争端DS392")
-_DS_RE = re.compile(r"(?<![A-Za-z0-9])DS\s*(?P<n>\d{1,3})(?![0-9])", re.IGNORECASE)
+_DS_RE = re.compile(r"(?<![A-Za-z0-9])DS\s*(?P<n>\d{1,4})(?![0-9])", re.IGNORECASE)
 _GACC_RE = re.compile(r"(?:海关总署)?公告\s*[〔\[［(（]\s*(?P<y>20\d{2})\s*[〕\]］)）]\s*(?P<n>\d{1,4})\s*号")
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,11 +23,13 @@ from assistant.answer.i18n import country, phrase, rasff_hazard_category
 from assistant.answer.models import Evidence
 from assistant.answer.sentences import (
     CUE_WEIGHT,
+    Equivalents,
     Scored,
     amount_only,
     counts_asked,
     cue_match,
     date_moments,
+    equivalents,
     form_cue,
     idf_of,
     measure_asked,
@@ -79,8 +82,12 @@ class _Candidate:
 
     @property
     def read(self) -> str:
-        """What is matched against the question: the sentence, with the question it answers."""
-        return " ".join(x for x in (self.asked, self.before, self.sentence) if x)
+        """What is matched against the question: the sentence, with the question it answers; an
+        English wording a Chinese text quotes to be printed (a certificate's additional declaration,
+        "Exported to the People's Republic of China") is left out: its words are the document's
+        subject in English, not what the sentence says, and the Chinese rendering follows it."""
+        text = " ".join(x for x in (self.asked, self.before, self.sentence) if x)
+        return _FOREIGN_QUOTE.sub("“”", text) if _HAN.search(text) else text
 
     @property
     def shown(self) -> str:
@@ -88,6 +95,10 @@ class _Candidate:
         if not self.before:
             return self.sentence
         return f"{self.before}{'' if _script(self.sentence) == 'zh' else ' '}{self.sentence}"
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_FOREIGN_QUOTE = re.compile(r"[“\"]\s*[A-Za-z][^”\"\u4e00-\u9fff]{24,}?[”\"]")
 
 
 def pick(r: dict[str, Any], key: str, lang: str) -> str | None:
@@ -329,8 +340,8 @@ MOMENT_WEIGHT = 1.0  # a date of the moment asked (in force from, published, unt
 
 
 def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset(),
-           moment: Moment = "") -> Scored:
-    base = score(c.read, q_terms, form, 0, idf)
+           moment: Moment = "", equiv: Equivalents | None = None) -> Scored:
+    base = score(c.read, q_terms, form, 0, idf, equiv)
     bonus = -RANK_PENALTY * c.rank + (HINT_BONUS if c.kind in hinted else 0.0)
     if c.asked and form != "what" and question_form(c.asked) == form:
         bonus += SAME_FORM_WEIGHT  # a Q&A answer to a question of the same form ("几天…？" for "多久…？")
@@ -351,9 +362,12 @@ def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], 
 SUBJECT_WEIGHT = 0.3  # a question word that names the record itself says little about which sentence answers
 
 
-def _subject_terms(e: Evidence) -> set[str]:
+def _subject_terms(e: Evidence, q_terms: set[str] | None = None, equiv: Equivalents | None = None) -> set[str]:
+    """The units naming the record itself: its ref's and titles' words, and the question's units
+    its titles say in the other language ("durian" of 关于进口马来西亚鲜食榴莲植物检疫要求的公告)."""
     r = e.record
-    return terms(" ".join(str(x or "") for x in (e.ref, r.get("title"), r.get("title_en"), r.get("title_zh"))))
+    title = " ".join(str(x or "") for x in (e.ref, r.get("title"), r.get("title_en"), r.get("title_zh")))
+    return sentence_terms(title, q_terms or set(), equiv) if equiv else terms(title)
 
 
 def _script(text: str) -> str:
@@ -363,22 +377,18 @@ def _script(text: str) -> str:
     return "zh" if han * 3 >= latin else "en"
 
 
-def _best(cands: list[_Candidate], question: str, form: Form,
-          translated: list[str] | None = None) -> tuple[_Candidate, Scored] | None:
-    ranked = _ranked(cands, question, form, translated)
-    return (ranked[0][1], ranked[0][2]) if ranked else None
-
-
-def _ranked(cands: list[_Candidate], question: str, form: Form,
-            translated: list[str] | None = None) -> list[tuple[float, _Candidate, Scored, frozenset[str]]]:
+def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list[str] | None = None,
+            aligned: Sequence[tuple[str, Sequence[str]]] = ()) -> list[tuple[float, _Candidate, Scored, frozenset[str]]]:
     """Every candidate sentence with how well it answers, best first, and the question units it
     shares."""
     own = question_terms(question)
+    equiv = equivalents(question, aligned)
     # the question's words in the other language count for sentences in that language only
-    # (a Chinese question read against an English article)
-    other = terms(" ".join(translated or [])) - own
+    # (a Chinese question read against an English article); a translation of one of its words
+    # counts as that word (`equiv`), once
+    other = terms(" ".join(translated or [])) - own - terms(" ".join(a for alts in equiv.values() for a in alts))
     q_terms = own | other
-    idf = idf_of([c.sentence for c in cands], q_terms)
+    idf = idf_of([c.sentence for c in cands], q_terms, equiv)
     weights: dict[str, dict[str, float]] = {}
     hinted = _hinted(question)
     counting = form == "how_much" and counts_asked(question)
@@ -391,11 +401,11 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
     for c in cands:
         w = weights.get(c.ev.ref)
         if w is None:
-            subject = _subject_terms(c.ev)
+            subject = _subject_terms(c.ev, q_terms, equiv)
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
-        sc = _score(c, asked, form, w, hinted, moment)
+        sc = _score(c, asked, form, w, hinted, moment, equiv)
         if sc.cue and counting and amount_only(c.sentence, form):  # "how many labs": not USD 2.87 billion
             sc = dataclasses.replace(sc, cue=False, score=sc.score - CUE_WEIGHT.get(form, 1.5))
         if measure is not None and measure_stated(measure, c.sentence) != sc.cue:
@@ -403,7 +413,8 @@ def _ranked(cands: list[_Candidate], question: str, form: Form,
             flip = CUE_WEIGHT.get(form, 1.5) * (1 if not sc.cue else -1)
             sc = dataclasses.replace(sc, cue=not sc.cue, score=sc.score + flip)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
-        out.append((key, c, sc, frozenset(sentence_terms(c.read, asked) & asked) - _subject_terms(c.ev)))
+        out.append((key, c, sc, frozenset(sentence_terms(c.read, asked, equiv) & asked)
+                    - _subject_terms(c.ev, q_terms, equiv)))
     out.sort(key=lambda x: (-x[0], not x[2].cue))  # a tie goes to the sentence holding what the form asks
     return out
 
@@ -443,8 +454,8 @@ def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], firs
 MAX_ASKS = 3  # questions of one message answered one sentence each
 
 
-def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
-             translated: list[str], quoting: set[str]) -> list[_Candidate]:
+def _per_ask(cands: list[_Candidate], question: str, first: _Candidate, translated: list[str], quoting: set[str],
+             aligned: Sequence[tuple[str, Sequence[str]]] = ()) -> list[_Candidate]:
     """For a message that asks several things ("多久能办好？每年还要交什么？"), the sentences that
     answer them in the order asked, `first` among them where it answers: for each other ask, the
     sentence that shares the ask's own words or holds what its form asks for (a figure for "how
@@ -458,7 +469,7 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate,
     # what the reader sees of the opening sentence: a long one is quoted in part
     shown = _quote(first.shown, quoting)
     for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
-        ranked = _ranked(cands, ask, form, translated)
+        ranked = _ranked(cands, ask, form, translated, aligned)
         if not ranked or ranked[0][0] <= 0:
             continue
         key, c, sc, shared = ranked[0]
@@ -859,7 +870,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     if form not in ("when", "which", "what"):  # a repealed rule's content does not apply
         cands = [c for c in cands if statuses.get(c.ev.ref, RuleStatus("in_force")).current] or cands
     translated = [str(t) for t in ctx.get("question_terms") or []]
-    ranked = _ranked(cands, question, form, translated)
+    aligned = ctx.get("aligned") or ()
+    ranked = _ranked(cands, question, form, translated, aligned)
     found = (ranked[0][1], ranked[0][2]) if ranked else None
     if parts and form in ("must", "list", "which") and not (ranked and len(ranked[0][3]) >= SPECIFIC_TERMS):
         # the rules that apply answer it, their points follow right below; unless a sentence
@@ -872,7 +884,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "title", "passage")), c)
             c = first
         asked = question_terms(question) | terms(" ".join(translated))  # what a long sentence is quoted at
-        answers = _per_ask(cands, question, c, translated, asked) if c is found[0] else [c]
+        answers = _per_ask(cands, question, c, translated, asked, aligned) if c is found[0] else [c]
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
         follows = _continuation(cands, answers[0], form) if second is None and len(answers) == 1 else None
         if follows is not None and answers[0].sentence in follows.before:

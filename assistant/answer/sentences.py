@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +125,8 @@ def terms(text: str) -> set[str]:
     for w in _WORD_RE.findall(text or ""):
         if w.lower() not in _STOP_EN and (len(w) >= 3 or w[:1].isdigit() or (len(w) == 2 and w.isupper())):  # CE, UK
             out.add(_stem(w))
+            if "-" in w and w[:1].isalpha():  # origin-enterprise: its words too
+                out |= {_stem(p) for p in w.split("-") if len(p) >= 3 and p.lower() not in _STOP_EN}
     for run in _CJK_RUN.findall(text or ""):
         if len(run) == 1:
             continue
@@ -160,9 +162,37 @@ def question_terms(question: str) -> set[str]:
     return out
 
 
-def sentence_terms(sentence: str, q_terms: set[str]) -> set[str]:
-    """`terms` of a candidate sentence, with the question's one-character nouns it contains."""
-    return terms(sentence) | {t for t in q_terms if len(t) == 1 and not t.isascii() and t in sentence}
+# a question unit and how the other language writes it ("durian" -> {"榴莲"}), from search's alignment
+Equivalents = Mapping[str, frozenset[str]]
+
+
+def equivalents(question: str, aligned: Iterable[tuple[str, Iterable[str]]]) -> dict[str, frozenset[str]]:
+    """Each unit of `question` with its words in the other script, from (question word, its
+    translations) pairs: so that a Chinese sentence saying 榴莲 holds the English question's "durian"
+    as one unit, rather than as a rare English word that only a quoted English clause shares."""
+    own = question_terms(question)
+    words: list[tuple[set[str], set[str]]] = []
+    for text, alts in aligned:
+        units = terms(text) & own
+        script_ascii = text.isascii()
+        other = {a.casefold() for a in alts if a and a.isascii() != script_ascii and len(a) >= 2}
+        if units and other:
+            words.append((units, other))
+    out: dict[str, set[str]] = {}
+    for units, other in words:
+        for u in units:
+            out.setdefault(u, set()).update(other)
+    return {u: frozenset(a) for u, a in out.items() if a}
+
+
+def sentence_terms(sentence: str, q_terms: set[str], equiv: Equivalents | None = None) -> set[str]:
+    """`terms` of a candidate sentence, with the question's one-character nouns it contains and the
+    question units it says in the other language (`equiv`)."""
+    out = terms(sentence) | {t for t in q_terms if len(t) == 1 and not t.isascii() and t in sentence}
+    if equiv:
+        low = sentence.casefold()
+        out |= {u for u, alts in equiv.items() if u in q_terms and any(a in low for a in alts)}
+    return out
 
 
 # --- form cues ----------------------------------------------------------------------------------
@@ -325,10 +355,10 @@ def _unit_weight(t: str) -> float:
 
 
 def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
-          idf: dict[str, float] | None = None) -> Scored:
+          idf: dict[str, float] | None = None, equiv: Equivalents | None = None) -> Scored:
     """How well `sentence` answers: shared question units (rarer among the candidates counts
     more, when `idf` is given), the form's cue, a slight lead bonus."""
-    s_terms = sentence_terms(sentence, q_terms)
+    s_terms = sentence_terms(sentence, q_terms, equiv)
     shared = q_terms & s_terms
     weight = sum(_unit_weight(t) * (idf.get(t, 1.0) if idf else 1.0) for t in shared)
     cue = form_cue(sentence, form)
@@ -354,7 +384,7 @@ def best(sentences: Iterable[str], question: str, form: Form) -> Scored | None:
     return top
 
 
-def idf_of(sentences: list[str], q_terms: set[str]) -> dict[str, float]:
+def idf_of(sentences: list[str], q_terms: set[str], equiv: Equivalents | None = None) -> dict[str, float]:
     """Question units found in fewer of the candidate sentences weigh more: the word every
     sentence of a record shares (its subject) says less about which one answers."""
     n = len(sentences)
@@ -362,7 +392,7 @@ def idf_of(sentences: list[str], q_terms: set[str]) -> dict[str, float]:
         return {}
     df = dict.fromkeys(q_terms, 0)
     for s in sentences:
-        for t in sentence_terms(s, q_terms) & q_terms:
+        for t in sentence_terms(s, q_terms, equiv) & q_terms:
             df[t] += 1
     return {t: math.log(1 + n / (1 + c)) / math.log(1 + n / 2) for t, c in df.items()}
 
@@ -376,5 +406,5 @@ def ranked(sentences: Iterable[str], question: str, form: Form) -> list[Scored]:
     return sorted(scored, key=lambda s: (-s.score, s.index))
 
 
-__all__ = ["Scored", "best", "form_cue", "question_terms", "ranked", "score", "sentence_terms", "split", "terms",
+__all__ = ["Equivalents", "Scored", "best", "equivalents", "form_cue", "question_terms", "ranked", "score", "sentence_terms", "split", "terms",
            "tidy"]

@@ -363,6 +363,7 @@ class Assistant:
         ctx["general_rules"] = [h.ref for h in hits if "market" in h.matched_by]
         ctx["question"] = text
         ctx["question_terms"] = resp.translations
+        ctx["aligned"] = resp.aligned
         if named_in_by:  # answer from the record that names what was asked, with its sentence naming it
             ctx["naming"] = {"ref": named_in_by[0], "missing": resp.missing[0]}
         if any("strong" in h.matched_by for h in hits):

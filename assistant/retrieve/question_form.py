@@ -30,7 +30,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
         r"(?<!第)几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large|big|soon|fast|quickly|often|far|heavy)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
-        r"threshold|fee|amount)\b|\blimits?\b|\bmaximum\b|\bminimum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
+        r"threshold|fee|amount)\b|\bwhat (?:share|percentage|proportion|fraction|ratio|rate|per ?cent)\b|比例|百分之几|占比|\blimits?\b|\bmaximum\b|\bminimum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
         r"\bcost\b|\bde minimis\b|\bexempt(?:ed|ion)?\b|豁免|起征点|门槛", re.I)),
     ("why", re.compile(
         r"为什么|为何|原因|因为什么|什么问题|什么危害|什么理由|怎么回事|被通报.{0,6}(?:因为|原因)|"

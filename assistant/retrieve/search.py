@@ -132,6 +132,8 @@ class SearchResponse:
     translations: list[str] = field(default_factory=list)
     # names in capitals the corpus never mentions (PPWR, MoCRA): whatever matched is not about them
     unknown: list[str] = field(default_factory=list)
+    # each topic word of the question with its translations (durian -> 榴莲): one unit in either language
+    aligned: list[tuple[str, list[str]]] = field(default_factory=list)
     # alerts or disputes asked for only from after the last one held: nothing is returned
     beyond: Beyond | None = None
 
@@ -354,8 +356,9 @@ class Searcher:
         translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
         unknown = [c.text for c in concepts if self._unseen_name(c)
                    and zipf_frequency(c.text, "en") < NAME_ZIPF and not _spelled_out(c.text, query)]
+        aligned = [(c.text, sorted(c.alt_tokens)) for c in concepts if c.weight > 0 and not c.market and c.alt_tokens]
         return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated,
-                              [_as_written(u, query) for u in unknown])
+                              [_as_written(u, query) for u in unknown], aligned=aligned)
 
     def candidates(self, query: str) -> list[Candidate]:
         """Every candidate record for `query` with its evidence, best first, before the gate

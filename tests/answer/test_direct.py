@@ -96,6 +96,8 @@ def opening(text: str, k: int = 2) -> str:
         ("Is it allowed to sell toys with PFAS in the EU?", "allowed"),
         ("待机功耗限值是多少？", "how_much"),
         ("What is the standby power limit?", "how_much"),
+        ("What share of each consignment is sampled?", "how_much"),
+        ("抽检比例是怎么规定的？", "how_much"),
         ("How big can the penalty be?", "how_much"),
         ("How soon does someone follow up?", "how_much"),
         ("PPE法规里口罩算第几类风险？", "which"),
@@ -560,3 +562,32 @@ def test_a_figure_of_the_kind_measured_answers_how_much(question: str, answers: 
 
     kind = measure_asked(question)
     assert kind is not None and measure_stated(kind, answers) and not measure_stated(kind, not_answers)
+
+
+def _gacc_evidence(path: str, match: str) -> list[Evidence]:
+    from assistant.ingest import gacc
+
+    result = gacc.load(ROOT / "corpus" / "gacc" / path)
+    rec = next(r for r in result.records if match in r.ref or match in r.title)
+    return [Evidence(n=1, ref=rec.ref, type="announcement", title=rec.title, cite=rec.ref, snippet=rec.text[:200],
+                     text=rec.text, record=rec.model_dump(mode="json"))]
+
+
+def test_an_english_question_is_answered_by_the_chinese_sentence_not_by_its_quoted_english() -> None:
+    """The durian announcement quotes a certificate's English declaration ("This consignment
+    complies…"); the English question's words, said in Chinese by search's alignment, find the
+    sentence that answers: 2% of each consignment is sampled."""
+    ev = _gacc_evidence("gacc_regulations.jsonl", "〔2024〕72号")
+    aligned = [("durian", ["榴莲"]), ("consignment", ["批货物", "货物"]), ("checked", ["检查"]), ("fresh", ["鲜食"])]
+    for question in ("Under China's rules for Malaysian fresh durian, what share of each consignment must be checked?",
+                     "How is each consignment of fresh durian from Malaysia checked before export to China?"):
+        first = opening(compose("requirements", ev, "en", question, aligned=aligned).text, 1)
+        assert "2%" in first and "This consignment complies" not in first, first
+
+
+def test_which_date_is_answered_with_a_date_that_has_its_year() -> None:
+    ev = _gacc_evidence("policy_interpretations.json", "中韩自贸协定新版原产地证书将取消商品项数上限")
+    question = "China-Korea FTA certificates of origin used to be capped at 20 items. From which date was that limit removed?"
+    aligned = [("limit", ["上限", "限制"]), ("removed", ["取消"]), ("certificates", ["证书"]), ("origin", ["原产地"])]
+    first = opening(compose("rules", ev, "en", question, aligned=aligned).text, 1)
+    assert "2022年6月12日" in first, first

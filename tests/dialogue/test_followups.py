@@ -168,3 +168,11 @@ def test_back_to_an_earlier_product_the_newest_rejection_is_named(assistant: Ass
     newest = again.citations[0].ref
     when = str((rows[newest].get("dates") or {}).get("event"))
     assert when >= dated[-1][0] and when[:10] in again.text.split("\n\n")[0]
+
+
+def test_a_follow_up_quoting_a_number_that_does_not_exist_says_so(assistant: Assistant, index: Any) -> None:
+    first = checked(assistant.ask("G/TBT/N/EU/86讲的是什么？"), index)
+    assert refs(first)[0] == "G/TBT/N/EU/86"
+    for missing in ("DS9999", "DS1234"):  # four digits are read as a dispute number too, then not found
+        other = assistant.ask(f"And {missing} - what was that one about?", session_id=first.session_id)
+        assert other.refused and other.citations == [] and missing in other.text, other.text
