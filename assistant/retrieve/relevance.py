@@ -28,6 +28,7 @@ from assistant.retrieve.markets import (
     named_origins,
 )
 from assistant.retrieve.normalize import fold
+from assistant.retrieve.parties import complainants as said_to_complain
 from assistant.retrieve.products import hs_matches
 from assistant.retrieve.ranker import (
     ORIGIN_INTENTS,
@@ -154,6 +155,7 @@ class QueryContext:
     named: frozenset[str] = frozenset()  # every market the question's text names (the origin too)
     customs: bool = False  # the question speaks of customs (China's export procedures may answer)
     goods_from: frozenset[str] = frozenset()  # countries named outright as where the goods come from
+    complainants: frozenset[str] = frozenset()  # who the question says brought a dispute ("China took the EU…")
 
     @classmethod
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
@@ -183,7 +185,7 @@ class QueryContext:
             home_blocs = frozenset({"CHN"})  # no form of theirs in the corpus: the user is an exporter from China
         named = frozenset(m.market.code for m in found) - {"CHN"}
         return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named,
-                   speaks_of_customs(query), goods_from)
+                   speaks_of_customs(query), goods_from, said_to_complain(query) if len(found) > 1 else frozenset())
 
     def any_market_procedure(self, row: dict[str, Any]) -> bool:
         """A China Customs procedure for all exports, and the question asks about customs: it answers
@@ -193,11 +195,15 @@ class QueryContext:
     def structure(self, row: dict[str, Any], r_markets: set[str], r_hs: list[str]) -> dict[str, float]:
         f: dict[str, float] = {"market": 0.0, "hs": 0.0, "origin": 0.0}
         rtype = row.get("type", "")
-        both = False
+        both = reversed_ = False
         if rtype == "dispute" and row.get("complainant"):
             complainants = party_codes(str(row["complainant"]))
             # "墨西哥告美国", "Peru vs the EC": naming both parties says which dispute it is
             both = bool(complainants & self.markets and set(row.get("markets") or []) & self.markets)
+            if self.complainants:  # "China took the EU to the WTO": China's case, not the EU's against China
+                respondents = set(row.get("markets") or [])
+                both = bool(complainants & self.complainants and respondents & (self.named | self.markets))
+                reversed_ = bool(respondents & self.complainants and not complainants & self.complainants)
             if set(row.get("markets") or []) & self.goods_from:
                 # "EU duties on Chinese fasteners": a measure on goods from China, so not a dispute
                 # over China's own measure (DS407, China's duties on EU fasteners), whoever brought it
@@ -211,6 +217,8 @@ class QueryContext:
         q = self.markets if self.importing else self.markets - {"CHN"}
         if q and r_markets:
             f["market"] = (2.0 if both else 1.0) if r_markets & q else -1.0
+            if rtype == "dispute" and reversed_:
+                f["market"] = -1.0  # the other member's case against the one the question says complained
             if titled and self.named - q and self.importing:
                 # "德国牛肉能进中国吗": China Customs' announcement on German goods, not Uruguayan
                 f["market"] = 1.0 if titled & self.named else -1.0

@@ -1,0 +1,69 @@
+"""Who brought a dispute, as a question says it: "Didn't China take the EU to the WTO…",
+"中国是不是在WTO起诉过美国…", "韩国被日本告到WTO…".
+
+A question naming both parties of a dispute fits both directions of it (DS397, China v EU, and DS407,
+EU v China, are both "China and the EU over fasteners"); the verb says which member complained.
+Read from the market named right before a complaint verb (the complainant) or right after a passive
+one's "被" / "by" (also the complainant). Nothing is read when the question has no such verb.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.retrieve.markets import find_markets
+
+WINDOW = 30  # characters after a market's name in which its verb is looked for
+_BREAK = re.compile(r"[。？?！!；;，]|,\s*(?:and|but)\b")
+_ACTIVE = re.compile(
+    r"\b(?:took|take|takes|taking|taken|brought|bring|brings|bringing|sued|sue|sues|suing|challenged|challenges?|"
+    r"challenging|complained|complains?|filed|files?|launched|launch(?:es)?|initiated|initiates?|dragged|drags?)\b|"
+    r"告|起诉|申诉|诉诸|提起|提出(?:磋商|申诉|争端)",
+    re.I,
+)
+_PASSIVE = re.compile(r"被|遭|\b(?:was|were|been|is|are|be|being|got|get|gets)\s+(?:\w+\s+)?"
+                      r"(?:sued|challenged|taken|brought|dragged)\b", re.I)
+_BY = re.compile(r"(?:\bby|被|遭)\s*(?:the\s+)?$", re.I)
+
+
+_AT = re.compile(r"^\s*(?:对|向|针对|against|with)\s*(?:the\s+)?$", re.I)  # "中国对美国提起…": the verb is the first's
+
+
+def complainants(query: str) -> frozenset[str]:
+    """The market codes the question says complained (brought the dispute); empty when it does not
+    say who did."""
+    found = find_markets(query)
+    out: set[str] = set()
+    skip: set[int] = set()
+    for i, m in enumerate(found):
+        if i in skip:
+            continue
+        if _BY.search(query[max(0, m.start - 6):m.start]):
+            around = _clause(query[max(0, m.start - WINDOW):m.start], last=True) + " " + _clause(query[m.end:m.end + 8])
+            if _ACTIVE.search(around):
+                out.add(m.market.code)  # "was challenged by Japan", "韩国被日本告"
+            continue
+        end = min(len(query), m.end + WINDOW)
+        nxt = found[i + 1] if i + 1 < len(found) and found[i + 1].start >= m.end else None
+        if nxt is not None and _AT.match(query[m.end:nxt.start]):
+            skip.add(i + 1)  # "中国对美国…提起": what follows the second is the first's verb
+            end = min(len(query), nxt.end + WINDOW)
+        elif nxt is not None:
+            end = min(end, nxt.start)
+        after = _clause(query[m.end:end])
+        verb = _ACTIVE.search(after)
+        if verb and not _PASSIVE.search(after[:verb.end()]) and not re.match(r"\s+by\b", after[verb.end():], re.I):
+            out.add(m.market.code)  # "中国起诉过美国", "China took the EU to the WTO"
+    return frozenset(out)
+
+
+def _clause(text: str, last: bool = False) -> str:
+    """`text` up to its first clause break (from its last one, when `last`)."""
+    if last:
+        parts = _BREAK.split(text)
+        return parts[-1] if parts else text
+    stop = _BREAK.search(text)
+    return text[:stop.start()] if stop else text
+
+
+__all__ = ["complainants"]

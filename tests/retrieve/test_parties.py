@@ -1,0 +1,43 @@
+"""Who a question says brought a dispute, and the dispute search prefers for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.ingest import disputes
+from assistant.retrieve.analyze import analyze
+from assistant.retrieve.parties import complainants
+from assistant.retrieve.relevance import QueryContext
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("Didn't China once take the EU to the WTO over anti-dumping duties on fasteners?", {"CHN"}),
+    ("中国是不是在WTO起诉过美国限制中国禽肉进口？", {"CHN"}),
+    ("欧盟对中国钢铁紧固件征反倾销税，中国后来去WTO起诉了，那个案子编号多少？", {"CHN"}),
+    ("韩国被日本告到WTO了吗", {"JPN"}),
+    ("Was Korea challenged by Japan over its seafood ban?", {"JPN"}),
+    ("Has the US been sued by China over poultry?", {"CHN"}),
+    ("中国对美国禽肉提起了争端吗", {"CHN"}),
+    ("Which dispute did Indonesia bring against the EU over palm oil?", {"IDN"}),
+    ("US tariffs on Chinese steel", set()),  # no complaint verb: nobody is said to have complained
+    ("What did the panel say in the China v EU fasteners dispute?", set()),
+])
+def test_the_complainant_is_read_from_the_verb(question: str, said: set[str]) -> None:
+    assert complainants(question) == said
+
+
+def test_the_dispute_brought_the_way_the_question_says_is_preferred() -> None:
+    rows = {r.ref: r.model_dump(mode="json") for r in disputes.load(ROOT / "corpus" / "wto_disputes" / "wto_disputes.csv").records
+            if r.ref in ("DS397", "DS407")}
+    question = "Didn't China once take the EU to the WTO over anti-dumping duties on fasteners?"
+    ctx = QueryContext.build(analyze(question), question)
+
+    def market(ref: str) -> float:
+        row = rows[ref]
+        return ctx.structure(row, set(row.get("markets") or []), [])["market"]
+
+    assert market("DS397") > 0 > market("DS407")  # China v EU, not the EU's case against China
