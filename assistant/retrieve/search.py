@@ -26,7 +26,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -81,6 +81,7 @@ NAME_ZIPF = 2.0  # an acronym rarer than this in everyday English is a name (PPW
 ALWAYS_SCORED = {"regulation", "notification", "case", "form", "document"}  # the few curated types
 COSINE_TOP = 40  # candidates whose cosine is computed when the dense list missed them
 NO_ANSWER_THRESHOLD = 0.30  # the one relevance gate; chosen on dev by balanced accuracy, on questions nobody tuned for (README)
+FEW_BETWEEN = 2  # disputes between two members, brought one way, that a product named does not tell apart
 
 
 def gate() -> float:
@@ -482,6 +483,7 @@ class Searcher:
         max_fused = 1.0 / RRF_K + 1.0 / RRF_K
         out: list[Candidate] = []
         exact_set = set(exact)
+        pairs = self._disputes_between(ctx, per_record)
         for ref, (fscore, pos) in per_record.items():
             row = idx.record_rows.get(ref)
             if row is None:
@@ -507,7 +509,9 @@ class Searcher:
                 positions = np.asarray([pos], dtype=np.int64)
             coverage, product = self._coverage(chunk_cover, positions, r_hs)
             feats = ctx.structure(row, r_markets, r_hs)
-            between = rtype == "dispute" and feats.get("market", 0.0) >= 2.0  # both parties named
+            # both parties named: their dispute whatever its goods, unless they have many (China's
+            # cases against the US differ by their goods; Japan's one against Korea is the one)
+            between = rtype == "dispute" and feats.get("market", 0.0) >= 2.0 and pairs <= FEW_BETWEEN
             # 取消原产地企业备案 asked as a customs matter; GSP certificates for goods to the EU
             procedure = ctx.any_market_procedure(row) or self._for_any_goods(ref, row)
             if product is not None and rtype in ("alert", "dispute", "case", "announcement") and not (between or procedure):
@@ -745,6 +749,15 @@ class Searcher:
             return False
         df = max((self._token_df(t) for t in c.tokens), default=0)
         return self._everyday.is_everyday(c.text, df)
+
+    def _disputes_between(self, ctx: QueryContext, refs: Iterable[str]) -> int:
+        """How many candidate disputes are between the parties the question names, brought the way
+        it says (0 when it does not name who complained: every such dispute is theirs alike)."""
+        if not ctx.complainants:
+            return 0
+        rows = self.index.record_rows
+        return sum(1 for r in refs if rows.get(r, {}).get("type") == "dispute"
+                   and ctx.structure(rows[r], set(rows[r].get("markets") or []), []).get("market", 0.0) >= 2.0)
 
     def _unseen_name(self, c: Concept) -> bool:
         """A name in capitals (PPWR, INMETRO) that no chunk holds and nothing translates; not a
