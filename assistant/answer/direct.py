@@ -401,7 +401,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list
     for c in cands:
         w = weights.get(c.ev.ref)
         if w is None:
-            subject = _subject_terms(c.ev, q_terms, equiv)
+            subject = _subject_terms(c.ev)
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own

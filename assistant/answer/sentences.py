@@ -182,7 +182,13 @@ def equivalents(question: str, aligned: Iterable[tuple[str, Iterable[str]]]) -> 
     for units, other in words:
         for u in units:
             out.setdefault(u, set()).update(other)
-    return {u: frozenset(a) for u, a in out.items() if a}
+    # a word aligned to two question words (企业 for "enterprise" and for "filing") is credited to
+    # the one with fewer translations, the more specific alignment: one sentence word, one meaning
+    owner: dict[str, str] = {}
+    for u in sorted(out, key=lambda u: (len(out[u]), u)):
+        for a in out[u]:
+            owner.setdefault(a, u)
+    return {u: frozenset(a for a in alts if owner[a] == u) for u, alts in out.items() if alts}
 
 
 def sentence_terms(sentence: str, q_terms: set[str], equiv: Equivalents | None = None) -> set[str]:
