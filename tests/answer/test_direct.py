@@ -579,7 +579,7 @@ def test_an_english_question_is_answered_by_the_chinese_sentence_not_by_its_quot
     sentence that answers: 2% of each consignment is sampled."""
     ev = _gacc_evidence("gacc_regulations.jsonl", "〔2024〕72号")
     aligned = [("durian", ["榴莲"]), ("consignment", ["批货物", "货物"]), ("checked", ["检查"]), ("fresh", ["鲜食"])]
-    for question in ("Under China's rules for Malaysian fresh durian, what share of each consignment must be checked?",
+    for question in ("What share of each consignment of Malaysian fresh durian must be checked?",
                      "How is each consignment of fresh durian from Malaysia checked before export to China?"):
         first = opening(compose("requirements", ev, "en", question, aligned=aligned).text, 1)
         assert "2%" in first and "This consignment complies" not in first, first
