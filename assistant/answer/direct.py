@@ -382,7 +382,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list
     """Every candidate sentence with how well it answers, best first, and the question units it
     shares."""
     own = question_terms(question)
-    equiv = equivalents(question, aligned)
+    equiv = equivalents(own, aligned)
     # the question's words in the other language count for sentences in that language only
     # (a Chinese question read against an English article); a translation of one of its words
     # counts as that word (`equiv`), once
@@ -398,11 +398,14 @@ def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list
     # (the Chinese exporter's form before the US one, though both "report a trade barrier")
     top = max((c.ev.score for c in cands), default=0.0)
     out: list[tuple[float, _Candidate, Scored, frozenset[str]]] = []
+    # per record: what its title names; written alike (weighs less in every sentence of it) and said
+    # in either language (is no particular of the question a sentence answers)
+    subjects: dict[str, tuple[set[str], set[str]]] = {}
     for c in cands:
         w = weights.get(c.ev.ref)
         if w is None:
-            subject = _subject_terms(c.ev)
-            w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subject else 1.0) for t in q_terms}
+            subjects[c.ev.ref] = (_subject_terms(c.ev), _subject_terms(c.ev, q_terms, equiv))
+            w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subjects[c.ev.ref][0] else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
         sc = _score(c, asked, form, w, hinted, moment, equiv)
@@ -413,8 +416,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list
             flip = CUE_WEIGHT.get(form, 1.5) * (1 if not sc.cue else -1)
             sc = dataclasses.replace(sc, cue=not sc.cue, score=sc.score + flip)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
-        out.append((key, c, sc, frozenset(sentence_terms(c.read, asked, equiv) & asked)
-                    - _subject_terms(c.ev, q_terms, equiv)))
+        out.append((key, c, sc, frozenset(sentence_terms(c.read, asked, equiv) & asked) - subjects[c.ev.ref][1]))
     out.sort(key=lambda x: (-x[0], not x[2].cue))  # a tie goes to the sentence holding what the form asks
     return out
 

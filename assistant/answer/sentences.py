@@ -166,11 +166,11 @@ def question_terms(question: str) -> set[str]:
 Equivalents = Mapping[str, frozenset[str]]
 
 
-def equivalents(question: str, aligned: Iterable[tuple[str, Iterable[str]]]) -> dict[str, frozenset[str]]:
-    """Each unit of `question` with its words in the other script, from (question word, its
-    translations) pairs: so that a Chinese sentence saying 榴莲 holds the English question's "durian"
-    as one unit, rather than as a rare English word that only a quoted English clause shares."""
-    own = question_terms(question)
+def equivalents(own: set[str], aligned: Iterable[tuple[str, Iterable[str]]]) -> dict[str, frozenset[str]]:
+    """Each of a question's units (`own`, its `question_terms`) with its words in the other script,
+    from (question word, its translations) pairs: so that a Chinese sentence saying 榴莲 holds the
+    English question's "durian" as one unit, rather than as a rare English word that only a quoted
+    English clause shares."""
     words: list[tuple[set[str], set[str]]] = []
     for text, alts in aligned:
         units = terms(text) & own

@@ -60,8 +60,7 @@ def complainants(query: str) -> frozenset[str]:
 def _clause(text: str, last: bool = False) -> str:
     """`text` up to its first clause break (from its last one, when `last`)."""
     if last:
-        parts = _BREAK.split(text)
-        return parts[-1] if parts else text
+        return _BREAK.split(text)[-1]
     stop = _BREAK.search(text)
     return text[:stop.start()] if stop else text
 

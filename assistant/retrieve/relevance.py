@@ -217,7 +217,7 @@ class QueryContext:
         q = self.markets if self.importing else self.markets - {"CHN"}
         if q and r_markets:
             f["market"] = (2.0 if both else 1.0) if r_markets & q else -1.0
-            if rtype == "dispute" and reversed_:
+            if reversed_:
                 f["market"] = -1.0  # the other member's case against the one the question says complained
             if titled and self.named - q and self.importing:
                 # "德国牛肉能进中国吗": China Customs' announcement on German goods, not Uruguayan
