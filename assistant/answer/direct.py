@@ -417,7 +417,9 @@ def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list
             sc = dataclasses.replace(sc, cue=not sc.cue, score=sc.score + flip)
         key = sc.score * (min(max(c.ev.score, 0.0) / top, 1.0) if top > 0 else 1.0)
         out.append((key, c, sc, frozenset(sentence_terms(c.read, asked, equiv) & asked) - subjects[c.ev.ref][1]))
-    out.sort(key=lambda x: (-x[0], not x[2].cue))  # a tie goes to the sentence holding what the form asks
+    # a tie goes to the sentence holding what the form asks, then to the one sharing more of the
+    # question beyond the record's subject
+    out.sort(key=lambda x: (-x[0], not x[2].cue, -len(x[3])))
     return out
 
 

@@ -366,7 +366,8 @@ def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
     more, when `idf` is given), the form's cue, a slight lead bonus."""
     s_terms = sentence_terms(sentence, q_terms, equiv)
     shared = q_terms & s_terms
-    weight = sum(_unit_weight(t) * (idf.get(t, 1.0) if idf else 1.0) for t in shared)
+    # fsum: exact whatever order the set iterates in (a plain sum of a set varies with the hash seed)
+    weight = math.fsum(_unit_weight(t) * (idf.get(t, 1.0) if idf else 1.0) for t in shared)
     cue = form_cue(sentence, form)
     value = weight + (CUE_WEIGHT.get(form, 1.5) if cue else 0.0) - 0.02 * index
     if cue and form == "when" and not _YEAR_DATE.search(sentence):
