@@ -921,9 +921,9 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     return DirectAnswer(_join(parts, lang), passages)
 
 
-# quantities a record either states or does not: a fee, a size. (A duration may be stated as a
-# date, "valid until 31 December 2028", so its absence proves nothing.)
-_CHECKED_MEASURES = frozenset({"money", "length"})
+# quantities a record either states or does not: a fee, a size, a limit, a period (or the date a
+# validity runs to)
+_CHECKED_MEASURES = frozenset({"money", "length", "limit", "duration"})
 
 
 def unstated_measure(intent: str, ev: list[Evidence], question: str, lang: str, ctx: dict[str, Any],

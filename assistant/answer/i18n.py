@@ -257,6 +257,8 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "measure_money": {"en": "the amount", "zh": "具体金额"},
     "measure_length": {"en": "the size", "zh": "具体尺寸"},
+    "measure_limit": {"en": "the limit value", "zh": "具体限值"},
+    "measure_duration": {"en": "the period", "zh": "具体期限"},
     "refused": {
         "en": "I could not find anything in my sources that answers this reliably, so I won't guess.",
         "zh": "我在现有资料中没有找到能可靠回答这个问题的内容，所以不做猜测。",

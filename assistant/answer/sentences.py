@@ -309,19 +309,27 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    re.I),
         re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
     "duration": (
-        re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|多久|多长时间|有效期|几天|多少天|期限",
+        re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|\btime limits?\b|多久|多长时间|有效期|几天|多少天|期限",
                    re.I),
         re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
                    r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"
                    # 5个工作日, 6个月, 30日内, 两年; not a date's 2024年, 3月底 or 12日
                    r"(?<![\d月年])(?:\d{1,3}|[一二两三四五六七八九十百]+)\s*(?:个月|个?工作日|天|小时|周|年(?!\s*\d)|日(?!\s*\d))|"
-                   r"every\s+(?:year|month)",
+                   r"every\s+(?:year|month)|"
+                   # or as the date it runs to: "valid until 31 December 2028", "有效期至2028年"
+                   r"(?:\bvalid|\buntil\b|\bexpir|有效|截至|到期)[^。.;；]{0,40}?(?<!\d)(?:19|20)\d{2}(?!\d)",
                    re.I)),
     "money": (
         re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|费用|多少钱|收费|价格|成本", re.I),
         re.compile(rf"{_MONEY.pattern}|\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
                    r"(?:费用|收费|价格)(?:为|是)?\s*\d|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
                    r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),
+    # a limit on what a product may contain or emit: stated as a figure with its unit, or as a ban
+    "limit": (
+        re.compile(r"\blimits?\b|\bmg/kg\b|\bppm\b|\bppb\b|\bconcentrations?\b|\bMRLs?\b|限量|限值|浓度|含量|迁移量",
+                   re.I),
+        re.compile(r"\d\s*(?:%|‰|ppm|ppb|mg|µg|μg|ug|ng|g/|kg|ml|db|w\b|kw|v\b|hz|bq|毫克|微克|克|千克|公斤|分贝|瓦|伏)|"
+                   r"\bnot (?:be )?detect|\bprohibit|\bbann?ed?\b|\bmust not contain|不得检出|禁止|不得含有", re.I)),
 }
 
 

@@ -41,6 +41,7 @@ from assistant.dialogue.followup import (
     document_followup,
     is_short,
     is_yes,
+    leaves_market,
     may_be_about_document,
     merge_topic,
     next_topic,
@@ -640,8 +641,10 @@ class Assistant:
             return resp, analysis, a
         if not resp.topical and a.get("intent") not in _ABOUT_GOODS:
             return resp, analysis, a  # "怎么报告？" stands alone; "有没有被通报的案例？" is about the conversation's goods
-        if not (topic.get("markets") or topic.get("products")) or not is_short(text):
+        if not (topic.get("markets") or topic.get("products")):
             return resp, analysis, a
+        if not is_short(text) and not (resp.hits and leaves_market(resp.hits[0].markets, topic)):
+            return resp, analysis, a  # a longer question stands alone unless read alone it jumps market
         from assistant.retrieve.markets import market_name
 
         words = [str(w) for w in topic.get("products") or []]

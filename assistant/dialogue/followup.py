@@ -81,6 +81,13 @@ def text_language(text: str) -> str | None:
     return None
 
 
+def leaves_market(hit_markets: list[str], topic: dict[str, Any]) -> bool:
+    """The record a question read alone finds is for none of the conversation's markets: a user who
+    changes market names the new one, so a question that names none is still about the old."""
+    held = set(topic.get("markets") or []) | set(topic.get("markets_expanded") or [])
+    return bool(held and hit_markets and not held & set(hit_markets))
+
+
 def is_short(text: str) -> bool:
     t = text.strip()
     cjk = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")

@@ -156,6 +156,7 @@ class QueryContext:
     customs: bool = False  # the question speaks of customs (China's export procedures may answer)
     goods_from: frozenset[str] = frozenset()  # countries named outright as where the goods come from
     complainants: frozenset[str] = frozenset()  # who the question says brought a dispute ("China took the EU…")
+    parties: frozenset[str] = frozenset()  # with a complainant said, every member named (China too)
 
     @classmethod
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
@@ -184,8 +185,10 @@ class QueryContext:
         if not home_blocs & _FORM_OWNERS:
             home_blocs = frozenset({"CHN"})  # no form of theirs in the corpus: the user is an exporter from China
         named = frozenset(m.market.code for m in found) - {"CHN"}
+        complainants = said_to_complain(query) if len(found) > 1 else frozenset()
+        parties = frozenset(expand_markets(sorted({m.market.code for m in found}))) if complainants else frozenset()
         return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named,
-                   speaks_of_customs(query), goods_from, said_to_complain(query) if len(found) > 1 else frozenset())
+                   speaks_of_customs(query), goods_from, complainants, parties)
 
     def any_market_procedure(self, row: dict[str, Any]) -> bool:
         """A China Customs procedure for all exports, and the question asks about customs: it answers
@@ -204,6 +207,9 @@ class QueryContext:
                 respondents = set(row.get("markets") or [])
                 both = bool(complainants & self.complainants and respondents & (self.named | self.markets))
                 reversed_ = bool(respondents & self.complainants and not complainants & self.complainants)
+                # "Japan filed against China": Japan's case against Korea is another dispute
+                against = self.parties - self.complainants
+                reversed_ = reversed_ or bool(complainants & self.complainants and against and not respondents & against)
             if set(row.get("markets") or []) & self.goods_from:
                 # "EU duties on Chinese fasteners": a measure on goods from China, so not a dispute
                 # over China's own measure (DS407, China's duties on EU fasteners), whoever brought it

@@ -478,6 +478,8 @@ class Searcher:
         exact_cover: tuple[np.ndarray, float, Any] | None = None
         # a name the corpus has never seen (INMETRO, PPWR): whatever else matches is at best related
         unknown_name = any(c.weight > 0 and self._unseen_name(c) for c in concepts) if token_scores else False
+        # goods no record names in any language (fireworks): a record listing other goods is not about them
+        unseen_goods = any(c.weight > 0 and self._unseen_goods(c) for c in concepts) if token_scores else False
         prior = INTENT_PRIOR.get(analysis.intent, {})
         sure = min(max(analysis.intent_confidence, 0.0), 1.0)
         max_fused = 1.0 / RRF_K + 1.0 / RRF_K
@@ -521,7 +523,7 @@ class Searcher:
             # the record type the intent prefers, only as surely as the intent was read (a question
             # whose kind the analyser half-guessed must not sink the dispute or alert that answers)
             feats["prior"] = 1.0 - sure * (1.0 - prior.get(rtype, 0.9 if prior else 1.0))
-            if unknown_name:
+            if unknown_name or (unseen_goods and feats.get("hs", 0.0) < 0):
                 feats["unknown_name"] = 1.0
             feats["rank"] = min(fscore / max_fused, 1.0)
             if ref in fields:
@@ -765,6 +767,15 @@ class Searcher:
         return (c.acronym and not c.market and not _market_code(c.text) and not c.alt
                 and all(self._token_df(t) == 0 for t in c.tokens | c.parts))
 
+    def _unseen_goods(self, c: Concept) -> bool:
+        """Goods named surely (an HS code read with confidence) that no chunk names, in its words or
+        any translation: what a record must list to be about them. Goods the lexicon cannot
+        translate (水彩笔) may be named in the other language: not judged."""
+        if not c.hs or not c.alt or max(conf for _, conf in c.hs) < 0.8:
+            return False
+        seen = any(self._token_df(t) > 0 for t in c.tokens | c.parts)
+        return not seen and not any(all(self._token_df(t) > 0 for t in phrase) for phrase in c.alt)
+
     def _token_df(self, token: str) -> int:
         """Chunks holding `token` (cached; looked up now when search has not counted it yet)."""
         df = self._df_cache.get(token)
@@ -961,15 +972,20 @@ class Searcher:
         record covers the product named (None when no product is named)."""
         cover, total, with_hs = chunk_cover
         values = cover[positions].astype(np.float64)
-        product: float | None = None
+        named: dict[tuple[tuple[str, float], ...], tuple[np.ndarray, float, float]] = {}
         for c, got in with_hs:
             part = got[positions]
             level = 0.8 * hs_level(c.hs, r_hs)
             if level:
                 values += c.weight * (np.maximum(part, level) - part)
-            if max(conf for _, conf in c.hs) >= 0.8:  # a product named surely, not a guess
-                here = max(float(part.max()), level)
-                product = here if product is None else max(product, here)  # the best-covered product named
+            if max(conf for _, conf in c.hs) >= 0.8 and c.weight > 0:  # a product named surely, not a guess
+                # the words of one product name ("solar" + "panels") cover it together, each as
+                # much as it weighs: "panel" alone (every WTO panel report has it) covers little
+                key = tuple(c.hs)
+                mass, weight, _ = named.get(key, (np.zeros(len(positions)), 0.0, level))
+                named[key] = (mass + c.weight * part, weight + c.weight, level)
+        # the best-covered product named (None when the question names none)
+        product = max((max(float(m.max()) / w, lv) for m, w, lv in named.values()), default=None)
         return (float(values.max() / total) if total > 0 else 0.0), product
 
     # -- helpers ---------------------------------------------------------------------------

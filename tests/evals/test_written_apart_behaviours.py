@@ -344,3 +344,31 @@ def test_a_follow_up_about_an_announcement_may_be_answered_by_its_interpretation
                         "ok so when exactly can we file the extension request?")
     doc = _refs(first)[0]
     assert _refs(when) and _refs(when)[0] in [doc, *assistant.searcher.companions(doc)]
+
+
+def test_a_period_no_record_states_is_said_to_be_unstated(assistant: Assistant) -> None:
+    answer = assistant.ask("Under India's BIS Compulsory Registration Scheme, how many years is a registration valid?",
+                           session_id=f"period:{uuid.uuid4().hex[:6]}")
+    assert answer.refused and not answer.citations and "BIS" in answer.text
+
+
+def test_a_period_a_record_states_is_answered_in_the_conversations_market(assistant: Assistant) -> None:
+    """A longer follow-up that names no market stays in the conversation's market: read alone, it
+    would jump to a Korean rule that also speaks of a technical file."""
+    _, keep = _chat(assistant, "EU toy rules for plush toys – what's the conformity route?",
+                    "How long do I have to keep the technical file?")
+    assert _refs(keep)[:1] == ["Directive 2009/48/EC"] and "10 years" in keep.text
+
+
+def test_goods_no_record_names_are_not_answered_by_a_rule_listing_other_goods(assistant: Assistant) -> None:
+    hits = assistant.searcher.search("We want to sell consumer fireworks in Germany. Which conformity module and "
+                                     "notified body do we need?").hits
+    assert "Regulation (EU) 2016/425" not in [h.ref for h in hits]  # PPE: no record names fireworks
+    ppe = assistant.searcher.search("Which conformity module and notified body do safety gloves need in Germany?").hits
+    assert "Regulation (EU) 2016/425" in [h.ref for h in ppe[:3]]
+
+
+def test_a_product_named_in_two_words_is_not_covered_by_one_of_them_alone(assistant: Assistant) -> None:
+    """Every WTO dispute has a "Panel report": that does not make it about solar panels."""
+    cands = {c.ref: c for c in assistant.searcher.candidates("EU anti-dumping duties on Chinese solar panels")}
+    assert cands["DS479"].features.get("product", 1.0) < 0.5  # Russia's duties on light commercial vehicles

@@ -41,3 +41,14 @@ def test_the_dispute_brought_the_way_the_question_says_is_preferred() -> None:
         return ctx.structure(row, set(row.get("markets") or []), [])["market"]
 
     assert market("DS397") > 0 > market("DS407")  # China v EU, not the EU's case against China
+
+
+@pytest.mark.parametrize(("question", "answers"), [
+    ("Has Japan filed a WTO dispute against China over this seafood ban?", False),  # Japan v Korea is another case
+    ("What about the case Japan brought against Korea over its seafood import bans?", True),
+])
+def test_a_dispute_against_another_member_than_the_one_named_is_another_case(question: str, answers: bool) -> None:
+    row = next(r.model_dump(mode="json") for r in disputes.load(ROOT / "corpus" / "wto_disputes" / "wto_disputes.csv").records
+               if r.ref == "DS495")  # Japan v Korea, radionuclides
+    ctx = QueryContext.build(analyze(question), question)
+    assert (ctx.structure(row, set(row.get("markets") or []), [])["market"] > 0) is answers
