@@ -64,7 +64,7 @@ _IMPORT_RE = re.compile(
 # China as the rule-maker ("Does China require...", "中国规定..."): its own rules answer
 _CHINA_RULES_RE = re.compile(
     r"\b(?:china|prc)\s+(?:now\s+|still\s+|also\s+)?(?:requires?|mandates?|demands?|bans?|prohibits?|allows?|permits?|"
-    r"restricts?|regulates?)\b|\bchina'?s\s+(?:rules?|regulations?|laws?|requirements?|ban|conditions?|quarantine|import)\b|"
+    r"restricts?|regulates?)\b|\bchina'?s\s+(?:[a-z-]+\s+){0,2}?(?:rules?|regulations?|laws?|requirements?|ban|conditions?|quarantine|import)\b|"
     r"(?:中国|我国|(?<![\u4e00-\u9fff])国内)(?:现在|目前)?(?:要求|规定|法规|禁止|允许|不允许|是否允许|限制)",
     re.I,
 )
@@ -162,7 +162,8 @@ class QueryContext:
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
         found = find_markets(query)
         folded = fold(query)
-        importing = bool(_IMPORT_RE.search(folded) or (_CHINA_RULES_RE.search(folded) and not _EXPORT_RE.search(folded)))
+        importing = bool(_IMPORT_RE.search(folded) or (_CHINA_RULES_RE.search(folded) and not _EXPORT_RE.search(folded))
+                         or into_china(query))  # "I export Kenyan avocados: China's requirements?"
         exporting = bool(_EXPORT_RE.search(folded)) and not importing
         markets = set(analysis.markets_expanded)
         if markets == {"CHN"} and not importing:
@@ -225,7 +226,7 @@ class QueryContext:
             f["market"] = (2.0 if both else 1.0) if r_markets & q else -1.0
             if reversed_:
                 f["market"] = -1.0  # the other member's case against the one the question says complained
-            if titled and self.named - q and self.importing:
+            if titled and self.named and self.importing:
                 # "德国牛肉能进中国吗": China Customs' announcement on German goods, not Uruguayan
                 f["market"] = 1.0 if titled & self.named else -1.0
             elif f["market"] < 0 and rtype == "announcement" and self.importing:

@@ -372,3 +372,15 @@ def test_a_product_named_in_two_words_is_not_covered_by_one_of_them_alone(assist
     """Every WTO dispute has a "Panel report": that does not make it about solar panels."""
     cands = {c.ref: c for c in assistant.searcher.candidates("EU anti-dumping duties on Chinese solar panels")}
     assert cands["DS479"].features.get("product", 1.0) < 0.5  # Russia's duties on light commercial vehicles
+
+
+def test_chinas_rules_for_goods_from_one_country_are_not_those_for_another(assistant: Assistant) -> None:
+    """An exporter abroad asking China's phytosanitary requirements is asking about imports into
+    China: the announcement for Venezuelan avocados does not answer for Kenyan ones, nor does an EU
+    border alert."""
+    kenya = assistant.searcher.search("I export Hass avocados from Kenya. What are China's phytosanitary "
+                                      "requirements for fresh Kenyan avocados?").hits
+    assert "海关总署公告〔2023〕118号" not in [h.ref for h in kenya]
+    assert not any(h.ref.startswith("RASFF") for h in kenya[:1])
+    venezuela = assistant.searcher.search("What are China's phytosanitary requirements for fresh avocados from Venezuela?").hits
+    assert [h.ref for h in venezuela[:1]] == ["海关总署公告〔2023〕118号"]
