@@ -306,6 +306,7 @@ class Assistant:
                     and imports_into_china(text))):
             # "德国牛肉能进中国了吗": the market is China; the country named is where the goods come
             # from. "进口食品…报关单怎么填" names no market: an importer in China asks China's rules.
+            named_from = set(named_from) | set(a.get("markets") or [])  # "Pakistan ships dairy to China"
             analysis = _with(analysis, markets=["CHN"], markets_expanded=["CHN"])
             a = {**_analysis_dict(analysis), "into_china": True}  # China is the market, not the exporter's home
         intent = a.get("intent") or "rules"
@@ -651,6 +652,8 @@ class Assistant:
         if not words:  # a product no list knows, kept as the words that named it
             words = [str(w) for w in topic.get("words") or [] if str(w).lower() not in text.lower()]
         words += [market_name(m, lang) for m in topic.get("markets") or []]
+        # where the goods come from stays too: China's rules for Pakistani dairy, not for any dairy
+        words += [market_name(m, lang) for m in topic.get("origins") or [] if m not in (topic.get("markets") or [])]
         merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
                        markets=topic.get("markets") or [], markets_expanded=topic.get("markets_expanded") or [],
                        normalized=" ".join([a.get("normalized", text), *words]))

@@ -384,3 +384,11 @@ def test_chinas_rules_for_goods_from_one_country_are_not_those_for_another(assis
     assert not any(h.ref.startswith("RASFF") for h in kenya[:1])
     venezuela = assistant.searcher.search("What are China's phytosanitary requirements for fresh avocados from Venezuela?").hits
     assert [h.ref for h in venezuela[:1]] == ["海关总署公告〔2023〕118号"]
+
+
+def test_the_country_shipping_into_china_stays_where_the_goods_come_from(assistant: Assistant) -> None:
+    """"Pakistan ships dairy to China": China is the market and Pakistan the origin, so a later
+    question about packaging is about China's rules for Pakistani dairy, not the EU's labels."""
+    _, packaging = _chat(assistant, "We're a dairy company in Lahore. Which dairy products can Pakistan ship to China?",
+                         "Which languages must be used on the outer packaging?")
+    assert _refs(packaging) and "巴基斯坦" in _refs(packaging)[0]
