@@ -267,6 +267,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "I can only help with foreign technical regulations, standards, certification, SPS measures, WTO notifications, border rejections and barrier reports for exporters.",
         "zh": "我只能回答与出口相关的国外技术法规、标准、认证、卫生与植物卫生（SPS）措施、WTO通报、出口受阻和贸易壁垒报告等问题。",
     },
+    "into_china": {  # China as the market, carried into a follow-up's query: goods going in (relevance reads it)
+        "en": "into China",
+        "zh": "输华",
+    },
     "from_origin": {  # where the goods come from, carried into a follow-up's query (relevance reads it)
         "en": "from {name}",
         "zh": "产自{name}",

@@ -119,6 +119,16 @@ def _quick_analysis(text: str, searcher: Any) -> Any:
     return analyze(text[:ANALYSIS_CHARS], searcher.vocab)
 
 
+def _market_words(markets: list[str], origins: list[str], lang: str) -> list[str]:
+    """The conversation's markets as words for a carried query: China as the market for goods from
+    another country means goods going into China ("into China"), which is how search reads it;
+    China Customs' procedures for a Chinese exporter stay "China"."""
+    from assistant.retrieve.markets import market_name
+
+    into = bool(set(origins) - {"CHN"})
+    return [phrase("into_china", lang) if m == "CHN" and into else market_name(m, lang) for m in markets]
+
+
 def _with(a: Any, **fields: Any) -> Any:
     if hasattr(a, "model_copy"):
         return a.model_copy(update=fields)
@@ -283,7 +293,7 @@ class Assistant:
             words = [str(w) for w in merged.get("products", [])] + list(merged.get("markets", []))
             from assistant.retrieve.markets import market_name
 
-            words += [market_name(m, lang) for m in merged.get("markets", [])]
+            words += _market_words(merged.get("markets", []), (state.get("topic") or {}).get("origins") or [], lang)
             words += [str(w) for w in merged.get("carried_words") or []]
             # rejections of goods from where they were; goods going into China from where they come
             # (China Customs' texts are per origin: "pasteurised milk too?" after dairy from Pakistan)
@@ -651,9 +661,10 @@ class Assistant:
         words = [str(w) for w in topic.get("products") or []]
         if not words:  # a product no list knows, kept as the words that named it
             words = [str(w) for w in topic.get("words") or [] if str(w).lower() not in text.lower()]
-        words += [market_name(m, lang) for m in topic.get("markets") or []]
+        words += _market_words(topic.get("markets") or [], topic.get("origins") or [], lang)
         # where the goods come from stays too: China's rules for Pakistani dairy, not for any dairy
-        words += [market_name(m, lang) for m in topic.get("origins") or [] if m not in (topic.get("markets") or [])]
+        words += [phrase("from_origin", lang, name=market_name(m, lang))
+                  for m in topic.get("origins") or [] if m not in (topic.get("markets") or [])]
         merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
                        markets=topic.get("markets") or [], markets_expanded=topic.get("markets_expanded") or [],
                        normalized=" ".join([a.get("normalized", text), *words]))

@@ -82,10 +82,16 @@ def text_language(text: str) -> str | None:
 
 
 def leaves_market(hit_markets: list[str], topic: dict[str, Any]) -> bool:
-    """The record a question read alone finds is for none of the conversation's markets: a user who
-    changes market names the new one, so a question that names none is still about the old."""
+    """The record a question read alone finds is for none of the conversation's markets, or (goods
+    into China) for another origin: a user who changes market or origin names the new one, so a
+    question that names none is still about the old."""
     held = set(topic.get("markets") or []) | set(topic.get("markets_expanded") or [])
-    return bool(held and hit_markets and not held & set(hit_markets))
+    if held and hit_markets and not held & set(hit_markets):
+        return True
+    # goods into China from where the talk said: China Customs' text for another origin is another's
+    origins = set(topic.get("origins") or []) - {"CHN"}
+    others = set(hit_markets) - {"CHN"}
+    return bool(origins and "CHN" in held and others and not origins & others)
 
 
 def is_short(text: str) -> bool:
@@ -303,7 +309,8 @@ def next_topic(topic: dict[str, Any] | None, analysis: dict[str, Any], topical: 
     `doc` is the document the turn was about (a symbol, act or dispute it quoted); `origins` where
     the goods come from, when the turn said ("Chinese peanuts"): not a market."""
     out = {k: (topic or {}).get(k) for k in (*TOPIC_SLOTS, "words", "doc", "origins")}
-    if origins or analysis.get("markets"):  # a country named anew replaces where goods came from
+    if origins or (analysis.get("markets") and analysis.get("markets") != out["markets"]):
+        # a country named anew replaces where goods came from; the market carried on keeps it
         out["origins"] = sorted(origins or ())
     if doc or names_goods(analysis) or analysis.get("markets"):
         out["doc"] = doc  # a new subject ends talk about the previous document

@@ -392,3 +392,12 @@ def test_the_country_shipping_into_china_stays_where_the_goods_come_from(assista
     _, packaging = _chat(assistant, "We're a dairy company in Lahore. Which dairy products can Pakistan ship to China?",
                          "Which languages must be used on the outer packaging?")
     assert _refs(packaging) and "巴基斯坦" in _refs(packaging)[0]
+
+
+def test_a_follow_up_keeps_the_origin_a_longer_question_would_otherwise_lose(assistant: Assistant) -> None:
+    """Tanzanian honey into China, then a long question about the health certificate: read alone it
+    finds China's rules for Belarusian honey; in the conversation it is still Tanzania's."""
+    *_, certificate = _chat(assistant, "I'm a honey exporter in Tanzania. Is Tanzanian honey actually allowed into China now?",
+                            "OK. What has to be printed on the packaging?",
+                            "And the health certificate that goes with each container – which languages must it be in?")
+    assert _refs(certificate)[:1] == ["海关总署公告〔2024〕150号"]  # Tanzania, not Belarus (〔2023〕168号)
