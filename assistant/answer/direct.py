@@ -429,15 +429,21 @@ SECOND_SHARE = 0.5  # a second sentence must answer at least this share as well 
 
 
 def _continuation(cands: list[_Candidate], first: _Candidate, form: Form) -> _Candidate | None:
-    """The clause right after an opening one that ends in a semicolon, when it states the figure or
-    date asked for too: "保存期限不得少于…期满后6个月；" goes on "没有明确保质期的，…不得少于2年。"."""
-    if form not in ("how_much", "when") or not first.sentence.rstrip().endswith(("；", ";")):
+    """The clause right after an opening one that ends in a semicolon, or the sentence after it that
+    qualifies it (an exception or a condition), when it states the figure or date asked for too:
+    "保存期限不得少于…期满后6个月；" goes on "没有明确保质期的，…不得少于2年。"; "每批货物2%的比例…
+    抽样检查。" goes on "如两年内没有发生植物检疫问题，抽样比例降为1%。"."""
+    if form not in ("how_much", "when"):
         return None
     at = next((i for i, x in enumerate(cands) if x is first), None)
     nxt = cands[at + 1] if at is not None and at + 1 < len(cands) else None
     if nxt is None or nxt.ev is not first.ev or nxt.kind != first.kind or not form_cue(nxt.sentence, form):
         return None
-    return nxt
+    return nxt if first.sentence.rstrip().endswith(("；", ";")) or _QUALIFIES.match(nxt.sentence) else None
+
+
+# a sentence that qualifies the one before it: a condition or an exception to the same rule
+_QUALIFIES = re.compile(r"\s*(?:如|若|如果|但|但是|除|(?:if|where|unless|however|except)\b)", re.I)
 
 
 def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], first: _Candidate,

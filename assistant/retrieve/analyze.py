@@ -352,6 +352,10 @@ _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     # "日本在WTO告过韩国", "去世贸起诉": one member taking another to dispute settlement
     (re.compile(r"(?:wto|世贸|世界贸易组织)\s*(?:上|里|那边|那里)?\s*(?:告|起诉|诉|申诉)", re.I), "cases", 3.5),
     (re.compile(r"案号|案件编号"), "cases", 3.0),
+    # "Did Japan take Korea to the WTO", "a WTO case", "when were consultations requested": a dispute
+    (re.compile(r"\b(?:take|takes|took|taken|taking|bring|brings|brought|drag(?:ged)?)\b[^.?!]{1,40}?\bto\s+(?:the\s+)?wto\b|"
+                r"\bwto\s+(?:case|dispute|complaint|challenge)s?\b|\bconsultations?\s+(?:were\s+|was\s+)?requested\b|"
+                r"\brequest(?:ed|ing)?\s+consultations\b", re.I), "cases", 4.0),
 ]
 # A request to compose something (a poem, a song, a story) is off-topic beyond doubt, whatever goods
 # it names ("帮我写一首关于大蒜丰收的诗"): unlike other off-topic cues, a product named does not

@@ -591,3 +591,12 @@ def test_which_date_is_answered_with_a_date_that_has_its_year() -> None:
     aligned = [("limit", ["上限", "限制"]), ("removed", ["取消"]), ("certificates", ["证书"]), ("origin", ["原产地"])]
     first = opening(compose("rules", ev, "en", question, aligned=aligned).text, 1)
     assert "2022年6月12日" in first, first
+
+
+def test_a_rule_is_answered_with_the_condition_that_qualifies_it_right_after() -> None:
+    """2% of each consignment is sampled; the next sentence says when that falls to 1%."""
+    ev = _gacc_evidence("gacc_regulations.jsonl", "〔2024〕72号")
+    aligned = [("durian", ["榴莲"]), ("shipment", ["批货物", "货物"]), ("sample", ["抽样"]), ("fresh", ["鲜食"])]
+    question = "Before each shipment of fresh durian to China, what percentage does the Malaysian side have to sample?"
+    first = opening(compose("requirements", ev, "en", question, aligned=aligned).text, 2)
+    assert "2%" in first and "1%" in first, first

@@ -326,3 +326,12 @@ def test_a_greeting_that_goes_on_to_ask_something_is_a_question(message: str, sm
     from assistant.retrieve.products import ProductVocabulary
 
     assert (analyze(message, ProductVocabulary.load()).intent == "smalltalk") is small
+
+
+@pytest.mark.parametrize("question", [
+    "Did Japan take Korea to the WTO over its import bans on Japanese seafood?",
+    "Is there a WTO case about Indonesia's palm oil?",
+    "When were consultations requested in the EU fasteners dispute?",
+])
+def test_taking_a_member_to_the_wto_asks_about_a_dispute(question: str) -> None:
+    assert analyze(question).intent == "cases"
