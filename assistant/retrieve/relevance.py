@@ -80,7 +80,9 @@ _HOME_RE = re.compile(
 # goods going into China said outright (not 进口商, an importer anywhere)
 _INTO_CHINA_RE = re.compile(
     r"[进到来入输]中国|输华|进口到中国|中国海关|海关总署|\bgacc\b|china(?:'s)? customs|chinese customs|"
-    r"\binto china\b|\bto china\b", re.I)
+    r"\binto china\b|\bto china\b|"
+    # a buyer in China is who the goods go to: "our Chinese importer", "中国进口商"
+    r"\bchinese\s+(?:buyers?|importers?|customers?|clients?|distributors?|consignees?)\b|中国(?:的)?(?:进口商|收货人)", re.I)
 
 
 def into_china(query: str) -> bool:

@@ -52,3 +52,15 @@ def test_a_dispute_against_another_member_than_the_one_named_is_another_case(que
                if r.ref == "DS495")  # Japan v Korea, radionuclides
     ctx = QueryContext.build(analyze(question), question)
     assert (ctx.structure(row, set(row.get("markets") or []), [])["market"] > 0) is answers
+
+
+@pytest.mark.parametrize(("question", "into"), [
+    ("Our Chinese buyer of fishmeal from Peru used to need a quarantine permit. Is that still needed?", True),
+    ("我们的中国进口商说秘鲁鱼粉不用再办检疫审批了", True),
+    ("I export Hass avocados from Kenya. What are China's phytosanitary requirements for them?", True),
+    ("我们是浙江的工厂，出口欧盟的玩具要做什么检测？", False),
+])
+def test_goods_sold_to_a_buyer_in_china_go_into_china(question: str, into: bool) -> None:
+    from assistant.retrieve.relevance import into_china
+
+    assert into_china(question) is into
