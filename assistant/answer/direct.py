@@ -26,6 +26,7 @@ from assistant.answer.sentences import (
     Equivalents,
     Scored,
     amount_only,
+    asks_recurring,
     counts_asked,
     cue_match,
     date_moments,
@@ -340,8 +341,8 @@ MOMENT_WEIGHT = 1.0  # a date of the moment asked (in force from, published, unt
 
 
 def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], hinted: frozenset[str] = frozenset(),
-           moment: Moment = "", equiv: Equivalents | None = None) -> Scored:
-    base = score(c.read, q_terms, form, 0, idf, equiv)
+           moment: Moment = "", equiv: Equivalents | None = None, recurring: bool = False) -> Scored:
+    base = score(c.read, q_terms, form, 0, idf, equiv, recurring)
     bonus = -RANK_PENALTY * c.rank + (HINT_BONUS if c.kind in hinted else 0.0)
     if c.asked and form != "what" and question_form(c.asked) == form:
         bonus += SAME_FORM_WEIGHT  # a Q&A answer to a question of the same form ("几天…？" for "多久…？")
@@ -394,6 +395,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list
     counting = form == "how_much" and counts_asked(question)
     measure = measure_asked(question) if form == "how_much" else None
     moment = moment_asked(question) if form == "when" else ""
+    recurring = form == "when" and asks_recurring(question)
     # a sentence of a less relevant record must answer better by as much as its record ranks lower
     # (the Chinese exporter's form before the US one, though both "report a trade barrier")
     top = max((c.ev.score for c in cands), default=0.0)
@@ -408,7 +410,7 @@ def _ranked(cands: list[_Candidate], question: str, form: Form, translated: list
             w = {t: idf.get(t, 1.0) * (SUBJECT_WEIGHT if t in subjects[c.ev.ref][0] else 1.0) for t in q_terms}
             weights[c.ev.ref] = w
         asked = q_terms if other and _script(c.sentence) != _script(question) else own
-        sc = _score(c, asked, form, w, hinted, moment, equiv)
+        sc = _score(c, asked, form, w, hinted, moment, equiv, recurring)
         if sc.cue and counting and amount_only(c.sentence, form):  # "how many labs": not USD 2.87 billion
             sc = dataclasses.replace(sc, cue=False, score=sc.score - CUE_WEIGHT.get(form, 1.5))
         if measure is not None and measure_stated(measure, c.sentence) != sc.cue:

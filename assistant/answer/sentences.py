@@ -368,8 +368,18 @@ def _unit_weight(t: str) -> float:
     return 2.0 if (t.isascii() and len(t) >= 5) or t[:1].isdigit() else 1.0
 
 
+# "每年什么时候交年度报告", "when is the annual report due": a date that recurs has no year
+_RECURRING = re.compile(r"每年|每月|每季度|年度|\b(?:every|each)\s+(?:year|month|quarter)\b|\bannual(?:ly)?\b|\byearly\b",
+                        re.I)
+
+
+def asks_recurring(question: str) -> bool:
+    """The question asks for a date that comes round every year (or month): one without a year answers."""
+    return bool(_RECURRING.search(question))
+
+
 def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
-          idf: dict[str, float] | None = None, equiv: Equivalents | None = None) -> Scored:
+          idf: dict[str, float] | None = None, equiv: Equivalents | None = None, recurring: bool = False) -> Scored:
     """How well `sentence` answers: shared question units (rarer among the candidates counts
     more, when `idf` is given), the form's cue, a slight lead bonus."""
     s_terms = sentence_terms(sentence, q_terms, equiv)
@@ -378,7 +388,7 @@ def score(sentence: str, q_terms: set[str], form: Form, index: int = 0,
     weight = math.fsum(_unit_weight(t) * (idf.get(t, 1.0) if idf else 1.0) for t in shared)
     cue = form_cue(sentence, form)
     value = weight + (CUE_WEIGHT.get(form, 1.5) if cue else 0.0) - 0.02 * index
-    if cue and form == "when" and not _YEAR_DATE.search(sentence):
+    if cue and form == "when" and not recurring and not _YEAR_DATE.search(sentence):
         value -= PARTIAL_DATE
     if len(sentence) < 12:
         value -= 1.0  # a heading or a fragment answers nothing

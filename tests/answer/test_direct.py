@@ -600,3 +600,10 @@ def test_a_rule_is_answered_with_the_condition_that_qualifies_it_right_after() -
     question = "Before each shipment of fresh durian to China, what percentage does the Malaysian side have to sample?"
     first = opening(compose("requirements", ev, "en", question, aligned=aligned).text, 2)
     assert "2%" in first and "1%" in first, first
+
+
+def test_a_date_that_comes_round_every_year_answers_without_its_year() -> None:
+    """"每年什么时候交年度报告": 每年3月底前 is the answer, not a sentence with a dated decree."""
+    ev = _gacc_evidence("gacc_regulations.jsonl", "〔2024〕27号")
+    first = opening(compose("rules", ev, "zh", "养殖场在海关备案以后，每年什么时候要交年度报告？").text, 1)
+    assert "3月底前" in first, first
