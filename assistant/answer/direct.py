@@ -33,8 +33,6 @@ from assistant.answer.sentences import (
     equivalents,
     form_cue,
     idf_of,
-    measure_asked,
-    measure_stated,
     question_terms,
     score,
     sentence_terms,
@@ -43,6 +41,7 @@ from assistant.answer.sentences import (
     tidy,
 )
 from assistant.answer.status import RuleStatus
+from assistant.retrieve.measures import CHECKED_MEASURES, measure_asked, measure_stated
 from assistant.retrieve.question_form import (
     Form,
     Moment,
@@ -929,9 +928,6 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     return DirectAnswer(_join(parts, lang), passages)
 
 
-# quantities a record either states or does not: a fee, a size, a limit, a period (or the date a
-# validity runs to)
-_CHECKED_MEASURES = frozenset({"money", "length", "limit", "duration"})
 
 
 def unstated_measure(intent: str, ev: list[Evidence], question: str, lang: str, ctx: dict[str, Any],
@@ -943,7 +939,7 @@ def unstated_measure(intent: str, ev: list[Evidence], question: str, lang: str, 
     if intent in ("alerts", "report") or not ev or len(pieces) != 1 or pieces[0][1] != "how_much":
         return None
     kind = measure_asked(question)
-    if kind not in _CHECKED_MEASURES:
+    if kind not in CHECKED_MEASURES:
         return None
     main = _named_first(question, _main(intent, ev, statuses, ctx))
     if any(measure_stated(kind, c.sentence) for k, e in enumerate(main) for c in _candidates(e, k, lang, today)):

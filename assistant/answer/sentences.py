@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.index.tokenize import cut_words
+from assistant.retrieve.measures import MONEY
 from assistant.retrieve.question_form import Form, Moment
 
 MAX_SENTENCE = 420  # a "sentence" longer than this is a list run together: cut at a clause
@@ -286,8 +287,6 @@ def cue_match(sentence: str, form: Form) -> re.Match[str] | None:
 
 
 _COUNT_ASKED = re.compile(r"\bhow many\b|多少(?:个|家|次|种|项|批|起)|几(?:个|家|次|种|项|批|起)", re.I)
-_MONEY = re.compile(r"(?:\bUSD|\bEUR|\bGBP|\bRMB|\bCNY|US\$|\$|€|£)\s*\d[\d,.]*(?:\s*(?:million|billion|trillion))?|"
-                    r"\d[\d,.]*\s*(?:million|billion|trillion|万|亿)?\s*(?:元|美元|欧元|英镑|yuan|dollars|euros)", re.I)
 
 
 def counts_asked(question: str) -> bool:
@@ -297,50 +296,7 @@ def counts_asked(question: str) -> bool:
 
 def amount_only(sentence: str, form: Form) -> bool:
     """The only figure the sentence holds is a sum of money: it does not answer "how many"."""
-    return form_cue(sentence, form) and not form_cue(_MONEY.sub(" ", sentence), form)
-
-
-# What a "how much" question measures, read from its words, and the units that state it: a font
-# size is a length, a validity a duration, a fee a sum of money (or a share of one, or nothing at
-# all). A figure of another kind ("alcohol strength above 1.2%") does not answer it.
-_MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "length": (
-        re.compile(r"\b(?:size|font|height|width|thickness|diameter|length)\b|字号|字高|字体|尺寸|高度|宽度|厚度|直径|长度",
-                   re.I),
-        re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
-    "duration": (
-        re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|\btime limits?\b|多久|多长时间|有效期|几天|多少天|期限",
-                   re.I),
-        re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
-                   r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"
-                   # 5个工作日, 6个月, 30日内, 两年; not a date's 2024年, 3月底 or 12日
-                   r"(?<![\d月年])(?:\d{1,3}|[一二两三四五六七八九十百]+)\s*(?:个月|个?工作日|天|小时|周|年(?!\s*\d)|日(?!\s*\d))|"
-                   r"every\s+(?:year|month)|"
-                   # or as the date it runs to: "valid until 31 December 2028", "有效期至2028年"
-                   r"(?:\bvalid|\buntil\b|\bexpir|有效|截至|到期)[^。.;；]{0,40}?(?<!\d)(?:19|20)\d{2}(?!\d)",
-                   re.I)),
-    "money": (
-        re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|费用|多少钱|收费|价格|成本", re.I),
-        re.compile(rf"{_MONEY.pattern}|\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
-                   r"(?:费用|收费|价格)(?:为|是)?\s*\d|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
-                   r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),
-    # a limit on what a product may contain or emit: stated as a figure with its unit, or as a ban
-    "limit": (
-        re.compile(r"\blimits?\b|\bmg/kg\b|\bppm\b|\bppb\b|\bconcentrations?\b|\bMRLs?\b|限量|限值|浓度|含量|迁移量",
-                   re.I),
-        re.compile(r"\d\s*(?:%|‰|ppm|ppb|mg|µg|μg|ug|ng|g/|kg|ml|db|w\b|kw|v\b|hz|bq|毫克|微克|克|千克|公斤|分贝|瓦|伏)|"
-                   r"\bnot (?:be )?detect|\bprohibit|\bbann?ed?\b|\bmust not contain|不得检出|禁止|不得含有", re.I)),
-}
-
-
-def measure_asked(question: str) -> str | None:
-    """The kind of quantity a question measures ("length", "duration", "money"), if it says."""
-    return next((kind for kind, (asked, _) in _MEASURES.items() if asked.search(question)), None)
-
-
-def measure_stated(kind: str, sentence: str) -> bool:
-    """The sentence states a quantity of this kind (a sum, "free of charge", 1.2 mm, five years)."""
-    return bool(_MEASURES[kind][1].search(sentence))
+    return form_cue(sentence, form) and not form_cue(MONEY.sub(" ", sentence), form)
 
 
 def form_cue(sentence: str, form: Form) -> bool:

@@ -334,6 +334,11 @@ class Assistant:
             query = a.get("normalized") or text
         hits = resp.hits
         trace = _trace_start(a, resp)
+        if resp.unstated is not None:  # "印度BIS注册要交多少费用？": no record found states a fee
+            evidence = build_evidence(searcher.index, list(resp.unstated.read))
+            refused = self._not_stated(resp.unstated.kind, evidence[:2], lang)
+            refused.trace = {**trace, "decision": {"answered": False, "reasons": [f"unstated {resp.unstated.kind}"]}}
+            return refused
         # one short clarifying question when product or market is missing (never twice in a row),
         # only for a product-to-market question: one that names nothing else to look up
         if (self._needs_clarifying(a, state) and not set(resp.topical) - GENERIC_GOODS
@@ -414,7 +419,7 @@ class Assistant:
     def _unstated(self, intent: str, evidence: list[Evidence], text: str, lang: str,
                   ctx: dict[str, Any]) -> Answer | None:
         """A refusal naming the records read when the fee or size asked for is in none of them."""
-        from assistant.answer.direct import name, unstated_measure
+        from assistant.answer.direct import unstated_measure
         from assistant.answer.status import rule_status
 
         today = self.today()
@@ -423,6 +428,12 @@ class Assistant:
         if found is None:
             return None
         kind, read = found
+        return self._not_stated(kind, read, lang)
+
+    def _not_stated(self, kind: str, read: list[Evidence], lang: str) -> Answer:
+        """A refusal naming the records read, none of which states the quantity asked for."""
+        from assistant.answer.direct import name
+
         refs = ("、" if lang == "zh" else "; ").join(name(e, lang) for e in read)
         return self._refuse(lang, {}, phrase("not_stated", lang, refs=refs, what=phrase(f"measure_{kind}", lang)))
 

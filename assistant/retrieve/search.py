@@ -58,9 +58,10 @@ from assistant.retrieve.coverage import Beyond, beyond_coverage, last_dates
 from assistant.retrieve.derived import derived_for
 from assistant.retrieve.glossary import Glossary
 from assistant.retrieve.markets import expand_markets, find_markets, get_market, market_name
+from assistant.retrieve.measures import CHECKED_MEASURES, measure_asked, measure_stated
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
-from assistant.retrieve.question_form import form_spans
+from assistant.retrieve.question_form import ask_forms, form_spans
 from assistant.retrieve.relevance import (
     INTENT_PRIOR,
     Candidate,
@@ -117,6 +118,15 @@ class Hit:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Unstated:
+    """The quantity a question asks for ("money", "length", "limit", "duration") and the records
+    found, none of which states one."""
+
+    kind: str
+    read: tuple[Hit, ...]
+
+
 @dataclass
 class SearchResponse:
     query: str
@@ -137,6 +147,9 @@ class SearchResponse:
     aligned: list[tuple[str, list[str]]] = field(default_factory=list)
     # alerts or disputes asked for only from after the last one held: nothing is returned
     beyond: Beyond | None = None
+    # a question asking only for a fee, size, limit or period that none of the records found states:
+    # nothing is returned (`hits` is empty), and these are the records that were read
+    unstated: Unstated | None = None
 
     @property
     def best_score(self) -> float:
@@ -358,8 +371,23 @@ class Searcher:
         unknown = [c.text for c in concepts if self._unseen_name(c)
                    and zipf_frequency(c.text, "en") < NAME_ZIPF and not _spelled_out(c.text, query)]
         aligned = [(c.text, sorted(c.alt_tokens)) for c in concepts if c.weight > 0 and not c.market and c.alt_tokens]
-        return SearchResponse(query, analysis, hits, timings, list(dict.fromkeys(missing)), topical, translated,
-                              [_as_written(u, query) for u in unknown], aligned=aligned)
+        unstated = self._unstated(query, analysis, hits)
+        return SearchResponse(query, analysis, [] if unstated else hits, timings, list(dict.fromkeys(missing)), topical,
+                              translated, [_as_written(u, query) for u in unknown], aligned=aligned, unstated=unstated)
+
+    def _unstated(self, query: str, analysis: QueryAnalysis, hits: list[Hit]) -> Unstated | None:
+        """A question that asks only for a fee, a size, a limit or a period ("印度BIS注册要交多少费
+        用？") that none of the records found states, in any of its passages: it has no answer here,
+        and offering the records would look like one. A record quoted by its number is answered."""
+        if not hits or analysis.intent in ("alerts", "report") or any("exact" in h.matched_by for h in hits):
+            return None
+        pieces = ask_forms(query)
+        kind = measure_asked(query) if len(pieces) == 1 and pieces[0][1] == "how_much" else None
+        if kind not in CHECKED_MEASURES:
+            return None
+        if any(measure_stated(kind, str(row.get("text") or "")) for h in hits for _, row in self._chunks_of(h.ref)):
+            return None
+        return Unstated(str(kind), tuple(hits))
 
     def candidates(self, query: str) -> list[Candidate]:
         """Every candidate record for `query` with its evidence, best first, before the gate

@@ -558,7 +558,7 @@ def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
     ("注册费用是多少？", "注册费为每个型号5000元。", "注册有效期为2年。"),
 ])
 def test_a_figure_of_the_kind_measured_answers_how_much(question: str, answers: str, not_answers: str) -> None:
-    from assistant.answer.sentences import measure_asked, measure_stated
+    from assistant.retrieve.measures import measure_asked, measure_stated
 
     kind = measure_asked(question)
     assert kind is not None and measure_stated(kind, answers) and not measure_stated(kind, not_answers)

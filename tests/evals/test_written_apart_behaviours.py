@@ -298,10 +298,12 @@ def test_a_fee_no_record_states_is_said_to_be_unstated_not_answered_with_the_rec
     answer = assistant.ask(question, session_id=f"fee:{uuid.uuid4().hex[:6]}")
     assert answer.refused and not answer.citations
     assert "BIS" in answer.text or "CBAM" in answer.text  # which records were read is said
+    found = assistant.searcher.search(question)  # search and answer take the same decision
+    assert found.hits == [] and found.unstated is not None and found.unstated.kind == "money"
 
 
 def test_a_fee_a_record_gives_as_free_of_charge_is_answered() -> None:
-    from assistant.answer.sentences import measure_asked, measure_stated
+    from assistant.retrieve.measures import measure_asked, measure_stated
 
     assert measure_asked("How much is the FDA registration fee?") == "money"
     assert measure_stated("money", "Registration is free of charge.")

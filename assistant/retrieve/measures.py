@@ -1,0 +1,60 @@
+"""What a "how much" question measures, and whether a text states a quantity of that kind.
+
+One decision shared by search (a question whose figure no record found states gets no answer) and
+the answer composer (which figure answers, and saying a figure is unstated): a font size is a
+length, a validity a duration, a fee a sum of money, a lead limit a limit value.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONEY = re.compile(r"(?:\bUSD|\bEUR|\bGBP|\bRMB|\bCNY|US\$|\$|€|£)\s*\d[\d,.]*(?:\s*(?:million|billion|trillion))?|"
+                    r"\d[\d,.]*\s*(?:million|billion|trillion|万|亿)?\s*(?:元|美元|欧元|英镑|yuan|dollars|euros)", re.I)
+
+
+# What a "how much" question measures, read from its words, and the units that state it: a font
+# size is a length, a validity a duration, a fee a sum of money (or a share of one, or nothing at
+# all). A figure of another kind ("alcohol strength above 1.2%") does not answer it.
+_MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "length": (
+        re.compile(r"\b(?:size|font|height|width|thickness|diameter|length)\b|字号|字高|字体|尺寸|高度|宽度|厚度|直径|长度",
+                   re.I),
+        re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
+    "duration": (
+        re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|\btime limits?\b|多久|多长时间|有效期|几天|多少天|期限",
+                   re.I),
+        re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
+                   r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"
+                   # 5个工作日, 6个月, 30日内, 两年; not a date's 2024年, 3月底 or 12日
+                   r"(?<![\d月年])(?:\d{1,3}|[一二两三四五六七八九十百]+)\s*(?:个月|个?工作日|天|小时|周|年(?!\s*\d)|日(?!\s*\d))|"
+                   r"every\s+(?:year|month)|"
+                   # or as the date it runs to: "valid until 31 December 2028", "有效期至2028年"
+                   r"(?:\bvalid|\buntil\b|\bexpir|有效|截至|到期)[^。.;；]{0,40}?(?<!\d)(?:19|20)\d{2}(?!\d)",
+                   re.I)),
+    "money": (
+        re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|费用|多少钱|收费|价格|成本", re.I),
+        re.compile(rf"{MONEY.pattern}|\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
+                   r"(?:费用|收费|价格)(?:为|是)?\s*\d|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
+                   r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),
+    # a limit on what a product may contain or emit: stated as a figure with its unit, or as a ban
+    "limit": (
+        re.compile(r"\blimits?\b|\bmg/kg\b|\bppm\b|\bppb\b|\bconcentrations?\b|\bMRLs?\b|限量|限值|浓度|含量|迁移量",
+                   re.I),
+        re.compile(r"\d\s*(?:%|‰|ppm|ppb|mg|µg|μg|ug|ng|g/|kg|ml|db|w\b|kw|v\b|hz|bq|毫克|微克|克|千克|公斤|分贝|瓦|伏)|"
+                   r"\bnot (?:be )?detect|\bprohibit|\bbann?ed?\b|\bmust not contain|不得检出|禁止|不得含有", re.I)),
+}
+
+
+def measure_asked(question: str) -> str | None:
+    """The kind of quantity a question measures ("length", "duration", "money"), if it says."""
+    return next((kind for kind, (asked, _) in _MEASURES.items() if asked.search(question)), None)
+
+
+def measure_stated(kind: str, sentence: str) -> bool:
+    """The sentence states a quantity of this kind (a sum, "free of charge", 1.2 mm, five years)."""
+    return bool(_MEASURES[kind][1].search(sentence))
+
+# quantities a record either states or does not: a fee, a size, a limit, a period (or the date a
+# validity runs to). A question asking only for one of these that no record read states has no answer.
+CHECKED_MEASURES = frozenset({"money", "length", "limit", "duration"})
