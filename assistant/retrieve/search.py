@@ -74,6 +74,8 @@ from assistant.retrieve.relevance import (
 )
 
 RRF_K = 40
+UNSTATED_READ = 3  # records read for a figure asked for, as many as an answer's opening draws on
+UNSTATED_SHARE = 0.5  # ... among those scoring at least this share of the best
 LEXICAL_DEPTH = 300
 DENSE_DEPTH = 200
 EXPANSION_WEIGHT = 0.5  # BM25 weight of translated words relative to the words the user wrote
@@ -385,9 +387,12 @@ class Searcher:
         kind = measure_asked(query) if len(pieces) == 1 and pieces[0][1] == "how_much" else None
         if kind not in CHECKED_MEASURES:
             return None
-        if any(measure_stated(kind, str(row.get("text") or "")) for h in hits for _, row in self._chunks_of(h.ref)):
+        # the records an answer would be drawn from: the best and those near it (a weak match,
+        # REACH's "0.1% of a substance" for a CBAM price, is not where a price would be stated)
+        read = [h for h in hits[:UNSTATED_READ] if h.score >= UNSTATED_SHARE * hits[0].score]
+        if any(measure_stated(kind, str(row.get("text") or "")) for h in read for _, row in self._chunks_of(h.ref)):
             return None
-        return Unstated(str(kind), tuple(hits))
+        return Unstated(str(kind), tuple(read))
 
     def candidates(self, query: str) -> list[Candidate]:
         """Every candidate record for `query` with its evidence, best first, before the gate
