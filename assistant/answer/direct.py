@@ -41,7 +41,7 @@ from assistant.answer.sentences import (
     tidy,
 )
 from assistant.answer.status import RuleStatus
-from assistant.retrieve.measures import CHECKED_MEASURES, measure_asked, measure_stated
+from assistant.retrieve.measures import checked_measure, measure_asked, measure_stated
 from assistant.retrieve.question_form import (
     Form,
     Moment,
@@ -928,18 +928,13 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     return DirectAnswer(_join(parts, lang), passages)
 
 
-
-
 def unstated_measure(intent: str, ev: list[Evidence], question: str, lang: str, ctx: dict[str, Any],
                      statuses: dict[str, RuleStatus], today: dt.date) -> tuple[str, list[Evidence]] | None:
-    """A question that asks only for a sum of money or a size which none of the records that would
+    """A question that asks only for a fee, a size, a limit or a period which none of the records that would
     answer it states ("印度BIS注册要交多少费用？"): the kind and the records read, else None. Quoting
     the record instead would look like an answer to a figure it never gives."""
-    pieces = ask_forms(question)
-    if intent in ("alerts", "report") or not ev or len(pieces) != 1 or pieces[0][1] != "how_much":
-        return None
-    kind = measure_asked(question)
-    if kind not in CHECKED_MEASURES:
+    kind = checked_measure(question, intent) if ev else None
+    if kind is None:
         return None
     main = _named_first(question, _main(intent, ev, statuses, ctx))
     if any(measure_stated(kind, c.sentence) for k, e in enumerate(main) for c in _candidates(e, k, lang, today)):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.retrieve.question_form import ask_forms
+
 MONEY = re.compile(r"(?:\bUSD|\bEUR|\bGBP|\bRMB|\bCNY|US\$|\$|€|£)\s*\d[\d,.]*(?:\s*(?:million|billion|trillion))?|"
                     r"\d[\d,.]*\s*(?:million|billion|trillion|万|亿)?\s*(?:元|美元|欧元|英镑|yuan|dollars|euros)", re.I)
 
@@ -55,6 +57,19 @@ def measure_stated(kind: str, sentence: str) -> bool:
     """The sentence states a quantity of this kind (a sum, "free of charge", 1.2 mm, five years)."""
     return bool(_MEASURES[kind][1].search(sentence))
 
+
 # quantities a record either states or does not: a fee, a size, a limit, a period (or the date a
 # validity runs to). A question asking only for one of these that no record read states has no answer.
 CHECKED_MEASURES = frozenset({"money", "length", "limit", "duration"})
+
+
+def checked_measure(question: str, intent: str) -> str | None:
+    """The quantity a question asks for and nothing else, when a record either states one or does
+    not ("印度BIS注册要交多少费用？": money); None for alerts and reports, whose answers are no figure."""
+    if intent in ("alerts", "report"):
+        return None
+    pieces = ask_forms(question)
+    if len(pieces) != 1 or pieces[0][1] != "how_much":
+        return None
+    kind = measure_asked(question)
+    return kind if kind in CHECKED_MEASURES else None

@@ -58,10 +58,10 @@ from assistant.retrieve.coverage import Beyond, beyond_coverage, last_dates
 from assistant.retrieve.derived import derived_for
 from assistant.retrieve.glossary import Glossary
 from assistant.retrieve.markets import expand_markets, find_markets, get_market, market_name
-from assistant.retrieve.measures import CHECKED_MEASURES, measure_asked, measure_stated
+from assistant.retrieve.measures import checked_measure, measure_stated
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
-from assistant.retrieve.question_form import ask_forms, form_spans
+from assistant.retrieve.question_form import form_spans
 from assistant.retrieve.relevance import (
     INTENT_PRIOR,
     Candidate,
@@ -381,18 +381,17 @@ class Searcher:
         """A question that asks only for a fee, a size, a limit or a period ("印度BIS注册要交多少费
         用？") that none of the records found states, in any of its passages: it has no answer here,
         and offering the records would look like one. A record quoted by its number is answered."""
-        if not hits or analysis.intent in ("alerts", "report") or any("exact" in h.matched_by for h in hits):
+        if not hits or any("exact" in h.matched_by for h in hits):
             return None
-        pieces = ask_forms(query)
-        kind = measure_asked(query) if len(pieces) == 1 and pieces[0][1] == "how_much" else None
-        if kind not in CHECKED_MEASURES:
+        kind = checked_measure(query, analysis.intent)
+        if kind is None:
             return None
         # the records an answer would be drawn from: the best and those near it (a weak match,
         # REACH's "0.1% of a substance" for a CBAM price, is not where a price would be stated)
         read = [h for h in hits[:UNSTATED_READ] if h.score >= UNSTATED_SHARE * hits[0].score]
         if any(measure_stated(kind, str(row.get("text") or "")) for h in read for _, row in self._chunks_of(h.ref)):
             return None
-        return Unstated(str(kind), tuple(read))
+        return Unstated(kind, tuple(read))
 
     def candidates(self, query: str) -> list[Candidate]:
         """Every candidate record for `query` with its evidence, best first, before the gate
