@@ -129,6 +129,21 @@ def _market_words(markets: list[str], origins: list[str], lang: str) -> list[str
     return [phrase("into_china", lang) if m == "CHN" and into else market_name(m, lang) for m in markets]
 
 
+def _topic_words(topic: dict[str, Any], text: str, lang: str) -> list[str]:
+    """The conversation's goods, market and origin as words, for reading a follow-up that names
+    none of them in the conversation's context."""
+    from assistant.retrieve.markets import market_name
+
+    words = [str(w) for w in topic.get("products") or []]
+    if not words:  # a product no list knows, kept as the words that named it
+        words = [str(w) for w in topic.get("words") or [] if str(w).lower() not in text.lower()]
+    words += _market_words(topic.get("markets") or [], topic.get("origins") or [], lang)
+    # where the goods come from stays too: China's rules for Pakistani dairy, not for any dairy
+    words += [phrase("from_origin", lang, name=market_name(m, lang))
+              for m in topic.get("origins") or [] if m not in (topic.get("markets") or [])]
+    return words
+
+
 def _with(a: Any, **fields: Any) -> Any:
     if hasattr(a, "model_copy"):
         return a.model_copy(update=fields)
@@ -265,7 +280,7 @@ class Assistant:
             parties = frozenset(record_markets(searcher.index.record_rows.get(str((topic or {}).get("doc"))) or {}))
         else:
             parties = _parties(searcher, topic)
-            answering = (_document_answering(searcher, text, analysis, str((topic or {}).get("doc")))
+            answering = (self._answering_document(text, analysis, topic or {}, lang)
                          if may_be_about_document(text, a, topic, parties) else None)
             relevant = answering is not None
             if answering is not None and topic is not None:  # the announcement, or its interpretation
@@ -653,6 +668,24 @@ class Assistant:
             "notes": [f"removed: {r}" for r in getattr(result, "removed", [])][:10],
         })
 
+    def _answering_document(self, text: str, analysis: Any, topic: dict[str, Any], lang: str) -> str | None:
+        """The document under discussion (or its companion) when it answers a longer follow-up that
+        names nothing of its own: read alone, or else in the conversation's context ("which pests
+        exactly is China worried about?" after Malaysian durian into China names no durian) when
+        that reading explains the question better than the best record it finds alone (the
+        importer's own filing after honey rules is another text) and it is not off-topic."""
+        doc = str(topic.get("doc"))
+        refs = [doc, *self.searcher.companions(doc)]
+        own, best = self.searcher.relevances_of(text, analysis, refs)
+        found = _document_answering(own, best)
+        words = _topic_words(topic, text, lang)
+        if found is not None or not words or getattr(analysis, "intent", None) == "out_of_domain":
+            return found
+        in_context = " ".join([text, *words])
+        own, best_in_context = self.searcher.relevances_of(in_context, _quick_analysis(in_context, self.searcher), refs)
+        found = _document_answering(own, best_in_context)
+        return found if found is not None and own[found] > best else None
+
     def _carry_slots(self, searcher: Any, text: str, resp: Any, analysis: Any, a: dict[str, Any],
                      state: dict[str, Any], lang: str) -> tuple[Any, Any, dict[str, Any]]:
         """A short question that names no product or market but a new topic ("进口商有什么义务？"
@@ -667,15 +700,7 @@ class Assistant:
             return resp, analysis, a
         if not is_short(text) and not (resp.hits and leaves_market(resp.hits[0].markets, topic)):
             return resp, analysis, a  # a longer question stands alone unless read alone it jumps market
-        from assistant.retrieve.markets import market_name
-
-        words = [str(w) for w in topic.get("products") or []]
-        if not words:  # a product no list knows, kept as the words that named it
-            words = [str(w) for w in topic.get("words") or [] if str(w).lower() not in text.lower()]
-        words += _market_words(topic.get("markets") or [], topic.get("origins") or [], lang)
-        # where the goods come from stays too: China's rules for Pakistani dairy, not for any dairy
-        words += [phrase("from_origin", lang, name=market_name(m, lang))
-                  for m in topic.get("origins") or [] if m not in (topic.get("markets") or [])]
+        words = _topic_words(topic, text, lang)
         merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
                        markets=topic.get("markets") or [], markets_expanded=topic.get("markets_expanded") or [],
                        normalized=" ".join([a.get("normalized", text), *words]))
@@ -871,12 +896,12 @@ def _without_markets(a: dict[str, Any], codes: set[str]) -> dict[str, Any]:
     return {**a, "markets": [m for m in a.get("markets") or [] if m not in codes]}
 
 
-def _document_answering(searcher: Any, text: str, analysis: Any, doc: str) -> str | None:
-    """The document under discussion, or a companion text about the same measure (its official
-    interpretation), that answers a follow-up read alone: it passes the gate, and no other record
-    is a strong match ("Do we still have to do the origin filing?" after GSP for Russia finds the
-    filing announcement itself). None when neither does."""
-    own, best = searcher.relevances_of(text, analysis, [doc, *searcher.companions(doc)])
+def _document_answering(own: dict[str, float], best: float) -> str | None:
+    """Of the document under discussion and its companion texts about the same measure (its
+    official interpretation), with their relevance to a follow-up (`own`) and the best relevance of
+    any record (`best`), the one that answers it: it passes the gate, and no other record is a
+    strong match ("Do we still have to do the origin filing?" after GSP for Russia finds the filing
+    announcement itself). None when neither does."""
     ref = max(own, key=lambda r: own[r])  # the document itself on a tie
     if own[ref] >= REFUSE_BELOW and (best < STRONG_SCORE or own[ref] >= best):
         return ref

@@ -403,3 +403,16 @@ def test_a_follow_up_keeps_the_origin_a_longer_question_would_otherwise_lose(ass
                             "OK. What has to be printed on the packaging?",
                             "And the health certificate that goes with each container – which languages must it be in?")
     assert _refs(certificate)[:1] == ["海关总署公告〔2024〕150号"]  # Tanzania, not Belarus (〔2023〕168号)
+
+
+def test_a_longer_follow_up_naming_nothing_is_read_in_the_conversations_context(assistant: Assistant) -> None:
+    """Read alone, "which pests…" names no goods and finds another country's plant rules; read with
+    the conversation's durian from Malaysia it is about the announcement just cited."""
+    first, pests, hotel = _chat(
+        assistant, "Can fresh durian from Malaysia be exported to China, and what must the orchards do?",
+        "What quarantine pests are the Chinese inspectors looking out for? Our farm adviser wants the full list",
+        "Can you recommend a good hotel in Kuala Lumpur for a trade fair?")
+    assert _refs(first)[0] == "海关总署公告〔2024〕72号"
+    assert _refs(pests)[0] == "海关总署公告〔2024〕72号", _refs(pests)
+    assert hotel.refused and not hotel.citations  # off-topic stays off-topic, whatever the context
+
