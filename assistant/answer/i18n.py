@@ -258,6 +258,9 @@ PHRASES: dict[str, dict[str, str]] = {
     "measure_money": {"en": "the amount", "zh": "具体金额"},
     "measure_length": {"en": "the size", "zh": "具体尺寸"},
     "measure_limit": {"en": "the limit value", "zh": "具体限值"},
+    "measure_concentration": {"en": "the limit value", "zh": "具体限值"},
+    "measure_sound": {"en": "the noise limit", "zh": "具体噪声限值"},
+    "measure_power": {"en": "the power limit", "zh": "具体功率限值"},
     "measure_duration": {"en": "the period", "zh": "具体期限"},
     "refused": {
         "en": "I could not find anything in my sources that answers this reliably, so I won't guess.",

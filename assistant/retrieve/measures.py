@@ -39,6 +39,19 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(rf"{MONEY.pattern}|\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
                    r"(?:费用|收费|价格)(?:为|是)?\s*\d|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
                    r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),
+    # a limit said in its dimension ("lead in mg/kg", a migration, a residue; noise in dB; standby
+    # power in W) is stated only in that dimension, or as a ban: a 24 V ceiling is no lead limit
+    "concentration": (
+        re.compile(r"\bmg/(?:kg|l|dm2)\b|µg/kg|μg/kg|\bppm\b|\bppb\b|\bmigrat|\bresidues?\b|\bMRLs?\b|"
+                   r"残留|迁移|含量|浓度", re.I),
+        re.compile(r"\d\s*(?:%|‰|ppm|ppb|mg|µg|μg|ug|ng|g/|毫克|微克)|\bnot (?:be )?detect|\bprohibit|\bbann?ed?\b|"
+                   r"\bmust not contain|不得检出|禁止|不得含有", re.I)),
+    "sound": (
+        re.compile(r"\bnoise\b|\bdecibels?\b|\bdB\b|\bsound (?:power|pressure|level)|噪声|噪音|分贝"),
+        re.compile(r"\d\s*(?:dB|分贝)", re.I)),
+    "power": (
+        re.compile(r"\bwatts?\b|\bpower (?:consumption|draw|use)|\bstandby power\b|功率|功耗|耗电", re.I),
+        re.compile(r"\d\s*(?:W|kW|mW|瓦|千瓦)(?![a-zA-Z])")),
     # a limit on what a product may contain or emit: stated as a figure with its unit, or as a ban
     "limit": (
         re.compile(r"\blimits?\b|\bmg/kg\b|\bppm\b|\bppb\b|\bconcentrations?\b|\bMRLs?\b|限量|限值|浓度|含量|迁移量",
@@ -49,7 +62,8 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 
 
 def measure_asked(question: str) -> str | None:
-    """The kind of quantity a question measures ("length", "duration", "money"), if it says."""
+    """The kind of quantity a question measures ("length", "duration", "money", a limit in one
+    dimension or any limit), if it says."""
     return next((kind for kind, (asked, _) in _MEASURES.items() if asked.search(question)), None)
 
 
@@ -60,7 +74,7 @@ def measure_stated(kind: str, sentence: str) -> bool:
 
 # quantities a record either states or does not: a fee, a size, a limit, a period (or the date a
 # validity runs to). A question asking only for one of these that no record read states has no answer.
-CHECKED_MEASURES = frozenset({"money", "length", "limit", "duration"})
+CHECKED_MEASURES = frozenset({"money", "length", "limit", "concentration", "sound", "power", "duration"})
 
 
 def checked_measure(question: str, intent: str) -> str | None:

@@ -380,8 +380,8 @@ class Searcher:
     def _unstated(self, query: str, analysis: QueryAnalysis, hits: list[Hit]) -> Unstated | None:
         """A question that asks only for a fee, a size, a limit or a period ("印度BIS注册要交多少费
         用？") that none of the records found states, in any of its passages: it has no answer here,
-        and offering the records would look like one. A record quoted by its number is answered."""
-        if not hits or any("exact" in h.matched_by for h in hits):
+        and offering the records would look like one, even when the question names the record."""
+        if not hits:
             return None
         kind = checked_measure(query, analysis.intent)
         if kind is None:
