@@ -250,14 +250,15 @@ def _origins(row: dict[str, Any]) -> set[str]:
 
 
 def _on_market(row: dict[str, Any], markets: set[str]) -> bool:
-    """The record is about a market asked about (or about none). A China Customs text on trade with
-    the country asked about and no other ("中韩自贸协定…原产地证书" for "China-Korea FTA
-    certificates") is too: China's side of that trade is its subject."""
+    """The record is about a market asked about (or about none). A China Customs text that speaks
+    of the country asked about ("中韩自贸协定…原产地证书" for "China-Korea FTA certificates"; GSP
+    certificates still issued for Norway) is too, as relevance reads it: China's side of that
+    trade is its subject."""
     r_markets = record_markets(row)
     if not markets or not r_markets or r_markets & markets:
         return True
     mentions = set(row.get("mentions") or [])
-    return r_markets == {"CHN"} and row.get("type") == "announcement" and bool(mentions) and mentions <= markets
+    return "CHN" in r_markets and row.get("type") == "announcement" and bool(mentions & markets)
 
 
 def _on_product(hit: Hit, row: dict[str, Any], hs: list[str], words: list[str]) -> bool:

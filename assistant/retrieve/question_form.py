@@ -25,7 +25,8 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
     ("status", re.compile(
         r"(?:还|仍然?|现在|目前)(?:是否)?(?:有效|适用|生效|在用)|是否(?:仍然?|还)?有效|有效吗|失效|废止|作废|过时|"
         r"\bstill (?:in force|valid|applies|apply|applicable|current)\b|\bin force\b|\brepealed\b|"
-        r"\bout of date\b|\bsuperseded\b|\bno longer (?:valid|applies)\b", re.I)),
+        r"\bout of date\b|\bsuperseded\b|\bno longer (?:valid|applies)\b|\bstill (?:there|in place|exists?|around)\b|"
+        r"(?:还|仍然?)(?:在吗|存在吗?|保留吗?)", re.I)),
     ("how_much", re.compile(
         r"多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
         r"(?<!第)几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
@@ -37,7 +38,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\bwhy\b|\bwhat (?:was|is) the (?:problem|reason|issue|hazard)\b|\breason\b|\bbecause of what\b|"
         r"\bwhat went wrong\b|\bwhat(?:'s| is| was) wrong\b|出了什么问题|有什么问题", re.I)),
     ("allowed", re.compile(
-        r"能不能|能否|可不可以|可以.{0,12}吗|允许|是否(?:可以|能|允许|禁止)|禁止|禁用|不得|合法吗|行不行|"
+        r"能不能|能否|可不可以|可以.{0,12}吗|(?:还|仍然?|现在还?|是否还?|我们还?|我司还?)能(?=[\u4e00-\u9fff]{1,8}吗)|允许|是否(?:可以|能|允许|禁止)|禁止|禁用|不得|合法吗|行不行|"
         r"\bis it (?:allowed|permitted|legal|banned|prohibited)\b|\bcan (?:i|we|you)\b|\bmay (?:i|we)\b|"
         r"\ballowed\b|\bpermitted\b|\bbanned\b|\bprohibited\b", re.I)),
     ("which", re.compile(

@@ -239,7 +239,9 @@ class QueryContext:
                 f["market"] = 0.0  # its text speaks of that country (挪威 still grants GSP): not another market's
             elif f["market"] < 0 and self.any_market_procedure(row):
                 f["market"] = 0.0  # China's procedure for all exports (取消出口货物原产地企业备案): any market's
-        if rtype == "announcement" and self.exporting and q and "CHN" not in q:
+        if rtype == "announcement" and self.exporting and q and "CHN" not in q and self.named - self.goods_from:
+            # (a country named only as where goods come from, "the Malaysian side" exporting, is
+            # no destination of the asker's exports)
             title = str(row.get("title_zh") or row.get("title") or "")
             if not _FOR_EXPORTERS_RE.search(title):
                 f["market"] = -1.0  # China's own import rules do not answer "exporting to X"

@@ -416,3 +416,22 @@ def test_a_longer_follow_up_naming_nothing_is_read_in_the_conversations_context(
     assert _refs(pests)[0] == "海关总署公告〔2024〕72号", _refs(pests)
     assert hotel.refused and not hotel.citations  # off-topic stays off-topic, whatever the context
 
+
+
+def test_may_we_still_questions_are_answered_from_the_text_that_says_so(assistant: Assistant) -> None:
+    """"还能开…吗" asks whether it may still be done: for Russia the EAEU text answers (no product
+    is needed to ask back for); for Norway the GSP interpretation that names the three countries
+    still granting it, though its title lists the countries no longer served."""
+    russia = assistant.ask("出口到俄罗斯的货还能开普惠制产地证吗？")
+    assert _refs(russia)[:1] == ["海关总署政策解读：我国不再对输欧亚经济联盟货物签发普惠制原产地证书"], russia.text
+    norway = assistant.ask("挪威的客户还要普惠制证书（Form A），海关现在还能签吗？还有哪些国家可以签？")
+    assert not norway.refused and "挪威、新西兰、澳大利亚" in opening(norway.text), norway.text
+
+
+def test_goods_from_suppliers_abroad_are_no_export_to_that_country(assistant: Assistant) -> None:
+    """A trader in China buying from Malaysian packhouses: "before export" is the Malaysian side's
+    export, so China Customs' durian announcement answers though China is never named."""
+    answer = assistant.ask("We buy durian from Malaysian packhouses for wholesalers in Guangzhou. Before export, "
+                           "what share of each lot must the Malaysian side inspect?")
+    assert _refs(answer)[:1] == ["海关总署公告〔2024〕72号"], _refs(answer)
+    assert "2%" in opening(answer.text)

@@ -67,3 +67,18 @@ def test_a_scene_setting_clause_does_not_give_the_form(question: str, form: str)
 def test_a_scene_setting_clause_is_no_question_of_its_own() -> None:
     assert len(asks("When the FCC changes its Part 15 rules, who notifies the drafts to the WTO?")) == 1
     assert len(asks("When does the GPSR apply, what does it cover?")) == 2
+
+
+@pytest.mark.parametrize(("question", "form"), [
+    ("Our FTA certificates used to be capped at 20 items. Is that cap still there?", "status"),
+    ("Is the old filing requirement still in place?", "status"),
+    ("这个限制现在还存在吗？", "status"),
+    ("出口挪威的货现在还能开普惠制证书吗？", "allowed"),
+    ("我们能直接出口吗？", "allowed"),
+])
+def test_whether_something_still_holds_or_may_be_done(question: str, form: str) -> None:
+    """"Is that limit still there?" asks whether it holds, not how much; "还能开…吗" whether it may be done."""
+    from assistant.retrieve.question_form import question_form
+
+    assert question_form(question) == form
+
