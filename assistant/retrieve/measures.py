@@ -35,7 +35,8 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    r"(?:\bvalid|\buntil\b|\bexpir|有效|截至|到期)[^。.;；]{0,40}?(?<!\d)(?:19|20)\d{2}(?!\d)",
                    re.I)),
     "money": (
-        re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|费用|多少钱|收费|价格|成本", re.I),
+        re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|\b(?:export|import|trade|sales) (?:value|volume)s?\b|"
+                   r"费用|多少钱|收费|价格|成本|金额|总额|出口额|进口额|贸易额|销售额", re.I),
         re.compile(rf"{MONEY.pattern}|\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
                    r"(?:费用|收费|价格)(?:为|是)?\s*\d|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
                    r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),
@@ -78,12 +79,13 @@ CHECKED_MEASURES = frozenset({"money", "length", "limit", "concentration", "soun
 
 
 def checked_measure(question: str, intent: str) -> str | None:
-    """The quantity a question asks for and nothing else, when a record either states one or does
-    not ("印度BIS注册要交多少费用？": money); None for alerts and reports, whose answers are no figure."""
+    """The quantity a question asks for and nothing else (in one ask or several), when a record
+    either states one or does not ("印度BIS注册要交多少费用？": money); None for alerts and
+    reports, whose answers are no figure."""
     if intent in ("alerts", "report"):
         return None
     pieces = ask_forms(question)
-    if len(pieces) != 1 or pieces[0][1] != "how_much":
-        return None
+    if not pieces or any(form != "how_much" for _, form in pieces):
+        return None  # (every ask a "how much": "总金额是多少？同比涨了多少？")
     kind = measure_asked(question)
     return kind if kind in CHECKED_MEASURES else None

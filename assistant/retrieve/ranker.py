@@ -77,7 +77,7 @@ def feature_vector(cosine: float | None, coverage: float, feats: dict[str, float
         max(-o, 0.0),
         1.0 if feats.get("elsewhere") else 0.0,
         max(0.5 - p, 0.0) * 2.0 if p is not None else 0.0,
-        1.0 if feats.get("unknown_name") else 0.0,
+        1.0 if feats.get("unknown_name") or feats.get("other_goods") else 0.0,  # or a text on other goods
         coverage * dense,
     )
     return np.asarray(values, dtype=np.float64)

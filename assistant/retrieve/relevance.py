@@ -391,8 +391,8 @@ def relevance(c: Candidate) -> float:
     p = f.get("product")
     if p is not None and p < 0.5:
         mult *= 0.7 + 0.6 * p
-    if f.get("unknown_name"):
-        mult *= UNKNOWN_NAME
+    if f.get("unknown_name") or f.get("other_goods"):
+        mult *= UNKNOWN_NAME  # as weak as a name the corpus never mentions: a text on other goods
     return _squash(base * mult)
 
 

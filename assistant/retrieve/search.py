@@ -225,6 +225,7 @@ class Searcher:
         self._companions: dict[str, list[str]] | None = None
         self._parties: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
         self._any_goods: dict[str, bool] = {}
+        self._titled: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
         self._spell_lock = threading.Lock()
         self._spell: dict[str, set[str]] | None = None
@@ -552,6 +553,8 @@ class Searcher:
                 # a record about some other product is a weak answer; a dispute between the two members
                 # named is their matter whatever goods its title names (DS495: radionuclides)
                 feats["product"] = product
+                if product == 0.0 and rtype == "announcement" and self._other_goods(ref, row, analysis):
+                    feats["other_goods"] = 1.0
             # the record type the intent prefers, only as surely as the intent was read (a question
             # whose kind the analyser half-guessed must not sink the dispute or alert that answers)
             feats["prior"] = 1.0 - sure * (1.0 - prior.get(rtype, 0.9 if prior else 1.0))
@@ -569,6 +572,18 @@ class Searcher:
             out.sort(key=lambda c: (-c.score, -c.fused))
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out, concepts
+
+    def _other_goods(self, ref: str, row: dict[str, Any], analysis: QueryAnalysis) -> bool:
+        """China Customs' rules for one other product (泰国鲜食西番莲 for Thai durian): its title names
+        a single product, of no tariff line the question's goods are on. A title naming a category
+        (乳品: several headings) may hold the goods asked under another name (奶粉)."""
+        codes = self._titled.get(ref)
+        if codes is None:
+            found = self.vocab.lookup(str(row.get("title") or ""), k=3)
+            codes = tuple(c.code for c in found if c.confidence >= PRODUCT_SIGNAL)
+            self._titled[ref] = codes
+        asked = [str(c["code"]) for c in analysis.hs if float(c.get("confidence", 0.0)) >= PRODUCT_SIGNAL]
+        return len(codes) == 1 and bool(asked) and not any(hs_matches(q, codes[0]) for q in asked)
 
     def _for_any_goods(self, ref: str, row: dict[str, Any]) -> bool:
         """Whether a record concerns any goods (relevance.for_any_goods), once per record."""

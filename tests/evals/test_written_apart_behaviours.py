@@ -435,3 +435,17 @@ def test_goods_from_suppliers_abroad_are_no_export_to_that_country(assistant: As
                            "what share of each lot must the Malaysian side inspect?")
     assert _refs(answer)[:1] == ["海关总署公告〔2024〕72号"], _refs(answer)
     assert "2%" in opening(answer.text)
+
+
+def test_china_customs_rules_for_one_other_product_do_not_answer(assistant: Assistant) -> None:
+    """Thai passion fruit's announcement is no answer about Thai durian (there is none); a title
+    naming a category (乳品) still answers for goods under it (奶粉)."""
+    from assistant.retrieve.search import NO_ANSWER_THRESHOLD
+
+    searcher = assistant.searcher
+    durian = searcher.search("泰国鲜食榴莲输华，出口前泰方要按多大比例抽检？", 5)
+    assert all(h.ref != "海关总署公告〔2023〕137号" or h.score < NO_ANSWER_THRESHOLD for h in durian.hits)
+    milk = searcher.search("奶粉出口越南，海关对出口企业有什么检验检疫要求？", 5)
+    assert any("乳品" in str(h.title) for h in milk.hits[:3]), [h.title for h in milk.hits]
+    money = assistant.ask("2023年我国对欧盟出口玩具的总金额是多少？同比增长了多少？")
+    assert money.refused and not money.citations  # trade statistics are stated by no record
