@@ -480,7 +480,8 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate, translat
     # what the reader sees of the opening sentence: a long one is quoted in part
     shown = _quote(first.shown, quoting)
     for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
-        ranked = _ranked(cands, ask, form, translated, aligned)
+        own_aligned, own_translated = _aligned_in(ask, aligned, translated)
+        ranked = _ranked(cands, ask, form, own_translated, own_aligned)
         if not ranked or ranked[0][0] <= 0:
             continue
         key, c, sc, shared = ranked[0]
@@ -502,6 +503,19 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate, translat
     # the best sentence overall goes where its ask is, so the answers come in the order asked
     out.insert(sum(1 for i, _ in out if first_at is not None and i < first_at), (-1, first))
     return [c for _, c in out]
+
+
+def _aligned_in(ask: str, aligned: Sequence[tuple[str, Sequence[str]]],
+                translated: list[str]) -> tuple[list[tuple[str, Sequence[str]]], list[str]]:
+    """The other-language words of one ask of a message: those of the words it says itself
+    ("heat treatment … Varroa mites"), not those of the message's other asks ("health
+    certificate"), which would make a sentence on certificates answer the heat-treatment ask. When
+    search aligned nothing, the message's translations stand as they are."""
+    if not aligned:
+        return [], translated
+    low = ask.lower()
+    mine = [(w, alts) for w, alts in aligned if str(w).lower() in low]
+    return mine, sorted({str(a) for _, alts in mine for a in alts})
 
 
 def _quote(sentence: str, asked: set[str] | None = None, form: Form | None = None) -> str:

@@ -14,7 +14,9 @@ import re
 from assistant.retrieve.markets import find_markets
 
 WINDOW = 30  # characters after a market's name in which its verb is looked for
-_BREAK = re.compile(r"[。？?！!；;，]|,\s*(?:and|but)\b")
+# a clause ends at Chinese punctuation, or at a comma before "and"/"but" or before Chinese text (a
+# Chinese question whose punctuation was folded to half-width: "巴西告印尼…的争端,案号和提出磋商的日期")
+_BREAK = re.compile(r"[。？?！!；;，]|,\s*(?:and|but)\b|,(?=\s*[\u4e00-\u9fff])")
 _ACTIVE = re.compile(
     r"\b(?:took|take|takes|taking|taken|brought|bring|brings|bringing|sued|sue|sues|suing|challenged|challenges?|"
     r"challenging|complained|complains?|filed|files?|launched|launch(?:es)?|initiated|initiates?|dragged|drags?)\b|"

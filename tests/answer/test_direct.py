@@ -607,3 +607,20 @@ def test_a_date_that_comes_round_every_year_answers_without_its_year() -> None:
     ev = _gacc_evidence("gacc_regulations.jsonl", "〔2024〕27号")
     first = opening(compose("rules", ev, "zh", "养殖场在海关备案以后，每年什么时候要交年度报告？").text, 1)
     assert "3月底前" in first, first
+
+
+
+
+def test_each_ask_is_read_with_its_own_words_in_the_other_language() -> None:
+    """Two asks about Tanzanian honey: the certificate's languages, and the heat treatment against
+    Varroa mites. The second is read with 加热 (its own "heat"), not with 卫生证书 (the first's "health
+    certificate"), which would make a sentence on certificates answer it; and a message whose words
+    search aligned none of keeps its translations."""
+    from assistant.answer.direct import _aligned_in
+
+    aligned = [("certificate", ["证书"]), ("health", ["卫生"]), ("languages", ["语"]), ("heat", ["加热"]),
+               ("honey", ["蜂蜜"])]
+    translated = sorted({a for _, alts in aligned for a in alts})
+    mine, words = _aligned_in("what heat treatment is accepted against Varroa mites?", aligned, translated)
+    assert words == ["加热"] and [w for w, _ in mine] == ["heat"]
+    assert _aligned_in("多少钱？", [], ["fee"]) == ([], ["fee"])

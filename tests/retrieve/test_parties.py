@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
     ("Has the US been sued by China over poultry?", {"CHN"}),
     ("中国对美国禽肉提起了争端吗", {"CHN"}),
     ("Which dispute did Indonesia bring against the EU over palm oil?", {"IDN"}),
+    # punctuation folded to half-width: the complaint verb of the next clause is the question's own
+    ("巴西告印尼限制鸡肉进口的那个WTO争端,案号和提出磋商的日期分别是?", {"BRA"}),
     ("US tariffs on Chinese steel", set()),  # no complaint verb: nobody is said to have complained
     ("What did the panel say in the China v EU fasteners dispute?", set()),
 ])
