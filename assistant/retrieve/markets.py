@@ -340,8 +340,9 @@ def named_as_origin(query: str, m: Any) -> bool:
         return True
     text = m.text.strip()
     # an adjective before a product word: "Iranian pistachios", "Turkish figs" (not "Iran")
+    # ("the Belgian one" is the one Belgium notified, not goods from Belgium)
     return bool(text.isascii() and text.lower() != m.market.name_en.lower() and _DEMONYM_RE.search(text)
-                and re.match(r"\s+[A-Za-z]", query[m.end :]))
+                and re.match(r"\s+[A-Za-z]", query[m.end :]) and not re.match(r"\s+ones?\b", query[m.end :], re.I))
 
 
 def named_origins(query: str) -> set[str]:

@@ -225,7 +225,9 @@ class QueryContext:
             r_markets = r_markets | titled
         q = self.markets if self.importing else self.markets - {"CHN"}
         if q and r_markets:
-            f["market"] = (2.0 if both else 1.0) if r_markets & q else -1.0
+            # an alert notified by the member state named ("the Belgian one"), not only by the EU
+            notified = rtype == "alert" and bool(r_markets & (self.named - {"EU"}))
+            f["market"] = (2.0 if both or notified else 1.0) if r_markets & q else -1.0
             if reversed_:
                 f["market"] = -1.0  # the other member's case against the one the question says complained
             if titled and self.named and self.importing:

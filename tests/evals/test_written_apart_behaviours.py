@@ -449,3 +449,14 @@ def test_china_customs_rules_for_one_other_product_do_not_answer(assistant: Assi
     assert any("乳品" in str(h.title) for h in milk.hits[:3]), [h.title for h in milk.hits]
     money = assistant.ask("2023年我国对欧盟出口玩具的总金额是多少？同比增长了多少？")
     assert money.refused and not money.citations  # trade statistics are stated by no record
+
+
+def test_some_of_the_alerts_just_listed_are_singled_out_by_who_notified_them(assistant: Assistant) -> None:
+    """"How many of those were notified by Sweden?" is about the crayfish alerts just listed: the
+    goods carry over, and Sweden is who notified them, not a new market."""
+    first, sweden = _chat(assistant, "Any RASFF alerts on crayfish from China?",
+                          "How many of those were notified by Sweden, and what was the problem?")
+    rows = assistant.searcher.index.record_rows
+    assert first.citations and sweden.citations
+    assert all(rows[r].get("notifying_country") == "Sweden" for r in _refs(sweden) if rows[r].get("type") == "alert")
+    assert any(rows[r].get("type") == "alert" for r in _refs(sweden))

@@ -204,3 +204,15 @@ def test_a_possessive_names_the_market() -> None:
     assert [m.market.code for m in find_markets("What are the EU’s rules?")] == ["EU"]
     assert [m.market.code for m in find_markets("Côte d'Ivoire cocoa")] == ["CIV"]
     assert not find_markets("what's the rule, it's fine")
+
+
+@pytest.mark.parametrize(("text", "origins"), [
+    ("Iranian pistachios rejected in the EU", {"IRN"}),
+    ("licorice from Iran", {"IRN"}),
+    ("And the Belgian one?", set()),  # the alert Belgium notified, not goods from Belgium
+    ("the Dutch ones - what were they for?", set()),
+])
+def test_a_demonym_names_where_goods_come_from_but_not_which_one(text: str, origins: set[str]) -> None:
+    from assistant.retrieve.markets import named_origins
+
+    assert named_origins(text) == origins
