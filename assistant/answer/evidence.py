@@ -25,6 +25,7 @@ from assistant.retrieve.relevance import (
     for_all_exports,
     named_origins,
     record_markets,
+    section_rule,
     speaks_of_customs,
 )
 from assistant.retrieve.search import NO_ANSWER_THRESHOLD, Hit
@@ -250,15 +251,20 @@ def _origins(row: dict[str, Any]) -> set[str]:
 
 
 def _on_market(row: dict[str, Any], markets: set[str]) -> bool:
-    """The record is about a market asked about (or about none). A China Customs text that speaks
-    of the country asked about ("中韩自贸协定…原产地证书" for "China-Korea FTA certificates"; GSP
-    certificates still issued for Norway) is too, as relevance reads it: China's side of that
-    trade is its subject."""
+    """The record is about a market asked about (or about none). A China Customs text on trade with
+    the country asked about and no other ("中韩自贸协定…原产地证书" for "China-Korea FTA
+    certificates") is too: China's side of that trade is its subject."""
     r_markets = record_markets(row)
     if not markets or not r_markets or r_markets & markets:
         return True
     mentions = set(row.get("mentions") or [])
-    return "CHN" in r_markets and row.get("type") == "announcement" and bool(mentions & markets)
+    return r_markets == {"CHN"} and row.get("type") == "announcement" and bool(mentions) and mentions <= markets
+
+
+def _speaks_of(row: dict[str, Any], markets: set[str]) -> bool:
+    """A China Customs text whose words name the country asked about (GSP certificates still
+    issued for Norway): as relevance reads it, it may answer, when it is the best match."""
+    return row.get("type") == "announcement" and bool(set(row.get("mentions") or []) & markets)
 
 
 def _on_product(hit: Hit, row: dict[str, Any], hs: list[str], words: list[str]) -> bool:
@@ -268,7 +274,9 @@ def _on_product(hit: Hit, row: dict[str, Any], hs: list[str], words: list[str]) 
     if r_hs and hs:
         # its HS codes, or the record names the product (or its head noun: 外科口罩 -> 口罩) itself:
         # a rule's HS list is a summary, its text the scope (21 CFR 807 names masks, not HS 6307)
-        return any(hs_matches(q, r) for q in hs for r in r_hs) or _mentions(row, [*words, *_heads(words)])
+        # (or its HS list sums up the kind of goods the product is: relevance.section_rule)
+        return (any(hs_matches(q, r) for q in hs for r in r_hs) or _mentions(row, [*words, *_heads(words)])
+                or section_rule([(q, 1.0) for q in hs], r_hs))
     if hit.type in ("notification", "case", "dispute"):  # a specific measure: it must name the product
         return _mentions(row, words) or not words
     return True  # horizontal rules (GPSR, REACH...) carry no HS codes on purpose
@@ -316,7 +324,8 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
                        and (h is best or linked(best.ref, rows.get(best.ref, {}), h.ref, row)))
         # a barrier-report form serves the reporter's home, not the market of the barrier
         reporting = intent == "report" and h.type == "form"
-        if not (_on_market(row, markets) or named_origin or into_china or all_exports or reporting):
+        speaks = h is best and _speaks_of(row, markets)  # the best match, and its text names the market
+        if not (_on_market(row, markets) or speaks or named_origin or into_china or all_exports or reporting):
             continue
         if h.type == "alert" and not (is_china_origin(row) or named_origin):
             continue

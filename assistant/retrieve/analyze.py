@@ -91,7 +91,8 @@ _EU_ACRONYMS = {
 }
 _EU_ACRONYM_RE = re.compile(r"(?<![A-Za-z])(MDR|IVDR|GPSR)(?![A-Za-z])")
 _CFR_RE = re.compile(
-    r"(?<!\d)(?P<t>\d{1,2})\s*C\.?\s?F\.?\s?R\.?\s*(?:Parts?|Pt\.?|§+|第)?\s*(?P<p>\d{1,4})(?:\.(?P<s>\d{1,4}))?",
+    r"(?<!\d)(?P<t>\d{1,2})\s*C\.?\s?F\.?\s?R\.?\s*(?:Parts?|Pt\.?|§+|第)?\s*(?P<p>\d{1,4})(?:\.(?P<s>\d{1,4}))?"
+    r"(?:,?\s*Subpart\s+(?P<sub>[A-Z])\b)?",
     re.IGNORECASE,
 )
 # The market a reference belongs to, whatever the message names: an EU act or a RASFF alert is about
@@ -189,7 +190,8 @@ def _find_refs(folded: str, hs: list[dict[str, Any]]) -> list[RefMatch]:
         found.append((m.start(), RefMatch(kind="gacc", value=f"海关总署令第{int(m.group('n'))}号", text=m.group(0))))
     for m in _CFR_RE.finditer(folded):
         t, p, sec = int(m.group("t")), int(m.group("p")), m.group("s")
-        found.append((m.start(), RefMatch(kind="cfr", value=f"{t} CFR Part {p}", text=m.group(0))))
+        sub = f" Subpart {m.group('sub').upper()}" if m.group("sub") else ""  # 21 CFR Part 1 Subpart H
+        found.append((m.start(), RefMatch(kind="cfr", value=f"{t} CFR Part {p}{sub}", text=m.group(0))))
         if sec:
             found.append((m.start(), RefMatch(kind="cfr", value=f"{t} CFR {p}.{int(sec)}", text=m.group(0))))
     for m in _FCC_PART_RE.finditer(folded):

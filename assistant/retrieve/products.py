@@ -776,6 +776,23 @@ def _is_market_word(word: str) -> bool:
     return bool(find_markets(word))
 
 
+@lru_cache(maxsize=1)
+def chapter_sections() -> dict[str, str]:
+    """HS chapter (2 digits) -> its HS 2022 section (I..XXI), from corpus/vocab/hs2022.csv: the
+    nomenclature's own grouping of chapters into kinds of goods (IV: prepared foodstuffs)."""
+    path = _default_corpus_dir() / "vocab" / "hs2022.csv"
+    out: dict[str, str] = {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                code = (row.get("hscode") or "").strip()
+                if code.isdigit() and len(code) == 2:
+                    out[code] = (row.get("section") or "").strip()
+    except OSError:
+        return {}
+    return out
+
+
 def _default_corpus_dir() -> Path:
     from assistant.config import get_settings
 

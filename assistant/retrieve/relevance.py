@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,7 +30,7 @@ from assistant.retrieve.markets import (
 )
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.parties import complainants as said_to_complain
-from assistant.retrieve.products import hs_matches
+from assistant.retrieve.products import chapter_sections, hs_matches
 from assistant.retrieve.ranker import (
     ORIGIN_INTENTS,
     STRICT_MARKET_INTENTS,
@@ -249,7 +250,7 @@ class QueryContext:
                 f["market"] = -1.0  # China's own import rules do not answer "exporting to X"
         if self.hs and r_hs:
             best = hs_level(self.hs, r_hs)
-            f["hs"] = best if best else -min(max(c for _, c in self.hs), 1.0)
+            f["hs"] = best if best or section_rule(self.hs, r_hs) else -min(max(c for _, c in self.hs), 1.0)
         if rtype == "form":
             owner = form_owner(row)
             if owner:
@@ -338,6 +339,19 @@ def party_codes(names: str) -> frozenset[str]:
     for name in names.split(";"):
         codes.update(m.market.code for m in find_markets(name.strip().title()))
     return frozenset(expand_markets(sorted(codes)))
+
+
+SECTION_CHAPTERS = 2  # chapters of one HS section a rule's codes name for it to be about that kind of goods
+
+
+def section_rule(query_hs: list[tuple[str, float]], record_hs: list[str]) -> bool:
+    """A rule whose HS codes sum up a kind of goods, naming several chapters of the section the
+    product is in (Japan's food law lists chapters 16, 20 and 21 of section IV, prepared
+    foodstuffs; dumplings are chapter 19): its list is a summary, so the product is no mismatch."""
+    sections = chapter_sections()
+    asked = {sections.get(code[:2]) for code, conf in query_hs if conf >= 0.5} - {None, ""}
+    named = Counter(sections.get(str(rc)[:2]) for rc in set(str(r)[:2] for r in record_hs))
+    return any(named.get(s, 0) >= SECTION_CHAPTERS for s in asked)
 
 
 def hs_level(query_hs: list[tuple[str, float]], record_hs: list[str]) -> float:

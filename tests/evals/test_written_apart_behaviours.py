@@ -460,3 +460,9 @@ def test_some_of_the_alerts_just_listed_are_singled_out_by_who_notified_them(ass
     assert first.citations and sweden.citations
     assert all(rows[r].get("notifying_country") == "Sweden" for r in _refs(sweden) if rows[r].get("type") == "alert")
     assert any(rows[r].get("type") == "alert" for r in _refs(sweden))
+
+
+def test_goods_no_rule_lists_are_answered_by_the_rule_for_their_kind(assistant: Assistant) -> None:
+    """Frozen dumplings for Japan: Japan's food law lists food chapters, not 1902, yet applies."""
+    answer = assistant.ask("We export frozen dumplings. What rules apply in Japan?")
+    assert "Japan Food Sanitation Act positive list" in _refs(answer), _refs(answer)

@@ -140,6 +140,9 @@ def test_references(vocab: ProductVocabulary) -> None:
     assert analyze("deadline 2024/10/30", vocab).refs == []  # a date, not an act
     assert analyze("47 CFR 15.247 limits", vocab).refs == ["47 CFR Part 15", "47 CFR 15.247"]
     assert analyze("FCC Part 15 认证", vocab).refs == ["47 CFR Part 15"]
+    # a subpart is its own act in the corpus (food facility registration, prior notice)
+    assert analyze("21 CFR Part 1 Subpart H renewal", vocab).refs == ["21 CFR Part 1 Subpart H"]
+    assert analyze("21 CFR Part 1 subpart of the rules", vocab).refs == ["21 CFR Part 1"]
     assert analyze("IVDR 过渡期", vocab).refs == ["Regulation (EU) 2017/746"]
     assert analyze("HS 851830 的要求", vocab).refs == ["HS 851830"]
     taipei = analyze("G/TBT/N/TPKM/500 是什么", vocab)

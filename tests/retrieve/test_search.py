@@ -156,3 +156,14 @@ def test_an_export_procedure_whose_title_names_no_goods_concerns_any_goods(
         return any(c.confidence >= PRODUCT_SIGNAL for c in searcher.vocab.lookup(text, k=3))
 
     assert for_any_goods({"type": "announcement", "title": title}, names_goods) is any_goods
+
+
+def test_a_rule_whose_hs_list_sums_up_a_kind_of_goods_covers_a_product_of_that_kind() -> None:
+    """Japan's food law names chapters 16, 20 and 21 of HS section IV (prepared foodstuffs):
+    dumplings (1902.20, section IV too) are no mismatch; toys (95) and earphones (85) still are."""
+    from assistant.retrieve.relevance import section_rule
+
+    food_law = ["03", "07", "08", "16", "20", "21", "3923"]
+    assert section_rule([("190220", 0.95)], food_law)
+    assert not section_rule([("9503", 0.95)], food_law)
+    assert not section_rule([("851830", 0.95)], ["8516", "9405"])  # one chapter of XVI is no summary
