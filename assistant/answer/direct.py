@@ -482,6 +482,12 @@ def _per_ask(cands: list[_Candidate], question: str, first: _Candidate, translat
     for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
         own_aligned, own_translated = _aligned_in(ask, aligned, translated)
         ranked = _ranked(cands, ask, form, own_translated, own_aligned)
+        if i and form in _FACT_FORMS and ranked and ranked[0][2].overlap == 0:
+            # an ask for a fact whose words no sentence shares ("最晚什么时候交？") asks it of the
+            # one before ("每年还要交什么材料？"): read with that one's words, in its own form
+            ask = f"{pieces[i - 1][0]} {ask}"
+            own_aligned, own_translated = _aligned_in(ask, aligned, translated)
+            ranked = _ranked(cands, ask, form, own_translated, own_aligned)
         if not ranked or ranked[0][0] <= 0:
             continue
         key, c, sc, shared = ranked[0]

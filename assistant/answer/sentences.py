@@ -268,7 +268,10 @@ _MOMENT_CUES: tuple[tuple[Moment, re.Pattern[str]], ...] = (
         rf"{_SIGN_OFF}\s*[.。]?\s*$", re.I)),
     ("end", re.compile(
         r"\buntil\b|\bexpir|\bdeadline\b|\bno later than\b|\bvalid (?:until|till|through)\b|有效期|截止|截至|"
-        r"止\s*[。.,，]|为止|至\s*(?:19|20)\d{2}\s*年", re.I)),
+        r"止\s*[。.,，]|为止|至\s*(?:19|20)\d{2}\s*年|"
+        # a day something is due by: 每年3月底前, 到期前30日, "before 31 March"
+        r"\d{1,2}\s*月(?:底|末|\d{1,2}\s*日)?\s*(?:之|以)?前|\bbefore\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}\s+)?"
+        r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I)),
 )
 
 

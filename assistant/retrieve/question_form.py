@@ -103,7 +103,8 @@ Moment = Literal["start", "publish", "end", ""]
 # applies); "" when the question does not say.
 _MOMENTS: list[tuple[Moment, re.Pattern[str]]] = [
     ("end", re.compile(
-        r"截止|到期|有效期|到什么时候|到哪天|为止|过渡期|\buntil\b|\btill\b|\bexpir|\bdeadline\b|"
+        r"截止|到期|有效期|到什么时候|到哪天|为止|过渡期|最晚|最迟|\buntil\b|\btill\b|\bexpir|\bdeadline\b|"
+        r"\bat the latest\b|\bno later than\b|\bby when\b|\bdue\b|"
         r"\bvalid (?:for|until|through)\b|\bhow long\b|\bcomment", re.I)),
     ("start", re.compile(
         r"开始|实施|施行|生效|执行|适用|落地|(?:哪天|何时|什么时候|几号|日期)起|\bstart|\bbegin|\bcommenc|"

@@ -624,3 +624,14 @@ def test_each_ask_is_read_with_its_own_words_in_the_other_language() -> None:
     mine, words = _aligned_in("what heat treatment is accepted against Varroa mites?", aligned, translated)
     assert words == ["加热"] and [w for w, _ in mine] == ["heat"]
     assert _aligned_in("多少钱？", [], ["fee"]) == ([], ["fee"])
+
+
+def test_an_ask_for_a_fact_that_names_nothing_is_asked_of_the_ask_before_it() -> None:
+    """"每年还要交什么材料？最晚什么时候交？": the second ask names nothing of its own; it asks when
+    the yearly report is due, which Article 11 says (每年3月底前), not when the rules were published."""
+    guide = _gacc_evidence("policy_interpretations.json", "出口水产品原料养殖场备案管理办法")[0]
+    rules = _gacc_evidence("gacc_regulations.jsonl", "〔2024〕27号")[0].model_copy(update={"n": 2})
+    ev = [guide, rules]  # China Customs' interpretation first, as search ranks them
+    question = "我们的养殖场已经在海关备过案了。之后每年还要交什么材料？最晚什么时候交？"
+    text = compose("requirements", ev, "zh", question).text
+    assert "3月底前" in opening(text, 3), text

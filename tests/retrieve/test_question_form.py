@@ -82,3 +82,12 @@ def test_whether_something_still_holds_or_may_be_done(question: str, form: str) 
 
     assert question_form(question) == form
 
+
+
+def test_the_latest_day_asked_is_an_end_and_a_due_day_marks_one() -> None:
+    from assistant.answer.sentences import date_moments
+
+    assert moment_asked("最晚什么时候交？") == "end"
+    assert moment_asked("By when is the report due?") == "end"
+    assert "end" in date_moments("养殖场应当于备案次年起，每年3月底前向所在地海关报送上年度年度报告表。")
+    assert "end" in date_moments("The report must be filed before 31 March 2025.")
