@@ -47,6 +47,7 @@ from assistant.dialogue.followup import (
     next_topic,
     pointed_by_trait,
     pointed_document,
+    refers_back,
     returns_to,
     text_language,
     wants_report,
@@ -127,6 +128,10 @@ def _market_words(markets: list[str], origins: list[str], lang: str) -> list[str
 
     into = bool(set(origins) - {"CHN"})
     return [phrase("into_china", lang) if m == "CHN" and into else market_name(m, lang) for m in markets]
+
+
+# a follow-up that says it is about another text than the one discussed
+_ANOTHER = re.compile(r"还有(?:一)?个|另(?:外)?(?:一|有)?个|另一|其他的?|\b(?:another|other|a different|also a)\b", re.I)
 
 
 def _topic_words(topic: dict[str, Any], text: str, lang: str) -> list[str]:
@@ -285,6 +290,10 @@ class Assistant:
             relevant = answering is not None
             if answering is not None and topic is not None:  # the announcement, or its interpretation
                 topic = {**topic, "doc": answering}
+        left = bool(topic is not None and topic.get("doc") and not relevant
+                    and self._leaves_document(text, analysis, topic))
+        if left:  # "后来还有个沙丁鱼的案子，是谁告的？" after the scallops case: a question of its own
+            topic = {**(topic or {}), "doc": None}
         about = document_followup(text, a, topic, parties, relevant)
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             own = a.get("intent")
@@ -344,7 +353,7 @@ class Assistant:
 
         query = a.get("normalized") or text
         resp = searcher.search(query, SEARCH_K, analysis=analysis)
-        if not did_merge:
+        if not did_merge and not left:
             resp, analysis, a = self._carry_slots(searcher, text, resp, analysis, a, state, lang)
             query = a.get("normalized") or text
         hits = resp.hits
@@ -424,7 +433,10 @@ class Assistant:
             named = about.lower()
             kept = [str(w) for w in (state.get("topic") or {}).get("words") or []]
             topical = list(dict.fromkeys([*kept, *(w for w in topical if w.lower() not in named)]))
-        state["topic"] = next_topic(state.get("topic"), _without_markets(a, origins), topical, doc, named_from)
+        # talk about disputes or rejections, as the evidence decided it (a notification question
+        # answered by a dispute: "And the EU duties on Chinese shoes?" asks for another dispute)
+        answered_as = {**_without_markets(a, origins), **({"intent": intent} if intent in ("cases", "alerts") else {})}
+        state["topic"] = next_topic(state.get("topic"), answered_as, topical, doc, named_from)
         state["topics"] = [*history, state["topic"]][-HISTORY:]
         state["last_citations"] = [c.model_dump() for c in answer.citations]
         state["offered_report"] = intent in ("report", "alerts")
@@ -667,6 +679,27 @@ class Assistant:
             "text": text, "citations": citations, "composer": "llm",
             "notes": [f"removed: {r}" for r in getattr(result, "removed", [])][:10],
         })
+
+    def _leaves_document(self, text: str, analysis: Any, topic: dict[str, Any]) -> bool:
+        """A short follow-up that says it asks about another one ("还有个沙丁鱼的案子", "another
+        case on …") and names a subject of its own which the document under discussion
+        never mentions (in either language, as search aligns it), and which read alone finds
+        another record of the document's kind (not its companion or related text) that passes the
+        gate: a new question, not one about the document."""
+        if not is_short(text) or refers_back(text) or not _ANOTHER.search(text):
+            return False  # "这个案子援引了SPS协定吗？" is about it; "还有个…的案子" says it is another
+        doc = str(topic.get("doc"))
+        row = self.searcher.index.record_rows.get(doc) or {}
+        resp = self.searcher.search(text, SEARCH_K, analysis=analysis)
+        blob = json.dumps(row, ensure_ascii=False).lower()
+        said = {str(w).lower(): [str(x).lower() for x in alts] for w, alts in resp.aligned}
+        new_words = [w for w in resp.topical
+                     if not any(x in blob for x in [str(w).lower(), *said.get(str(w).lower(), [])])]
+        if not new_words or not resp.hits or resp.best_score < REFUSE_BELOW:
+            return False
+        family = {doc, *self.searcher.companions(doc), *(str(r) for r in row.get("related") or [])}
+        # another text of the document's own kind (another dispute, another announcement)
+        return resp.hits[0].ref not in family and resp.hits[0].type == row.get("type")
 
     def _answering_document(self, text: str, analysis: Any, topic: dict[str, Any], lang: str) -> str | None:
         """The document under discussion (or its companion) when it answers a longer follow-up that

@@ -255,6 +255,9 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
     has_market = bool(analysis.get("markets"))
     has_product = names_goods(analysis)
     if has_market and has_product:
+        if looks_like_followup(text) and topic.get("intent") in ("alerts", "cases") and not _decisive(analysis):
+            # "And the EU duties on Chinese shoes?" while talking about disputes: still disputes
+            return {**analysis, "intent": topic["intent"]}, True
         return analysis, shortened
     if not has_market and not has_product and not looks_like_followup(text):
         return analysis, False

@@ -466,3 +466,20 @@ def test_goods_no_rule_lists_are_answered_by_the_rule_for_their_kind(assistant: 
     """Frozen dumplings for Japan: Japan's food law lists food chapters, not 1902, yet applies."""
     answer = assistant.ask("We export frozen dumplings. What rules apply in Japan?")
     assert "Japan Food Sanitation Act positive list" in _refs(answer), _refs(answer)
+
+
+def test_another_case_named_by_its_goods_is_a_new_question_not_the_last_one(assistant: Assistant) -> None:
+    """After the scallops disputes, "还有个沙丁鱼的案子" is another dispute (DS231), while "这个案子…"
+    and "加拿大那个…" stay with the one discussed."""
+    first, canada, sardines = _chat(assistant, "WTO有没有关于扇贝商品名称的争端？", "加拿大那个是什么时候提出磋商的？",
+                                    "另外还有一个沙丁鱼的案子，是谁告的？")
+    assert {"DS7", "DS12", "DS14"} & set(_refs(first))
+    assert _refs(canada)[:1] == ["DS7"], _refs(canada)
+    assert _refs(sardines)[:1] == ["DS231"], _refs(sardines)
+
+
+def test_and_the_goods_and_market_of_another_dispute_stay_a_dispute_question(assistant: Assistant) -> None:
+    first, shoes = _chat(assistant, "Did China challenge the EU's anti-dumping duties on fasteners at the WTO?",
+                         "And the EU's duties on Chinese shoes?")
+    assert "DS397" in _refs(first)
+    assert "DS405" in _refs(shoes)[:2], _refs(shoes)
