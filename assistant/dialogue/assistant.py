@@ -44,6 +44,7 @@ from assistant.dialogue.followup import (
     leaves_market,
     may_be_about_document,
     merge_topic,
+    names_goods,
     next_topic,
     pointed_by_trait,
     pointed_document,
@@ -290,6 +291,10 @@ class Assistant:
             relevant = answering is not None
             if answering is not None and topic is not None:  # the announcement, or its interpretation
                 topic = {**topic, "doc": answering}
+        if topic is not None and not topic.get("doc") and back is None:
+            cited = self._cited_answering(text, analysis, a, topic, state, lang)
+            if cited is not None:  # "多久续一次？" after FDA registration and prior notice: registration
+                topic, relevant = {**topic, "doc": cited}, True
         left = bool(topic is not None and topic.get("doc") and not relevant
                     and self._leaves_document(text, analysis, topic))
         if left:  # "后来还有个沙丁鱼的案子，是谁告的？" after the scallops case: a question of its own
@@ -679,6 +684,22 @@ class Assistant:
             "text": text, "citations": citations, "composer": "llm",
             "notes": [f"removed: {r}" for r in getattr(result, "removed", [])][:10],
         })
+
+    def _cited_answering(self, text: str, analysis: Any, a: dict[str, Any], topic: dict[str, Any],
+                         state: dict[str, Any], lang: str) -> str | None:
+        """Of the records the last answer cited, the one a short follow-up that names nothing of its
+        own asks about ("多久续一次？", "从哪天开始的？"), read with the conversation's goods and
+        market: it passes the gate and no other record answers better. None otherwise."""
+        if not is_short(text) or a.get("refs") or a.get("markets") or names_goods(a):
+            return None
+        if a.get("intent") not in DOC_INTENTS or topic.get("intent") == "alerts":
+            return None  # (rejections are answered as a set: "主要是什么问题？" asks of them all)
+        cited = [str(c.get("ref")) for c in state.get("last_citations") or [] if c.get("ref")]
+        if not cited:
+            return None
+        in_context = " ".join([text, *_topic_words(topic, text, lang)])
+        own, best = self.searcher.relevances_of(in_context, _quick_analysis(in_context, self.searcher), cited)
+        return _document_answering(own, best)
 
     def _leaves_document(self, text: str, analysis: Any, topic: dict[str, Any]) -> bool:
         """A short follow-up that says it asks about another one ("还有个沙丁鱼的案子", "another

@@ -270,7 +270,7 @@ class Searcher:
             acts = [r for key in find_eu_acts(ref) for r in self._act_index.get(key, [])]
             symbol = find_symbols(ref)
             family = symbol and self.index.by_core_symbol.get(symbol[0].core)
-            if not (hit or acts or family or ref in found):
+            if not (hit or acts or family or ref in found or _part_of_found(ref, found)):
                 out.append(ref)
         return out
 
@@ -1051,6 +1051,18 @@ class Searcher:
     def _chunks_of(self, ref: str) -> list[tuple[int, dict[str, Any]]]:
         found = self._chunks_by_ref.get(ref)
         return [] if found is None else [(int(p), self.index.chunk_rows[int(p)]) for p in found]
+
+
+_CFR_PART = re.compile(r"^(\d+) CFR Part (\d+)$")
+
+
+def _part_of_found(ref: str, found: set[str]) -> bool:
+    """"29 CFR Part 1910", read from "29 CFR 1910.7", when the section itself is held: the
+    question quoted the section, not a whole part missing from the corpus."""
+    m = _CFR_PART.match(ref)
+    if m is None:
+        return False
+    return any(f.startswith(f"{m.group(1)} CFR {m.group(2)}.") for f in found)
 
 
 EVERYDAY_ZIPF = 4.5  # wordfreq frequency from which a lone word is everyday language (name, product)

@@ -483,3 +483,23 @@ def test_and_the_goods_and_market_of_another_dispute_stay_a_dispute_question(ass
                          "And the EU's duties on Chinese shoes?")
     assert "DS397" in _refs(first)
     assert "DS405" in _refs(shoes)[:2], _refs(shoes)
+
+
+def test_a_bare_follow_up_is_about_the_record_just_cited_that_answers_it(assistant: Assistant) -> None:
+    """"多久续一次？" names nothing: of the FDA texts just cited, registration answers it; "从哪天
+    开始的？" after the ban on Japan's aquatic products asks when the ban began."""
+    fda, renew = _chat(assistant, "山东大蒜工厂第一次出口美国，要在FDA注册吗？要交钱吗？", "那多久要续一次？")
+    assert "21 CFR Part 1 Subpart H" in _refs(fda)
+    assert _refs(renew)[:1] == ["21 CFR Part 1 Subpart H"], _refs(renew)
+    ban, since = _chat(assistant, "日本的水产品现在还能进口到中国吗？", "从哪天开始的？")
+    assert "海关总署公告〔2023〕103号" in _refs(ban)
+    assert _refs(since)[:1] == ["海关总署公告〔2023〕103号"], _refs(since)
+    assert "2023年8月24日" in opening(since.text), since.text
+
+
+def test_a_section_quoted_is_not_a_missing_part() -> None:
+    from assistant.retrieve.search import _part_of_found
+
+    assert _part_of_found("29 CFR Part 1910", {"29 CFR 1910.7"})
+    assert not _part_of_found("29 CFR Part 1910", {"29 CFR 19.7"})
+    assert not _part_of_found("21 CFR Part 807", set())
