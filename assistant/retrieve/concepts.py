@@ -54,6 +54,7 @@ class Concept:
     market: bool = False  # a market word: covered by the market match instead
     acronym: bool = False  # written in capitals (PPWR, MoCRA): a name, and a strong one
     cue: bool = False  # says what kind of answer is wanted (认证, dispute), not what it is about
+    place: bool = False  # where the asker is, said in passing ("a packer in Dar es Salaam"): no topic
     # translations of a part of the word only (儿童 of 儿童服装): share of the word -> phrases
     part_alt: dict[tuple[int, int], list[frozenset[str]]] = field(default_factory=dict)
     length: int = 1

@@ -348,3 +348,51 @@ def named_as_origin(query: str, m: Any) -> bool:
 def named_origins(query: str) -> set[str]:
     """Countries the question names as where goods come from ("licorice from Iran", "伊朗产")."""
     return {m.market.code for m in find_markets(query) if named_as_origin(query, m)}
+
+
+# Where the asker is, said in passing: "a honey packer in Dar es Salaam", "our orchard in Raub,
+# Pahang", "a factory near Ningbo". Capitalised words after a preposition of place that name no
+# market, month, document part or acronym are the asker's town or province: context, not topic.
+_PLACE_RE = re.compile(
+    r"\b(?:in|at|near|from|outside|around|based in|located in)\s+"
+    r"((?:[A-Z][a-z]+|[A-Z][a-z]*-[A-Z][a-z]+)(?:(?:\s+|,\s*|\s+(?:es|de|la|del|al|el|da|do|di|an)\s+)"
+    r"(?:[A-Z][a-z]+|[A-Z][a-z]*-[A-Z][a-z]+))*)")
+_NOT_PLACE = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|Article|Articles|Annex|Annexes|Part|Chapter|Section|Regulation|"
+    r"Directive|Decision|Act|Rule|Rules|Table|Appendix|English|Chinese|French|Spanish|German|Japanese|Korean|"
+    r"Russian|Arabic|Amazon|Alibaba|Shopify|Temu|Shein|The|Our|We|My|Q[1-4])$")
+
+
+def asker_places(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` naming where the asker is, in passing ("in Dar es Salaam", "in Raub,
+    Pahang"), not a market, month or part of a document."""
+    out: list[tuple[int, int]] = []
+    for m in _PLACE_RE.finditer(text or ""):
+        words = re.split(r"[\s,]+", m.group(1))
+        if _NOT_PLACE.match(words[0]) or find_markets(m.group(1)):
+            continue
+        out.append((m.start(1), m.end(1)))
+    if _HAN_RE.search(text or ""):
+        out += _chinese_places(text)
+    return out
+
+
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _chinese_places(text: str) -> list[tuple[int, int]]:
+    """Chinese place names jieba's part-of-speech tagger reads (ns: 山东, 宁波, 汕头澄海) that name no
+    market (欧盟, 英国, 香港 are markets): the asker's province or town."""
+    import jieba.posseg
+
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for piece in jieba.posseg.cut(text):
+        at = text.find(piece.word, pos)
+        if at < 0:
+            continue
+        pos = at + len(piece.word)
+        if piece.flag == "ns" and len(piece.word) >= 2 and not find_markets(piece.word):
+            out.append((at, pos))
+    return out

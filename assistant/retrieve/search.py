@@ -57,7 +57,13 @@ from assistant.retrieve.concepts import (
 from assistant.retrieve.coverage import Beyond, beyond_coverage, last_dates
 from assistant.retrieve.derived import derived_for
 from assistant.retrieve.glossary import Glossary
-from assistant.retrieve.markets import expand_markets, find_markets, get_market, market_name
+from assistant.retrieve.markets import (
+    asker_places,
+    expand_markets,
+    find_markets,
+    get_market,
+    market_name,
+)
 from assistant.retrieve.measures import checked_measure, measure_stated
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
@@ -749,6 +755,11 @@ class Searcher:
                     c.market = True
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "en"))))
                     c.add_alt(frozenset(tokenize(market_name(m.market.code, "zh"))))
+        for a, b in asker_places(analysis.text):
+            at = low.find(normalise(fold(analysis.text[a:b])))
+            for s, e, c in spans:
+                if at >= 0 and s < at + (b - a) and at < e and not (c.market or c.acronym or c.hs):
+                    c.place = True  # "in Dar es Salaam": where the asker is, not what the question is about
         codes = {m.upper() for m in analysis.markets}
         for _s, _e, c in spans:  # a market's code a follow-up carries (RUS, KAZ) is that market
             if c.acronym and not c.market and c.text.upper() in codes and _market_code(c.text):
@@ -921,7 +932,7 @@ class Searcher:
                 total += EXPANSION_WEIGHT * token_scores[t]
         unknown_idf = self._idf(1)
         for c in concepts:
-            c.weight = self._weight(c, token_scores, unknown_idf)
+            c.weight = 0.0 if c.place else self._weight(c, token_scores, unknown_idf)
             if c.cue or self._stray(c):  # "how does it work": everyday words, weighed like cues
                 c.weight *= CUE_WEIGHT
         return total, token_scores

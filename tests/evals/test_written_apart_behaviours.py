@@ -503,3 +503,11 @@ def test_a_section_quoted_is_not_a_missing_part() -> None:
     assert _part_of_found("29 CFR Part 1910", {"29 CFR 1910.7"})
     assert not _part_of_found("29 CFR Part 1910", {"29 CFR 19.7"})
     assert not _part_of_found("21 CFR Part 807", set())
+
+
+def test_the_askers_town_does_not_dilute_what_the_question_is_about(assistant: Assistant) -> None:
+    """"a honey packer in Dar es Salaam": the town is context; China's Tanzanian honey rules answer
+    (China named as the one that accepts a treatment is the rule-maker)."""
+    answer = assistant.ask("We're a small honey packer in Dar es Salaam. Which heat treatment does China accept "
+                           "against varroa mites?")
+    assert not answer.refused and _refs(answer)[:1] == ["海关总署公告〔2024〕150号"], _refs(answer)

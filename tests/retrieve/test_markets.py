@@ -216,3 +216,19 @@ def test_a_demonym_names_where_goods_come_from_but_not_which_one(text: str, orig
     from assistant.retrieve.markets import named_origins
 
     assert named_origins(text) == origins
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("We're a honey packer in Dar es Salaam. What heat treatment does China accept?", ["Dar es Salaam"]),
+    ("We run a durian orchard in Raub, Pahang, mostly Musang King.", ["Raub, Pahang"]),
+    ("a lamp factory based in Ningbo exporting to Germany", ["Ningbo"]),
+    ("What does Article 18 say, and what is in Annex II?", []),
+    ("rules in force in March 2024 in the EU", []),
+    ("certificate written in English, shipped from China", []),
+    ("我们是山东的大蒜出口商，第一次发美国", ["山东"]),
+    ("深圳做WiFi摄像头卖英国的", ["深圳"]),  # 英国 is a market
+])
+def test_where_the_asker_is_said_in_passing_is_no_market(text: str, places: list[str]) -> None:
+    from assistant.retrieve.markets import asker_places
+
+    assert [text[a:b] for a, b in asker_places(text)] == places
