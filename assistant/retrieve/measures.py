@@ -24,7 +24,9 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    re.I),
         re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
     "duration": (
-        re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|\btime limits?\b|多久|多长时间|有效期|几天|多少天|期限",
+        re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|\btime limits?\b|"
+                   r"\bhow many (?:(?:business|working|calendar) )?(?:days|weeks|months)\b|"
+                   r"多久|多长时间|有效期|几天|多少天|期限|(?:多少|几)个?(?:工作日|月)",
                    re.I),
         re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
                    r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"
@@ -36,15 +38,19 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    re.I)),
     "money": (
         re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|\b(?:export|import|trade|sales) (?:value|volume)s?\b|"
-                   r"费用|多少钱|收费|价格|成本|金额|总额|出口额|进口额|贸易额|销售额", re.I),
-        re.compile(rf"{MONEY.pattern}|\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
+                   r"费用|多少钱|收费|价格|成本|金额|总额|出口额|进口额|贸易额|销售额|(?:注册|申请|检测|认证|年|服务|办理|审核|登记)费",
+                   re.I),
+        # a share counts as a sum when it is a share of one (4% of turnover), not any percentage
+        re.compile(rf"{MONEY.pattern}|\d\s*%[^。.;；]{{0,30}}(?:turnover|revenue|value|营业额|营收|销售额|货值)|"
+                   r"(?:turnover|revenue|营业额|营收|销售额|货值)[^。.;；]{0,30}\d\s*%|\b(?:costs?|fees? (?:is|are|of)|priced at|charges?)\s+(?:about |around |up to )?\d|"
                    r"(?:费用|收费|价格)(?:为|是)?\s*\d|\bfree of charge\b|\bno (?:fee|charge)\b|\bwithout charge\b|"
                    r"\bfee-free\b|免费|不收费|不收取(?:任何)?费用", re.I)),
     # a limit said in its dimension ("lead in mg/kg", a migration, a residue; noise in dB; standby
     # power in W) is stated only in that dimension, or as a ban: a 24 V ceiling is no lead limit
     "concentration": (
         re.compile(r"\bmg/(?:kg|l|dm2)\b|µg/kg|μg/kg|\bppm\b|\bppb\b|\bmigrat|\bresidues?\b|\bMRLs?\b|"
-                   r"残留|迁移|含量|浓度", re.I),
+                   r"\b(?:moisture|water) content\b|\bmaximum (?:\w+ )?(?:content|level)s?\b|"
+                   r"残留|迁移|含量|浓度|水分|重量百分比", re.I),
         re.compile(r"\d\s*(?:%|‰|ppm|ppb|mg|µg|μg|ug|ng|g/|毫克|微克)|\bnot (?:be )?detect|\bprohibit|\bbann?ed?\b|"
                    r"\bmust not contain|不得检出|禁止|不得含有", re.I)),
     "sound": (

@@ -556,6 +556,15 @@ def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
     ("How long is the certificate valid?", "Certificates are valid for at most five years.",
      "The fee is EUR 2,500 per certificate."),
     ("注册费用是多少？", "注册费为每个型号5000元。", "注册有效期为2年。"),
+    # a percentage is a sum only as a share of one; a 24 V ceiling is no lead limit in mg/kg
+    ("What's ECHA's registration fee for an SME?", "Fines of up to 4% of annual turnover apply.",
+     "Substances above 0.1% by weight must be notified."),
+    ("What is the lead limit in mg/kg for toy paint?", "Lead in paint must not exceed 90 mg/kg.",
+     "Electric toys must not exceed 24 V."),
+    ("要交申请费吗？", "申请费为200元。", "抽样比例为2%。"),
+    ("审批一般多少个工作日？", "海关自受理之日起20个工作日内作出决定。", "每批货物抽样2%。"),
+    ("What's the maximum moisture content allowed for the honey?", "Moisture must not exceed 20%.",
+     "Heat to 50℃ and hold for 20 minutes."),
 ])
 def test_a_figure_of_the_kind_measured_answers_how_much(question: str, answers: str, not_answers: str) -> None:
     from assistant.retrieve.measures import measure_asked, measure_stated
