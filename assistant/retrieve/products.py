@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from wordfreq import zipf_frequency
+
 from assistant.retrieve.datafile import load_yaml
 from assistant.retrieve.normalize import fold, is_han
 
@@ -95,6 +97,9 @@ _EN_STOP = _wordset(
     announcement announcements notice notices gacc anti dumping duty duties tariff tariffs tax rebate
     material materials made mainly wholly principally whatever europe european america american"""
 )
+
+FUNCTION_ZIPF = 5.8  # wordfreq frequency of English's particles and commonest words (out 6.4, water 5.5)
+
 
 # Everyday words that HS descriptions happen to contain ("match", "light", "power"): a product
 # named by them is found through the synonym table, never through the HS text fallback.
@@ -704,6 +709,8 @@ class ProductVocabulary:
                 continue
             if w in _EN_COMMON or lem in _EN_COMMON or _is_market_word(w) or _not_goods_here(folded, start, end):
                 continue
+            if zipf_frequency(w, "en") >= FUNCTION_ZIPF:
+                continue  # "put out", "back", "over": words this common are grammar, not goods
             idf = self.hs_idf.get(lem)
             if idf is None or idf < 5.5:
                 continue

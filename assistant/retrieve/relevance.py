@@ -119,7 +119,8 @@ def imports_into_china(query: str) -> bool:
 
 
 # the user imports into China: says so in the first person, or asks about China's customs declaration
-_CHINA_IMPORTER_RE = re.compile(r"(?:我们|我司|本公司|我公司|咱们)(?:是|是做|做|要|想|打算)?进口|报关单|进口报关")
+_CHINA_IMPORTER_RE = re.compile(r"(?:我们|我司|本公司|我公司|咱们)(?:是|是做|做|要|想|打算)?进口|报关单|进口报关|"
+                                r"\bwe(?:'re| are)?\s+(?:now\s+)?import(?:s|ing)?\b|\bour imports\b", re.I)
 
 
 def about_importing(query: str) -> bool:

@@ -511,3 +511,12 @@ def test_the_askers_town_does_not_dilute_what_the_question_is_about(assistant: A
     answer = assistant.ask("We're a small honey packer in Dar es Salaam. Which heat treatment does China accept "
                            "against varroa mites?")
     assert not answer.refused and _refs(answer)[:1] == ["海关总署公告〔2024〕150号"], _refs(answer)
+
+
+def test_we_import_naming_no_market_asks_chinas_rules(assistant: Assistant) -> None:
+    """An importer in China naming no market ("we import … through Shanghai") asks China Customs'
+    rules: the duty payment period and the daily late-payment surcharge of Decree 272."""
+    answer = assistant.ask("We import machine parts through Shanghai. How many days do we have to pay the duties "
+                           "after declaration, and what is the daily late-payment surcharge?")
+    assert "海关总署令第272号" in _refs(answer), _refs(answer)
+    assert "万分之五" in answer.text

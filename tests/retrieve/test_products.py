@@ -298,3 +298,12 @@ def test_words_used_as_verbs_adjectives_or_firms_name_no_goods(vocab: ProductVoc
                                             ("T-shirts to the EU", "6109"), ("frozen durian pulp", "0810")])
 def test_goods_nouns_keep_their_codes(vocab: ProductVocabulary, text: str, code: str) -> None:
     assert (top(vocab, text) or "").startswith(code)
+
+
+def test_grammar_words_the_tariff_happens_to_use_name_no_goods() -> None:
+    """"Did the EU put out any alert…": "out" is in the tariff ("worn out articles") but is grammar."""
+    from assistant.retrieve.products import ProductVocabulary
+
+    vocab = ProductVocabulary.load()
+    assert vocab.lookup("Did the EU put out any alert on tea from China?", k=3)[0].code.startswith("09")
+    assert not any(c.matched == "out" for c in vocab.lookup("Did the EU put out any alert?", k=3))
