@@ -86,12 +86,15 @@ CHECKED_MEASURES = frozenset({"money", "length", "limit", "concentration", "soun
 
 def checked_measure(question: str, intent: str) -> str | None:
     """The quantity a question asks for and nothing else (in one ask or several), when a record
-    either states one or does not ("印度BIS注册要交多少费用？": money); None for alerts and
-    reports, whose answers are no figure."""
-    if intent in ("alerts", "report"):
+    either states one or does not ("印度BIS注册要交多少费用？": money); None for reports, and for
+    alerts but a sum or a level found ("罚了多少钱？", "检出值是多少mg/kg？"): "how many alerts" is
+    answered by the alerts themselves."""
+    if intent == "report":
         return None
     pieces = ask_forms(question)
     if not pieces or any(form != "how_much" for _, form in pieces):
         return None  # (every ask a "how much": "总金额是多少？同比涨了多少？")
     kind = measure_asked(question)
+    if intent == "alerts" and kind not in ("money", "concentration"):
+        return None
     return kind if kind in CHECKED_MEASURES else None

@@ -520,3 +520,13 @@ def test_we_import_naming_no_market_asks_chinas_rules(assistant: Assistant) -> N
                            "after declaration, and what is the daily late-payment surcharge?")
     assert "海关总署令第272号" in _refs(answer), _refs(answer)
     assert "万分之五" in answer.text
+
+
+def test_alerts_naming_goods_by_their_species_are_found_and_fines_are_not_invented(assistant: Assistant) -> None:
+    """RASFF names most Chinese crayfish by the species (Procambarus clarckii): asked as 小龙虾 they
+    are found; what a notifier fined is stated by no alert, so it is said to be unstated."""
+    first, fine = _chat(assistant, "欧盟RASFF有没有通报过中国出口的小龙虾？", "瑞典对这几批货罚了多少钱？")
+    rows = assistant.searcher.index.record_rows
+    crayfish = [r for r in _refs(first) if "procambarus" in str(rows[r].get("product", "")).lower()]
+    assert len(crayfish) >= 4, _refs(first)
+    assert fine.refused and not fine.citations
