@@ -286,9 +286,11 @@ class Assistant:
             parties = frozenset(record_markets(searcher.index.record_rows.get(str((topic or {}).get("doc"))) or {}))
         else:
             parties = _parties(searcher, topic)
+            if trait:  # "the Spanish one": Spain is who notified the record pointed at, no new market
+                parties = parties | frozenset(record_markets(searcher.index.record_rows.get(trait) or {}))
             answering = (self._answering_document(text, analysis, topic or {}, lang)
                          if may_be_about_document(text, a, topic, parties) else None)
-            relevant = answering is not None
+            relevant = answering is not None or bool(trait)  # a record singled out is what it asks about
             if answering is not None and topic is not None:  # the announcement, or its interpretation
                 topic = {**topic, "doc": answering}
         if topic is not None and not topic.get("doc") and back is None:

@@ -181,11 +181,19 @@ def pointed_by_trait(text: str, cited: list[dict[str, Any]], rows: dict[str, dic
     m = _THE_ONE.search(text)
     if m is None or not cited:
         return None
-    words = [w for w in re.split(r"[\s\-]+", (m.group(1) or m.group(2) or "").lower()) if w]
+    trait = m.group(1) or m.group(2) or ""
+    words = [w for w in re.split(r"[\s\-]+", trait.lower()) if w]
+    # "the Spanish one", "那条西班牙的": the one that country notified (or is about)
+    from assistant.retrieve.markets import market_codes
+
+    codes = set(market_codes(trait.title() if trait.isascii() else trait)) - {"EU"}
     for c in cited:
         ref = str(c.get("ref") or "")
-        blob = " ".join(str(v) for v in (rows.get(ref) or {}).values()).lower()
+        row = rows.get(ref) or {}
+        blob = " ".join(str(v) for v in row.values()).lower()
         if words and all(w in blob for w in words):
+            return ref
+        if codes and codes <= set(row.get("markets") or []):
             return ref
     return None
 

@@ -530,3 +530,13 @@ def test_alerts_naming_goods_by_their_species_are_found_and_fines_are_not_invent
     crayfish = [r for r in _refs(first) if "procambarus" in str(rows[r].get("product", "")).lower()]
     assert len(crayfish) >= 4, _refs(first)
     assert fine.refused and not fine.citations
+
+
+def test_the_alert_a_country_notified_is_singled_out_by_its_demonym(assistant: Assistant) -> None:
+    """"The Spanish one — what did they find?" after a list of alerts: the one Spain notified, not a
+    question about the Spanish market that needs a product."""
+    first, spanish = _chat(assistant, "Any RASFF alerts on durian from Vietnam in 2024?",
+                           "The Spanish one - what exactly was found?")
+    rows = assistant.searcher.index.record_rows
+    assert any(rows[r].get("notifying_country") == "Spain" for r in _refs(first))
+    assert _refs(spanish) and rows[_refs(spanish)[0]].get("notifying_country") == "Spain", spanish.text
