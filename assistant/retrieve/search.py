@@ -758,7 +758,7 @@ class Searcher:
         for a, b in asker_places(analysis.text):
             at = low.find(normalise(fold(analysis.text[a:b])))
             for s, e, c in spans:
-                if at >= 0 and s < at + (b - a) and at < e and not (c.market or c.acronym or c.hs):
+                if at >= 0 and s < at + (b - a) and at < e and not (c.market or c.acronym or _sure_hs(c)):
                     c.place = True  # "in Dar es Salaam": where the asker is, not what the question is about
         codes = {m.upper() for m in analysis.markets}
         for _s, _e, c in spans:  # a market's code a follow-up carries (RUS, KAZ) is that market
