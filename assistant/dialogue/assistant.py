@@ -742,12 +742,27 @@ class Assistant:
         found = _document_answering(own, best_in_context)
         return found if found is not None and own[found] > best else None
 
+    def _carry_goods(self, searcher: Any, text: str, resp: Any, analysis: Any, a: dict[str, Any],
+                     topic: dict[str, Any]) -> tuple[Any, Any, dict[str, Any]]:
+        """A question that names a market but no goods ("What has to be on the label for the US?"
+        after the Bluetooth speaker for Europe) is about the conversation's goods there, when that
+        reading finds a better answer than the question read alone."""
+        words = [str(w) for w in topic.get("products") or []]
+        merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
+                       normalized=" ".join([a.get("normalized", text), *words]))
+        carried = searcher.search(merged.normalized, SEARCH_K, analysis=merged)
+        if carried.best_score >= REFUSE_BELOW and carried.best_score > resp.best_score:
+            return carried, merged, _analysis_dict(merged)
+        return resp, analysis, a
+
     def _carry_slots(self, searcher: Any, text: str, resp: Any, analysis: Any, a: dict[str, Any],
                      state: dict[str, Any], lang: str) -> tuple[Any, Any, dict[str, Any]]:
         """A short question that names no product or market but a new topic ("进口商有什么义务？"
         after "玩具出口欧盟需要什么") keeps the conversation's product and market, when the
         question read that way finds an answer; otherwise it stands alone."""
         topic = state.get("topic") or {}
+        if a.get("markets") and not (a.get("refs") or names_goods(a)) and topic.get("products"):
+            return self._carry_goods(searcher, text, resp, analysis, a, topic)
         if a.get("refs") or a.get("markets") or a.get("hs") or a.get("products"):
             return resp, analysis, a
         if not resp.topical and a.get("intent") not in _ABOUT_GOODS:

@@ -540,3 +540,12 @@ def test_the_alert_a_country_notified_is_singled_out_by_its_demonym(assistant: A
     rows = assistant.searcher.index.record_rows
     assert any(rows[r].get("notifying_country") == "Spain" for r in _refs(first))
     assert _refs(spanish) and rows[_refs(spanish)[0]].get("notifying_country") == "Spain", spanish.text
+
+
+def test_a_follow_up_naming_only_a_market_keeps_the_conversations_goods(assistant: Assistant) -> None:
+    """"What must be on the label for the US?" after a Bluetooth speaker for Europe: the speaker's
+    US rules (FCC Part 15), not US labelling rules for other goods."""
+    first, us = _chat(assistant, "Our Bluetooth speaker goes to Europe next year. Does it need USB-C charging?",
+                      "What must be printed on the label for the US market?")
+    assert "Directive 2014/53/EU" in _refs(first)
+    assert "47 CFR Part 15" in _refs(us)[:2], _refs(us)
