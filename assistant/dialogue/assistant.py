@@ -699,9 +699,13 @@ class Assistant:
         cited = [str(c.get("ref")) for c in state.get("last_citations") or [] if c.get("ref")]
         if not cited:
             return None
-        in_context = " ".join([text, *_topic_words(topic, text, lang)])
-        own, best = self.searcher.relevances_of(in_context, _quick_analysis(in_context, self.searcher), cited)
+        own, best = self._relevances_in_context(text, _topic_words(topic, text, lang), cited)
         return _document_answering(own, best)
+
+    def _relevances_in_context(self, text: str, words: list[str], refs: list[str]) -> tuple[dict[str, float], float]:
+        """`searcher.relevances_of` for a follow-up read with the conversation's words after it."""
+        in_context = " ".join([text, *words])
+        return self.searcher.relevances_of(in_context, _quick_analysis(in_context, self.searcher), refs)
 
     def _leaves_document(self, text: str, analysis: Any, topic: dict[str, Any]) -> bool:
         """A short follow-up that says it asks about another one ("还有个沙丁鱼的案子", "another
@@ -737,8 +741,7 @@ class Assistant:
         words = _topic_words(topic, text, lang)
         if found is not None or not words or getattr(analysis, "intent", None) == "out_of_domain":
             return found
-        in_context = " ".join([text, *words])
-        own, best_in_context = self.searcher.relevances_of(in_context, _quick_analysis(in_context, self.searcher), refs)
+        own, best_in_context = self._relevances_in_context(text, words, refs)
         found = _document_answering(own, best_in_context)
         return found if found is not None and own[found] > best else None
 

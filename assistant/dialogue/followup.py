@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from assistant.retrieve.analyze import DECISIVE_CUE, PRODUCT_SIGNAL
+from assistant.retrieve.markets import market_codes
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CITATION_PATTERNS = [
@@ -184,8 +185,6 @@ def pointed_by_trait(text: str, cited: list[dict[str, Any]], rows: dict[str, dic
     trait = m.group(1) or m.group(2) or ""
     words = [w for w in re.split(r"[\s\-]+", trait.lower()) if w]
     # "the Spanish one", "那条西班牙的": the one that country notified (or is about)
-    from assistant.retrieve.markets import market_codes
-
     codes = set(market_codes(trait.title() if trait.isascii() else trait)) - {"EU"}
     for c in cited:
         ref = str(c.get("ref") or "")

@@ -351,7 +351,7 @@ def section_rule(query_hs: list[tuple[str, float]], record_hs: list[str]) -> boo
     foodstuffs; dumplings are chapter 19): its list is a summary, so the product is no mismatch."""
     sections = chapter_sections()
     asked = {sections.get(code[:2]) for code, conf in query_hs if conf >= 0.5} - {None, ""}
-    named = Counter(sections.get(str(rc)[:2]) for rc in set(str(r)[:2] for r in record_hs))
+    named = Counter(sections.get(chapter) for chapter in {str(r)[:2] for r in record_hs})
     return any(named.get(s, 0) >= SECTION_CHAPTERS for s in asked)
 
 

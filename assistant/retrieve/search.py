@@ -579,15 +579,21 @@ class Searcher:
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out, concepts
 
-    def _other_goods(self, ref: str, row: dict[str, Any], analysis: QueryAnalysis) -> bool:
-        """China Customs' rules for one other product (泰国鲜食西番莲 for Thai durian): its title names
-        a single product, of no tariff line the question's goods are on. A title naming a category
-        (乳品: several headings) may hold the goods asked under another name (奶粉)."""
+    def _title_goods(self, ref: str, row: dict[str, Any]) -> tuple[str, ...]:
+        """The HS codes of the goods a record's title names surely (the product vocabulary's
+        reading), read once per record."""
         codes = self._titled.get(ref)
         if codes is None:
             found = self.vocab.lookup(str(row.get("title") or ""), k=3)
             codes = tuple(c.code for c in found if c.confidence >= PRODUCT_SIGNAL)
             self._titled[ref] = codes
+        return codes
+
+    def _other_goods(self, ref: str, row: dict[str, Any], analysis: QueryAnalysis) -> bool:
+        """China Customs' rules for one other product (泰国鲜食西番莲 for Thai durian): its title names
+        a single product, of no tariff line the question's goods are on. A title naming a category
+        (乳品: several headings) may hold the goods asked under another name (奶粉)."""
+        codes = self._title_goods(ref, row)
         asked = [str(c["code"]) for c in analysis.hs if float(c.get("confidence", 0.0)) >= PRODUCT_SIGNAL]
         return len(codes) == 1 and bool(asked) and not any(hs_matches(q, codes[0]) for q in asked)
 
@@ -595,8 +601,7 @@ class Searcher:
         """Whether a record concerns any goods (relevance.for_any_goods), once per record."""
         known = self._any_goods.get(ref)
         if known is None:
-            known = for_any_goods(row, lambda title: any(
-                c.confidence >= PRODUCT_SIGNAL for c in self.vocab.lookup(title, k=3)))
+            known = for_any_goods(row, lambda _title: bool(self._title_goods(ref, row)))
             self._any_goods[ref] = known
         return known
 
