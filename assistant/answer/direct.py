@@ -79,6 +79,7 @@ class _Candidate:
     rank: int  # place of its record among the main records
     asked: str = ""  # the question a Q&A text asks right before this sentence ("问：备案需要交哪些材料？")
     before: str = ""  # the sentence a short one completes ("…从海外仓送达境外购买者。" before "适用监管方式代码“9810”。")
+    example: bool = False  # part of a worked example ("举例：…"), not the rule it illustrates
 
     @property
     def read(self) -> str:
@@ -232,14 +233,16 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
 
     def add(text: str | None, kind: str) -> None:
         asked = prev = ""
+        example = False
         for s in split(text or ""):
             if s.rstrip().endswith(("？", "?")):  # a question answers nothing; it tells what the next sentence answers
                 asked, prev = s, ""
                 continue
+            example = in_example(s, example)
             if len(s) >= 8 and not _signature(s):
                 # a short sentence with a figure completes the one before it: "适用监管方式代码“9810”。"
                 before = prev if prev and not asked and _short(s) and len(prev) + len(s) <= MAX_DIRECT else ""
-                out.append(_Candidate(e, s, kind, rank, asked, before))
+                out.append(_Candidate(e, s, kind, rank, asked, before, example))
             asked, prev = "", s
 
     if (e.cite and e.cite != e.ref) or e.type == "document":
@@ -330,6 +333,25 @@ _FIELD_HINTS: dict[str, re.Pattern[str]] = {
 HINT_BONUS = 1.5
 
 
+# a worked example opens with 举例 / 比如 / "For example"; it runs on until the text's next numbered
+# point ("（二）", "2.", "(b)", "Article 5") starts
+_EXAMPLE_HEAD = re.compile(r"\s*(?:举例(?:来说|说明)?|例如|比如|for example|for instance|example)\s*[：:,，]", re.I)
+_NEXT_POINT = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]\D|"
+                         r"\([a-z]\)|(?:Article|Art\.)\s*\d|第[一二三四五六七八九十百\d]+条)", re.I)
+
+
+def in_example(sentence: str, before: bool) -> bool:
+    """Whether `sentence` belongs to a worked example: it opens one, or continues the one before
+    it and starts no new numbered point. An example's dates and sums are made up to illustrate
+    (有效期截止2023年10月30日…): the rule it illustrates answers better."""
+    if _EXAMPLE_HEAD.match(sentence):
+        return True
+    return before and not _NEXT_POINT.match(sentence)
+
+
+EXAMPLE_WEIGHT = 1.0  # a sentence of a worked example answers less than the rule stated beside it
+
+
 def _hinted(question: str) -> frozenset[str]:
     """The record fields the question asks about by name."""
     return frozenset(k for k, rx in _FIELD_HINTS.items() if rx.search(question))
@@ -350,6 +372,8 @@ def _score(c: _Candidate, q_terms: set[str], form: Form, idf: dict[str, float], 
         bonus += MOMENT_WEIGHT if moment in marks else -MOMENT_WEIGHT
     if c.kind == "passage" and c.rank == 0:
         bonus += PASSAGE_BONUS
+    if c.example:
+        bonus -= EXAMPLE_WEIGHT
     if c.kind == "date" and form != "when":
         bonus -= 2.0  # a bare date answers only "when"
     if c.kind == "enquiry" and form != "who":
@@ -455,8 +479,9 @@ def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], firs
     if got is None or got[0] <= 0:
         return None
     for key, c, sc, shared in ranked:
-        if c is first or c.ev is not first.ev or c.sentence == first.sentence or key < SECOND_SHARE * got[0]:
-            continue
+        if (c is first or c.ev is not first.ev or c.sentence == first.sentence or c.example
+                or key < SECOND_SHARE * got[0]):
+            continue  # (an example illustrates the first's rule; it answers nothing the first left out)
         if shared - got[3] and (sc.cue or form == "what" or any(form_cue(c.sentence, f) for f in _FACT_FORMS)):
             return c
     return None

@@ -23,6 +23,19 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:size|font|height|width|thickness|diameter|length)\b|字号|字高|字体|尺寸|高度|宽度|厚度|直径|长度",
                    re.I),
         re.compile(r"\d\s*(?:mm|cm|m|µm|μm|inch(?:es)?|pt|毫米|厘米|米|微米|英寸)(?![a-z])", re.I)),
+    # a period asked in days ("多少天内", "how many working days") is answered by days, weeks or
+    # hours, not by the validity in years the same text gives; counted as a duration when checked
+    "days": (
+        re.compile(r"\bhow many (?:(?:business|working|calendar) )?days\b|几天|多少天|(?:多少|几)个?工作日", re.I),
+        re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|"
+                   r"ninety)\b)[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|hours?)\b|"
+                   r"(?<![\d月年])(?:\d{1,3}|[一二两三四五六七八九十百]+)\s*(?:个?工作日|天|小时|周|日(?!\s*\d))", re.I)),
+    # a period asked in years ("有效期几年", "how many years") is answered by years, not by the days
+    # allowed to apply for its extension
+    "years": (
+        re.compile(r"\bhow many years\b|几年|多少年", re.I),
+        re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)\b)"
+                   r"[\s-]*years?\b|(?<![\d月年])(?:\d{1,2}|[一二两三四五六七八九十]+)\s*年(?!\s*\d)(?!度)", re.I)),
     "duration": (
         re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|\btime limits?\b|"
                    r"\bhow many (?:(?:business|working|calendar) )?(?:days|weeks|months)\b|"
@@ -95,6 +108,8 @@ def checked_measure(question: str, intent: str) -> str | None:
     if not pieces or any(form != "how_much" for _, form in pieces):
         return None  # (every ask a "how much": "总金额是多少？同比涨了多少？")
     kind = measure_asked(question)
+    if kind in ("days", "years"):
+        kind = "duration"  # a record states a period or does not; its unit is the composer's choice
     if intent == "alerts" and kind not in ("money", "concentration"):
         return None
     return kind if kind in CHECKED_MEASURES else None

@@ -565,6 +565,11 @@ def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
     ("审批一般多少个工作日？", "海关自受理之日起20个工作日内作出决定。", "每批货物抽样2%。"),
     ("What's the maximum moisture content allowed for the honey?", "Moisture must not exceed 20%.",
      "Heat to 50℃ and hold for 20 minutes."),
+    # the unit asked: days to apply are not the validity in years, a validity in years not the days
+    ("要在到期前多少天内申请展期？", "应当在有效期截止日前30日至90日内申请。", "预裁定决定有效期为3年。"),
+    ("How many days before expiry must we apply?", "Apply at least 30 days before expiry.",
+     "The ruling is valid for 3 years."),
+    ("新决定书有效期几年？", "新的决定书有效期为3年。", "应当在截止日前30日至90日内申请。"),
 ])
 def test_a_figure_of_the_kind_measured_answers_how_much(question: str, answers: str, not_answers: str) -> None:
     from assistant.retrieve.measures import measure_asked, measure_stated
@@ -644,3 +649,30 @@ def test_an_ask_for_a_fact_that_names_nothing_is_asked_of_the_ask_before_it() ->
     question = "我们的养殖场已经在海关备过案了。之后每年还要交什么材料？最晚什么时候交？"
     text = compose("requirements", ev, "zh", question).text
     assert "3月底前" in opening(text, 3), text
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("预裁定决定书快到期了，要在到期前多少天内申请展期？", "30日至90日"),
+    ("How many days before expiry can we apply to extend an advance ruling?", "30日至90日"),
+])
+def test_a_rule_answers_before_the_worked_example_that_illustrates_it(question: str, wanted: str) -> None:
+    """The interpretation states the rule (截止日前30日至90日内), then a worked example whose dates
+    (有效期截止2023年10月30日) are made up to illustrate it: the rule opens the answer."""
+    ev = _gacc_evidence("policy_interpretations.json", "实施海关预裁定展期")
+    aligned = [("extend", ["展期"]), ("expiry", ["到期", "截止日"]), ("apply", ["申请"]), ("advance ruling", ["预裁定"])]
+    lang = "zh" if re.search(r"[\u4e00-\u9fff]", question) else "en"
+    first = opening(compose("rules", ev, lang, question, aligned=aligned).text, 2)
+    assert wanted in first and "2023年10月30日" not in first, first
+
+
+@pytest.mark.parametrize(("sentence", "before", "inside"), [
+    ("举例：某企业2023年7月15日提交申请。", False, True),
+    ("原申请人2023年9月15日提交展期申请，可以申请展期。", True, True),  # the example goes on
+    ("（二）申请展期的内容均应保持不变。", True, False),  # the next numbered point ends it
+    ("For example, a firm filed on 1 March 2024.", False, True),
+    ("The applicant shall file 30 days before expiry.", False, False),
+])
+def test_a_worked_example_runs_until_the_next_numbered_point(sentence: str, before: bool, inside: bool) -> None:
+    from assistant.answer.direct import in_example
+
+    assert in_example(sentence, before) is inside
