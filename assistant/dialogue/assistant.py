@@ -558,10 +558,10 @@ class Assistant:
                             key=lambda h: alert_date(rows.get(h.ref, {})))
             extra += newest[:LATEST_KEEP]
         markets = question_markets(a)
-        strong = any(h.score >= STRONG_SCORE for h in hits)
-        if intent == "requirements" and markets and (has_product or not strong):
-            # (a question naming no goods that a record answers outright, such as a customs
-            # procedure for exports to the UK, is not asking for the UK's product rules)
+        answered = any(h.score >= REFUSE_BELOW for h in hits)
+        if intent == "requirements" and markets and (has_product or not answered):
+            # (a question naming no goods that a record passing the one gate answers, such as a
+            # customs procedure for exports to the UK, is not asking for the UK's product rules)
             on_market = [h for h in hits if h.type == "regulation" and set(rows.get(h.ref, {}).get("markets") or []) & markets]
             if not on_market:  # the market's own rules, however weakly the words matched
                 found = searcher.search(query, 6, analysis=analysis, type="regulation", market=sorted(markets),

@@ -225,6 +225,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("证书", 1.5), ("许可证", 1.5), ("限量", 1.5), ("限值", 1.5), ("残留", 1), ("注意什么", 2),
         ("注意事项", 2), ("门槛", 1.5), ("需要做", 1.5), ("办理", 1), ("流程", 1), ("实验室", 1.5),
         ("检测机构", 2), ("认证机构", 2),
+        # a report a rule requires (an annual report, a test report) is a document, not a barrier report
+        ("年度报告", 2), ("检测报告", 2), ("检验报告", 2), ("annual report*", 2),
         ("requirement*", 2.5), ("require", 1.5), ("required", 1.5), ("requires", 1.5),
         ("certification*", 2.5), ("certificate*", 1.5), ("certified", 1), ("standard*", 1.5),
         ("compliance", 2), ("comply", 2), ("compliant", 2), ("conformity", 1.5), ("market access", 2.5),

@@ -549,3 +549,21 @@ def test_a_follow_up_naming_only_a_market_keeps_the_conversations_goods(assistan
                       "What must be printed on the label for the US market?")
     assert "Directive 2014/53/EU" in _refs(first)
     assert "47 CFR Part 15" in _refs(us)[:2], _refs(us)
+
+
+def test_an_annual_report_a_rule_requires_is_no_barrier_report(assistant: Assistant) -> None:
+    # "年度报告什么时候交？" after a question on a farm's filing asks what that rule requires, not
+    # how to file a barrier report
+    _filed, report = _chat(assistant, "我们是湛江的对虾养殖场，已经在海关备了案。现在养殖面积扩大了，要多少天内去变更？",
+                           "年度报告什么时候交？")
+    assert not report.refused and report.intent != "report"
+    assert "海关总署公告〔2024〕27号" in _refs(report) and "3月底前" in opening(report.text), report.text[:300]
+
+
+def test_a_question_naming_no_goods_that_a_record_answers_gets_no_market_product_rules(assistant: Assistant) -> None:
+    # a processing plant's registration abroad, exporting to Japan: China Customs' rule on it, not
+    # Japan's radio and electrical rules
+    answer = assistant.ask("下游加工厂想出口日本，要做境外注册，需要具备哪些条件？")
+    refs = _refs(answer)
+    assert refs and refs[0].startswith("海关总署"), refs
+    assert not any(r.startswith("Japan") for r in refs), refs
