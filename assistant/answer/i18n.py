@@ -255,6 +255,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "My sources on {refs} do not state {what}, so I won't guess. The issuing authority or your local TBT centre can tell you.",
         "zh": "我掌握的{refs}资料中没有写明{what}，所以不做猜测。可向发布机构或当地技术性贸易措施工作机构咨询。",
     },
+    "measure_tariff": {"en": "the tariff rate", "zh": "具体税率"},
     "measure_money": {"en": "the amount", "zh": "具体金额"},
     "measure_length": {"en": "the size", "zh": "具体尺寸"},
     "measure_limit": {"en": "the limit value", "zh": "具体限值"},

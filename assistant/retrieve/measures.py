@@ -49,6 +49,15 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    # or as the date it runs to: "valid until 31 December 2028", "有效期至2028年"
                    r"(?:\bvalid|\buntil\b|\bexpir|有效|截至|到期)[^。.;；]{0,40}?(?<!\d)(?:19|20)\d{2}(?!\d)",
                    re.I)),
+    # a tariff asked ("进口关税是多少", "what import tariff does China charge") is a rate of duty
+    # stated as a share of value, or as no duty at all; not any sum or percentage
+    "tariff": (
+        re.compile(r"\btariffs?\b|\bduty rates?\b|\b(?:import|customs|anti-dumping|countervailing) dut(?:y|ies)\b|"
+                   r"税率|关税(?!配额)|反倾销税|反补贴税", re.I),
+        re.compile(r"(?:税率|关税|\btariffs?|\bdut(?:y|ies))(?: rates?)?(?:为|是|降至|调整为|由|of|at|is|are)?"
+                   r"[^。.;；，,]{0,8}?\d+(?:\.\d+)?\s*%|"
+                   r"\d+(?:\.\d+)?\s*%(?:的)?(?:税率|关税|\s+(?:ad valorem\s+)?(?:tariffs?|dut(?:y|ies)))|"
+                   r"零关税|免征关税|免征进口关税|免税|\bduty[- ]free\b|\bzero[- ](?:tariff|duty)\b|\bexempt(?:ed)? from (?:customs )?dut", re.I)),
     "money": (
         re.compile(r"\b(?:fee|fees|cost|costs|price|charge|charges)\b|\b(?:export|import|trade|sales) (?:value|volume)s?\b|"
                    r"费用|多少钱|收费|价格|成本|金额|总额|出口额|进口额|贸易额|销售额|(?:注册|申请|检测|认证|年|服务|办理|审核|登记)费",
@@ -94,7 +103,7 @@ def measure_stated(kind: str, sentence: str) -> bool:
 
 # quantities a record either states or does not: a fee, a size, a limit, a period (or the date a
 # validity runs to). A question asking only for one of these that no record read states has no answer.
-CHECKED_MEASURES = frozenset({"money", "length", "limit", "concentration", "sound", "power", "duration"})
+CHECKED_MEASURES = frozenset({"tariff", "money", "length", "limit", "concentration", "sound", "power", "duration"})
 
 
 def checked_measure(question: str, intent: str) -> str | None:

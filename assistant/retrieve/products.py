@@ -108,7 +108,7 @@ _EN_COMMON = _wordset(
     order orders
     point line lines side head hand room end state states game games team player players football
     soccer basketball movie music song recipe recipes cook food foods water fire ground body face
-    home house office school money price prices cost costs fee fees tax taxes tariff tariffs duty
+    home house office school money price prices cost costs fee fees charge charges tax taxes tariff tariffs duty
     duties value values level levels data information info question questions answer problem
     problems issue issues process procedure procedures system systems service services support
     contact email address website online internet app account number numbers code codes page
@@ -735,12 +735,14 @@ class ProductVocabulary:
 
 # English syntax that rules out a goods noun, for words the tariff text shares with everyday verbs
 # and adjectives: a word followed by a determiner or object pronoun is a verb ("the FCC changes its
-# rules"); one after a subject pronoun is a verb ("who notifies"); one followed by "who" is a person
+# rules"); one after a subject pronoun or a modal's "to" is a verb ("who notifies", "have to check"); one followed by "who" is a person
 # or firm ("a seafood processor who exports"); one after "something" is an adjective ("something
 # lighter"); one after "by" is a means ("leaving by truck"); an -ing word followed by a preposition of motion is a participle ("containers moving by
 # rail", "Moving to the US:"); a short word before a hyphen is a prefix ("pre-market")
 _BEFORE_OBJECT_RE = re.compile(r"\s+(?:its|the|an?|our|their|my|your|his|her|this|these|those|them|us|me|who)\b")
-_AFTER_SUBJECT_RE = re.compile(r"\b(?:we|they|i|he|she|who|something|anything|nothing|by)\s+$")
+_AFTER_SUBJECT_RE = re.compile(r"\b(?:we|they|i|he|she|who|something|anything|nothing|by|"
+                               # an infinitive after a modal phrase is a verb ("have to check", "how to file")
+                               r"(?:have|has|had|need|needs|want|wants|going|able|how|plan|plans|try)\s+to)\s+$")
 _PREFIX_RE = re.compile(r"-\s?[a-z]")
 _PARTICIPLE_RE = re.compile(r"\s+(?:to|by|into|onto|through|back|over|across|via)\b")
 

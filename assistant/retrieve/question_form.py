@@ -28,10 +28,12 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\bout of date\b|\bsuperseded\b|\bno longer (?:valid|applies)\b|\bstill (?:there|in place|exists?|around)\b|"
         r"(?:还|仍然?)(?:在吗|存在吗?|保留吗?)", re.I)),
     ("how_much", re.compile(
-        r"多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
+        # (编号是多少 asks for an identifier: "which")
+        r"(?<![编案文码型报]号)(?<![编案文码型报]号是)多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
         r"(?<!第)几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large|big|soon|fast|quickly|often|far|heavy)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
-        r"threshold|fee|amount)\b|\bwhat (?:share|percentage|proportion|fraction|ratio|rate|per ?cent)\b|比例|百分之几|占比|\blimits?\b|\bmaximum\b|\bminimum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
+        r"threshold|fee|amount)\b|\bwhat(?:'s| is| are)?(?: the)? (?:[a-z]+ )?(?:import |customs |anti-dumping )?"
+        r"(?:tariffs?|duty|duties)\b|\bwhat (?:share|percentage|proportion|fraction|ratio|rate|per ?cent)\b|比例|百分之几|占比|\blimits?\b|\bmaximum\b|\bminimum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
         r"\bcost\b|\bde minimis\b|\bexempt(?:ed|ion)?\b|豁免|起征点|门槛", re.I)),
     ("why", re.compile(
         r"为什么|为何|原因|因为什么|什么问题|什么危害|什么理由|怎么回事|被通报.{0,6}(?:因为|原因)|"
@@ -42,7 +44,7 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\bis it (?:allowed|permitted|legal|banned|prohibited)\b|\bcan (?:i|we|you)\b|\bmay (?:i|we)\b|"
         r"\ballowed\b|\bpermitted\b|\bbanned\b|\bprohibited\b", re.I)),
     ("which", re.compile(
-        r"哪(?:一)?条|哪个(?:法规|条款|条|指令|通报|公告|标准|争端|案)|第几条|几号|编号|文号|通报号|"
+        r"哪(?:一)?条|哪个(?:法规|条款|条|指令|通报|公告|标准|争端|案)|第几条|几号|编号|文号|通报号|案号|"
         r"哪部|哪项|是哪个(?!机构|部门|单位|实验室)|叫什么|第几[类级次届批阶]|哪一?[类级]|"
         r"\bwhich (?:article|annex|regulation|directive|act|notification|standard|law|rule|dispute|number|"
         r"category|class|meeting|level|stage)\b|"

@@ -65,7 +65,7 @@ _IMPORT_RE = re.compile(
 # China as the rule-maker ("Does China require...", "中国规定..."): its own rules answer
 _CHINA_RULES_RE = re.compile(
     r"\b(?:china|prc)\s+(?:now\s+|still\s+|also\s+)?(?:requires?|mandates?|demands?|bans?|prohibits?|allows?|permits?|"
-    r"restricts?|regulates?|accepts?|recogni[sz]es?)\b|\bchina'?s\s+(?:[a-z-]+\s+){0,2}?(?:rules?|regulations?|laws?|requirements?|ban|conditions?|quarantine|import)\b|"
+    r"restricts?|regulates?|accepts?|recogni[sz]es?|charges?|levies|levy|imposes?|collects?)\b|\bchina'?s\s+(?:[a-z-]+\s+){0,2}?(?:rules?|regulations?|laws?|requirements?|ban|conditions?|quarantine|import)\b|"
     r"(?:中国|我国|(?<![\u4e00-\u9fff])国内)(?:现在|目前)?(?:要求|规定|法规|禁止|允许|不允许|是否允许|限制)",
     re.I,
 )

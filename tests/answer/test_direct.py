@@ -108,6 +108,11 @@ def opening(text: str, k: int = 2) -> str:
         ("What must we do before exporting LED lamps to the UK?", "must"),
         ("玩具出口欧盟有哪些法规", "list"),
         ("What does the MDR say about implant cards?", "what"),
+        # a tariff asked is a figure; a case's number "是多少" is an identifier
+        ("what import tariff does China charge on durian?", "how_much"),
+        ("那个WTO案编号是多少", "which"),
+        ("案号是多少？", "which"),
+        ("字号是多少？", "how_much"),
     ],
 )
 def test_question_form_in_both_languages(question: str, form: str) -> None:
@@ -570,6 +575,10 @@ def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
     ("How many days before expiry must we apply?", "Apply at least 30 days before expiry.",
      "The ruling is valid for 3 years."),
     ("新决定书有效期几年？", "新的决定书有效期为3年。", "应当在截止日前30日至90日内申请。"),
+    # a tariff is a rate of duty on the goods, not any percentage near the word 关税
+    ("榴莲进口关税是多少？", "榴莲的最惠国税率为20%。", "加工增值小于30%的货物，从合作区进入内地按实际报验状态征收进口关税。"),
+    ("What import tariff does China charge on durian?", "an anti-dumping duty of 34.6% on imports",
+     "Fees are 4% of turnover."),
 ])
 def test_a_figure_of_the_kind_measured_answers_how_much(question: str, answers: str, not_answers: str) -> None:
     from assistant.retrieve.measures import measure_asked, measure_stated

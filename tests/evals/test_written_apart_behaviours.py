@@ -567,3 +567,20 @@ def test_a_question_naming_no_goods_that_a_record_answers_gets_no_market_product
     refs = _refs(answer)
     assert refs and refs[0].startswith("海关总署"), refs
     assert not any(r.startswith("Japan") for r in refs), refs
+
+
+def test_a_tariff_no_record_states_is_said_to_be_unstated(assistant: Assistant) -> None:
+    # "does China charge" makes China the rule-maker; no record gives durian's tariff rate
+    answer = assistant.ask("what import tariff does China charge on durian?")
+    assert answer.refused and not answer.citations, answer.text[:300]
+    assert "tariff" in answer.text.lower()
+
+
+def test_a_verb_after_have_to_names_no_goods_and_the_follow_up_stays_with_the_protocol(assistant: Assistant) -> None:
+    # "have to check" is no check valve: the follow-up is about the durian protocol just cited,
+    # and "mealybugs" reaches the pests it names in Chinese (粉蚧)
+    _first, pests = _chat(assistant, "A Malaysian durian grower we work with wants to ship fresh durian to China. "
+                                     "Which GACC announcement sets the requirements?",
+                          "how often do the orchards have to check for mealybugs?")
+    assert _refs(pests)[:1] == ["海关总署公告〔2024〕72号"], _refs(pests)
+    assert "15天" in opening(pests.text), pests.text[:300]
