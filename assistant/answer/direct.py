@@ -41,6 +41,7 @@ from assistant.answer.sentences import (
     tidy,
 )
 from assistant.answer.status import RuleStatus
+from assistant.retrieve.alert_pointer import alert_pointer
 from assistant.retrieve.measures import checked_measure, measure_asked, measure_stated
 from assistant.retrieve.question_form import (
     Form,
@@ -754,10 +755,6 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
 
 
 POINTED_MAX = 3  # a question that narrows the alerts to this many is about those alerts
-_MONTHS_EN = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
-
-
 def _naming_sentence(ev: list[Evidence], ctx: dict[str, Any], lang: str, today: dt.date) -> DirectAnswer | None:
     """When the question asked about an identifier the corpus lacks and a held record names it
     (2006/42/EC in the Machinery Regulation), that record's sentence naming it opens the answer."""
@@ -789,30 +786,12 @@ def _alerts_pointed_at(alerts: list[Evidence], question: str) -> list[Evidence]:
     """The alerts a question singles out by who notified them and when ("2023年12月荷兰通报的那批",
     "flagged by Hungary in 2023"); [] when it singles out none. A few are said one by one before
     the tally, and the tally counts only them."""
-    from assistant.retrieve.analyze import notifying_members
-    from assistant.retrieve.markets import find_markets
-
-    # a member state said to have notified or stopped the goods ("荷兰通报的", "our client in Finland
-    # rejected"), not one named as where a customer is ("意大利那边有客户询价")
-    named = notifying_members(question)
-    years = set(re.findall(r"(?<![\d./])(20[12]\d)(?![\d./])", question))  # not 2023/915, 2023.1234
-    months = {int(x) for x in re.findall(r"(?<!\d)(1[0-2]|0?[1-9])\s*月", question)}
-    # an English month next to a day or a year ("in May 2023"), so that "may be rejected" is no month
-    months |= {n for w, n in _MONTHS_EN.items()
-               if re.search(rf"\b{w}\b\s*(?:\d{{1,2}}\b|,?\s*20\d\d)|\b\d{{1,2}}\s+{w}\b", question, re.I)}
-    if not (years or months or named):
+    pointer = alert_pointer(question)
+    if not pointer:
         if asks_latest(question) and alerts:  # "the most recent one": the newest of them
             return [max(alerts, key=lambda e: alert_date(e.record))]
         return []
-
-    def fits(e: Evidence) -> bool:
-        r = e.record
-        when = alert_date(r)
-        notifier = {m.market.code for m in find_markets(str(r.get("notifying_country") or ""))}
-        return ((not years or when[:4] in years) and (not months or (when[5:7].isdigit() and int(when[5:7]) in months))
-                and (not named or bool(notifier & named)))
-
-    chosen = [e for e in alerts if fits(e)]  # all of them when the answer already holds only those
+    chosen = [e for e in alerts if pointer.fits(e.record)]  # all of them when the answer already holds only those
     if asks_latest(question) and chosen:  # "意大利…最近一次是什么时候": the newest of those
         return [max(chosen, key=lambda e: alert_date(e.record))]
     return chosen

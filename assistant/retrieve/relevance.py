@@ -55,6 +55,7 @@ INTENT_PRIOR: dict[str, dict[str, float]] = {
 # when the user asks what applies in a market; milder for cases and disputes, where the market
 # named is often who complained rather than where the measure applies.
 MARKET_MISMATCH: dict[str, float] = {i: 0.35 if i == "requirements" else 0.5 for i in STRICT_MARKET_INTENTS}
+POINTED = 1.12 ** 2  # an alert of the month and notifier a question names: as sure as both parties named
 UNKNOWN_NAME = 0.4  # relevance left when the question names something the corpus never mentions
 
 # the question is about goods going into China (China Customs' rules), not about exporting from it
@@ -403,6 +404,9 @@ def relevance(c: Candidate) -> float:
     mult *= 1.0 + 0.15 * h if h > 0 else 1.0 + 0.25 * h
     o = f.get("origin", 0.0)
     mult *= (1.1 if c.intent in ORIGIN_INTENTS else 1.0) if o > 0 else (1.0 + 0.2 * o if o < 0 else 1.0)
+    pt = f.get("pointed", 0.0)
+    if pt:  # "2024年8月西班牙通报的那批": the alert of that month from that notifier, not another
+        mult *= POINTED if pt > 0 else 1.0 / POINTED
     if f.get("elsewhere"):
         mult *= 0.6  # an EU border alert does not answer a question about imports into China
     p = f.get("product")

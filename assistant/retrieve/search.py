@@ -41,6 +41,7 @@ from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import cut_words, normalise, tokenize
 from assistant.records import RecordType
 from assistant.refs import act_number, canonical_place, find_eu_acts, find_provisions, find_symbols
+from assistant.retrieve.alert_pointer import alert_pointer
 from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
 from assistant.retrieve.analyze import PRODUCT_SIGNAL, QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
@@ -90,6 +91,7 @@ NAME_ZIPF = 2.0  # an acronym rarer than this in everyday English is a name (PPW
 ALWAYS_SCORED = {"regulation", "notification", "case", "form", "document"}  # the few curated types
 COSINE_TOP = 40  # candidates whose cosine is computed when the dense list missed them
 NO_ANSWER_THRESHOLD = 0.30  # the one relevance gate; chosen on dev by balanced accuracy, on questions nobody tuned for (README)
+POINTED_ALERTS = 40  # alerts of the month (or year) and notifier named, scored whatever their words
 FEW_BETWEEN = 2  # disputes between two members, brought one way, that a product named does not tell apart
 
 
@@ -228,6 +230,7 @@ class Searcher:
         self._always = [ref for ref, row in self.index.record_rows.items() if row.get("type") in ALWAYS_SCORED]
         self._df_cache: dict[str, int] = {}
         self._last_dates: dict[str, str] | None = None
+        self._alert_keys: list[tuple[str, str, frozenset[str]]] | None = None
         self._companions: dict[str, list[str]] | None = None
         self._parties: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
         self._any_goods: dict[str, bool] = {}
@@ -505,7 +508,10 @@ class Searcher:
             per_record = {r: per_record[r] for r in keep}
         # the few curated records (regulations, notifications, cases, forms) are always scored: a
         # product or market match can make one the answer even when no word of it matched
-        for ref in [*exact, *self._always, *fields, *self._between(analysis.markets if analysis.intent == "cases" else [])]:
+        pointed = self._pointed_alerts(query)
+        by_month = bool(pointed) and bool(alert_pointer(query).months)
+        for ref in [*exact, *self._always, *fields, *self._between(analysis.markets if analysis.intent == "cases" else []),
+                    *pointed]:
             if ref not in per_record and ref in idx.record_rows:
                 pos = self._best_chunk_for(ref, fused, token_scores)
                 if pos is not None:
@@ -566,6 +572,9 @@ class Searcher:
             feats["prior"] = 1.0 - sure * (1.0 - prior.get(rtype, 0.9 if prior else 1.0))
             if unknown_name or (unseen_goods and feats.get("hs", 0.0) < 0):
                 feats["unknown_name"] = 1.0
+            if pointed and rtype == "alert" and by_month:
+                # the alert of the month and notifier the question names, or one it does not mean
+                feats["pointed"] = 1.0 if ref in pointed else -1.0
             feats["rank"] = min(fscore / max_fused, 1.0)
             if ref in fields:
                 feats["field"] = fields[ref].cosine
@@ -618,6 +627,25 @@ class Searcher:
                                  if row.get("type") == "dispute" and row.get("complainant")]
         return [ref for ref, by, against in self._parties
                 if any(a != b for a in by & named for b in against & named)]
+
+    def _pointed_alerts(self, query: str) -> list[str]:
+        """The alerts the question singles out by month and notifier, or by year and notifier
+        ("2024年8月西班牙通报的…"): scored whatever their product is called (RASFF names goods in
+        the notifier's language: "Vajilla de melamina"); none when it says less than that."""
+        pointer = alert_pointer(query)
+        if not pointer.years or not (pointer.months or pointer.members):
+            return []
+        if self._alert_keys is None:
+            with self._lock:
+                self._alert_keys = [
+                    (ref, str((row.get("dates") or {}).get("event") or ""),
+                     frozenset(m.market.code for m in find_markets(str(row.get("notifying_country") or ""))))
+                    for ref, row in self.index.record_rows.items() if row.get("type") == "alert"]
+        out = [ref for ref, when, by in self._alert_keys
+               if when[:4] in pointer.years
+               and (not pointer.months or (when[5:7].isdigit() and int(when[5:7]) in pointer.months))
+               and (not pointer.members or by & pointer.members)]
+        return out if len(out) <= POINTED_ALERTS else []
 
     def _exact_chunk(self, ref: str, pos: int, query: str, chunk_cover: tuple[np.ndarray, float, Any],
                      cos: dict[int, float], heading: FieldMatch | None = None) -> tuple[int, list[str]]:

@@ -584,3 +584,12 @@ def test_a_verb_after_have_to_names_no_goods_and_the_follow_up_stays_with_the_pr
                           "how often do the orchards have to check for mealybugs?")
     assert _refs(pests)[:1] == ["海关总署公告〔2024〕72号"], _refs(pests)
     assert "15天" in opening(pests.text), pests.text[:300]
+
+
+def test_the_alert_of_the_month_and_notifier_named_is_found_under_its_foreign_name(assistant: Assistant) -> None:
+    # RASFF names the goods in Spanish ("Vajilla de melamina"): the month and the notifier the
+    # question names single the alert out; alerts of other months rank below it
+    refs = [h.ref for h in assistant.searcher.search("我们做密胺餐具的。2024年8月西班牙通报了一批中国密胺餐具，是什么问题？", 5).hits]
+    assert "RASFF 2024.5986" in refs[:3], refs
+    alerts = [r for r in refs if r.startswith("RASFF")]
+    assert alerts[0] == "RASFF 2024.5986", refs
