@@ -274,10 +274,11 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         merged["hs"] = topic.get("hs", [])
         merged["products"] = topic.get("products", [])
         filled = True
-    if not has_product and topic.get("words") and looks_like_followup(text) and (
+    if not has_product and topic.get("words") and looks_like_followup(text) and is_short(text) and (
             has_market or not (topic.get("hs") or topic.get("products"))):
         # "frozen food" that no product list knows; and what the talk is about besides goods and
-        # market ("GSP certificates" for furniture) when only the market changes ("What about Russia?")
+        # market ("GSP certificates" for furniture) when only the market changes ("What about Russia?"),
+        # not when a longer turn says what it is about ("for the EU pack, how many allergens…?")
         merged["carried_words"] = list(topic["words"])
         filled = True
     if not has_market and topic.get("markets"):

@@ -105,7 +105,7 @@ FUNCTION_ZIPF = 5.8  # wordfreq frequency of English's particles and commonest w
 # named by them is found through the synonym table, never through the HS text fallback.
 _EN_COMMON = _wordset(
     """match matches light lights power air sea road rail time times way people work life world place
-    order orders
+    order orders pack packs
     point line lines side head hand room end state states game games team player players football
     soccer basketball movie music song recipe recipes cook food foods water fire ground body face
     home house office school money price prices cost costs fee fees charge charges tax taxes tariff tariffs duty

@@ -593,3 +593,12 @@ def test_the_alert_of_the_month_and_notifier_named_is_found_under_its_foreign_na
     assert "RASFF 2024.5986" in refs[:3], refs
     alerts = [r for r in refs if r.startswith("RASFF")]
     assert alerts[0] == "RASFF 2024.5986", refs
+
+
+def test_a_longer_market_follow_up_keeps_the_goods_but_asks_its_own_question(assistant: Assistant) -> None:
+    # "the pack" is no photographic film pack; the FDA fee of the turn before is not carried into
+    # a question that says what it is about (allergens)
+    _fee, allergens = _chat(assistant, "We make frozen dumplings in Qingdao. Is there a fee to register our factory "
+                                       "with the FDA?",
+                            "for the EU version of the pack — how many allergens have to be highlighted?")
+    assert _refs(allergens)[:1] == ["Regulation (EU) No 1169/2011"], _refs(allergens)
