@@ -349,6 +349,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "I found no WTO notification on {topic} in my sources.",
         "zh": "我的资料中没有找到与{topic}相关的WTO通报。",
     },
+    "cases_none": {
+        "en": "My records hold no WTO dispute or trade-concern case on this; what I found is {refs}, which is no "
+              "such case, so I won't present it as one.",
+        "zh": "我的资料中没有关于这个问题的WTO争端或贸易关注案例；找到的{refs}并不是这样的案例，所以不把它当作答案。",
+    },
     "no_alerts": {
         "en": "I found no rejection or alert record on {topic} from China in my sources.",
         "zh": "我的资料中没有找到{topic}原产中国的通报／出口受阻记录。",

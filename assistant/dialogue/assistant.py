@@ -78,6 +78,9 @@ LATEST_DEPTH = 200  # alerts looked up when the question asks for the newest one
 LATEST_NAMES = 6  # the product's names (and synonyms) that look them up
 LATEST_KEEP = 10  # the newest of them kept as evidence
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+# a question asking for a WTO dispute or a trade concern raised, not for the rule it would be about
+_ASKS_DISPUTE = re.compile(r"\bdisputes?\b|\bWTO (?:case|challenge)s?\b|\btrade concerns?\b|争端|起诉|告过|告到|申诉|"
+                           r"诉诸|贸易关注", re.I)
 MARKET_CHOICES = {"zh": ["欧盟", "美国", "英国", "日本", "韩国", "东盟"], "en": ["EU", "USA", "UK", "Japan", "Korea", "ASEAN"]}
 PRODUCT_CHOICES = {"zh": ["蓝牙耳机", "玩具", "LED灯", "化妆品", "茶叶", "医疗器械"], "en": ["Bluetooth earphones", "toys", "LED lamps", "cosmetics", "tea", "medical devices"]}
 
@@ -403,6 +406,13 @@ class Assistant:
             return refused
 
         evidence = build_evidence(searcher.index, hits)
+        if intent == "cases" and _ASKS_DISPUTE.search(text) and not any(e.type in ("case", "dispute") for e in evidence):
+            # "has anyone brought a WTO dispute against the EUDR?": no dispute found is the answer,
+            # not the regulation itself dressed up as one
+            refs = ("、" if lang == "zh" else ", ").join(e.ref for e in evidence[:2])
+            refused = self._refuse(lang, a, phrase("cases_none", lang, refs=refs))
+            refused.trace = trace
+            return refused
         ctx = self._context(a, lang, evidence, intent)
         if intent == "report" and not market_codes(text):
             # whose form: the reporter's home when the message names it ("What if my company is in

@@ -602,3 +602,14 @@ def test_a_longer_market_follow_up_keeps_the_goods_but_asks_its_own_question(ass
                                        "with the FDA?",
                             "for the EU version of the pack — how many allergens have to be highlighted?")
     assert _refs(allergens)[:1] == ["Regulation (EU) No 1169/2011"], _refs(allergens)
+
+
+@pytest.mark.parametrize("question", ["has anyone brought a WTO dispute against the EU deforestation regulation?",
+                                      "有没有国家就欧盟零毁林法规在WTO起诉过？"])
+def test_asking_for_a_dispute_no_record_holds_says_there_is_none(assistant: Assistant, question: str) -> None:
+    # the regulation it would be about is no dispute: none is found, and the answer says so
+    answer = assistant.ask(question)
+    assert answer.refused and not answer.citations, answer.text[:300]
+    assert "2023/1115" in answer.text  # what was found instead is named, not presented as a case
+    found = assistant.ask("Was there ever a WTO dispute about the US restricting poultry imports from China?")
+    assert _refs(found)[:1] == ["DS392"]
