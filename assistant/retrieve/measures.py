@@ -70,7 +70,7 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # a limit said in its dimension ("lead in mg/kg", a migration, a residue; noise in dB; standby
     # power in W) is stated only in that dimension, or as a ban: a 24 V ceiling is no lead limit
     "concentration": (
-        re.compile(r"\bmg/(?:kg|l|dm2)\b|µg/kg|μg/kg|\bppm\b|\bppb\b|\bmigrat|\bresidues?\b|\bMRLs?\b|"
+        re.compile(r"(?<![a-z])mg/(?:kg|l|dm2)\b|µg/kg|μg/kg|(?<![a-z])ppm\b|(?<![a-z])ppb\b|\bmigrat|\bresidues?\b|\bMRLs?\b|"
                    r"\b(?:moisture|water) content\b|\bmaximum (?:\w+ )?(?:content|level)s?\b|"
                    r"残留|迁移|含量|浓度|水分|重量百分比", re.I),
         re.compile(r"\d\s*(?:%|‰|ppm|ppb|mg|µg|μg|ug|ng|g/|毫克|微克)|\bnot (?:be )?detect|\bprohibit|\bbann?ed?\b|"
@@ -83,7 +83,7 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\d\s*(?:W|kW|mW|瓦|千瓦)(?![a-zA-Z])")),
     # a limit on what a product may contain or emit: stated as a figure with its unit, or as a ban
     "limit": (
-        re.compile(r"\blimits?\b|\bmg/kg\b|\bppm\b|\bppb\b|\bconcentrations?\b|\bMRLs?\b|限量|限值|浓度|含量|迁移量",
+        re.compile(r"\blimits?\b|(?<![a-z])mg/kg\b|(?<![a-z])ppm\b|(?<![a-z])ppb\b|\bconcentrations?\b|\bMRLs?\b|限量|限值|浓度|含量|迁移量",
                    re.I),
         re.compile(r"\d\s*(?:%|‰|ppm|ppb|mg|µg|μg|ug|ng|g/|kg|ml|db|w\b|kw|v\b|hz|bq|毫克|微克|克|千克|公斤|分贝|瓦|伏)|"
                    r"\bnot (?:be )?detect|\bprohibit|\bbann?ed?\b|\bmust not contain|不得检出|禁止|不得含有", re.I)),

@@ -575,6 +575,8 @@ def test_a_reporting_forms_follow_up_time_answers_how_soon() -> None:
     ("How many days before expiry must we apply?", "Apply at least 30 days before expiry.",
      "The ruling is valid for 3 years."),
     ("新决定书有效期几年？", "新的决定书有效期为3年。", "应当在截止日前30日至90日内申请。"),
+    # a unit written right after Chinese text ("多少mg/kg") is still the unit asked
+    ("铅的限量是多少mg/kg？", "铅不得超过90 mg/kg。", "电动玩具电压不得超过24 V。"),
     # a tariff is a rate of duty on the goods, not any percentage near the word 关税
     ("榴莲进口关税是多少？", "榴莲的最惠国税率为20%。", "加工增值小于30%的货物，从合作区进入内地按实际报验状态征收进口关税。"),
     ("What import tariff does China charge on durian?", "an anti-dumping duty of 34.6% on imports",
