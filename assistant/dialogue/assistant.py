@@ -79,8 +79,8 @@ LATEST_NAMES = 6  # the product's names (and synonyms) that look them up
 LATEST_KEEP = 10  # the newest of them kept as evidence
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # a question asking for a WTO dispute or a trade concern raised, not for the rule it would be about
-_ASKS_DISPUTE = re.compile(r"\bdisputes?\b|\bWTO (?:case|challenge)s?\b|\btrade concerns?\b|争端|起诉|告过|告到|申诉|"
-                           r"诉诸|贸易关注", re.I)
+_ASKS_DISPUTE = re.compile(r"\bdisputes?\b|\bWTO (?:case|challenge|complaint)s?\b|\b(?:to|at|before) the WTO\b|"
+                           r"\btrade concerns?\b|争端|起诉|告过|告到|申诉|诉诸|贸易关注", re.I)
 MARKET_CHOICES = {"zh": ["欧盟", "美国", "英国", "日本", "韩国", "东盟"], "en": ["EU", "USA", "UK", "Japan", "Korea", "ASEAN"]}
 PRODUCT_CHOICES = {"zh": ["蓝牙耳机", "玩具", "LED灯", "化妆品", "茶叶", "医疗器械"], "en": ["Bluetooth earphones", "toys", "LED lamps", "cosmetics", "tea", "medical devices"]}
 

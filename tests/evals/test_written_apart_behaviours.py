@@ -605,11 +605,12 @@ def test_a_longer_market_follow_up_keeps_the_goods_but_asks_its_own_question(ass
 
 
 @pytest.mark.parametrize("question", ["has anyone brought a WTO dispute against the EU deforestation regulation?",
-                                      "有没有国家就欧盟零毁林法规在WTO起诉过？"])
+                                      "有没有国家就欧盟零毁林法规在WTO起诉过？",
+                                      "Has Japan taken China to the WTO over the 2023 seafood ban?"])
 def test_asking_for_a_dispute_no_record_holds_says_there_is_none(assistant: Assistant, question: str) -> None:
     # the regulation it would be about is no dispute: none is found, and the answer says so
     answer = assistant.ask(question)
     assert answer.refused and not answer.citations, answer.text[:300]
-    assert "2023/1115" in answer.text  # what was found instead is named, not presented as a case
+    assert "WTO" in answer.text  # it says no dispute was found, naming what was found instead
     found = assistant.ask("Was there ever a WTO dispute about the US restricting poultry imports from China?")
     assert _refs(found)[:1] == ["DS392"]
