@@ -65,6 +65,9 @@ CASES: list[tuple[str, list[str], str | None, str, list[str]]] = [
     ("出口欧美的玩具要注意什么", ["EU", "USA"], "95", "requirements", []),
     ("remind me of comment deadlines for EU notifications on cosmetics", ["EU"], "3304", "subscribe", []),
     ("What's the weather in Shanghai?", [], None, "out_of_domain", []),
+    # matchmaking is no trade rule; a report a rule requires is no barrier report
+    ("我们想找进口商做代理", [], None, "out_of_domain", []),
+    ("年度报告什么时候交？", [], None, "requirements", []),
     ("沙特对空调能效有新规吗", ["SAU"], "8415", "notification", []),
 ]
 
