@@ -32,6 +32,8 @@ _FOLLOWUP_CUES = re.compile(
     # some of what the last answer listed ("How many of those were notified by Sweden?", "And the
     # Belgian one?", "瑞士那条是什么农药？", 其中几条)
     r"|\b(?:of|among) (?:those|them|these)\b|\bthe [a-z]+ ones?\s*[?？.!]*$|其中|这几条|那几条|那条|这条"
+    # or opens with it ("the most recent one — who notified it?", "the second one: what hazard?")
+    r"|^(?:and\s+)?(?:the|that|this)\s+(?:[a-z]+\s+){0,2}ones?\b"
     r"|(?<!其)它们?[呢吗]?[？?。]*$|这个产品|该产品|这类产品|这种产品"
     # the same question of another market, and the same goods sold there too ("same idea there?",
     # "we also ship some to Japan", 也出口日本, 一样吗)

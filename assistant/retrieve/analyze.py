@@ -258,6 +258,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("stopped at customs", 4), ("was notified", 3), ("were notified", 3), ("got notified", 3),
         ("been notified", 3), ("non-compliant", 2), ("exceeded", 1.5),
         ("keep finding", 3), ("kept finding", 3), ("found in", 2.5), ("detected in", 3), ("查出", 3),
+        # shipments that met trouble at a border: rejections, whatever the verb
+        ("run into trouble", 3), ("ran into trouble", 3), ("running into trouble", 3), ("got into trouble", 3),
+        ("run into problems", 3), ("ran into problems", 3), ("出过问题", 3), ("出问题", 2),
         # a country notifying China's goods is a border alert; a WTO notification is of a member's own rule
         ("通报过中国", 4), ("通报了中国", 4), ("通报中国", 4), ("通报过我国", 4), ("通报我国", 4),
         ("notified chinese", 3.5), ("notifying chinese", 3.5),

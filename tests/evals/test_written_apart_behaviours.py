@@ -614,3 +614,15 @@ def test_asking_for_a_dispute_no_record_holds_says_there_is_none(assistant: Assi
     assert "WTO" in answer.text  # it says no dispute was found, naming what was found instead
     found = assistant.ask("Was there ever a WTO dispute about the US restricting poultry imports from China?")
     assert _refs(found)[:1] == ["DS392"]
+
+
+def test_shipments_that_ran_into_trouble_are_rejections_and_the_most_recent_one_is_among_them(
+        assistant: Assistant) -> None:
+    # "run into trouble in the EU" asks for border rejections; "the most recent one — who notified
+    # it?" opens with one of those, the newest, not a WTO notification
+    trouble, latest = _chat(assistant, "Have Chinese honey shipments run into trouble in the EU?",
+                            "the most recent one — who notified it and when?")
+    assert trouble.intent == "alerts" and any(r.startswith("RASFF") for r in _refs(trouble))
+    listed = [r for r in _refs(trouble) if r.startswith("RASFF")]
+    assert _refs(latest) and _refs(latest)[0] in listed, _refs(latest)
+    assert "notified by" in opening(latest.text, 1)
