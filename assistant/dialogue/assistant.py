@@ -774,7 +774,8 @@ class Assistant:
         after "玩具出口欧盟需要什么") keeps the conversation's product and market, when the
         question read that way finds an answer; otherwise it stands alone."""
         topic = state.get("topic") or {}
-        if a.get("markets") and not (a.get("refs") or names_goods(a)) and topic.get("products"):
+        if (a.get("markets") and not (a.get("refs") or names_goods(a)) and topic.get("products")
+                and a.get("intent") != "report"):  # "how do we report it in China?": China's form, whatever the goods
             return self._carry_goods(searcher, text, resp, analysis, a, topic)
         if a.get("refs") or a.get("markets") or a.get("hs") or a.get("products"):
             return resp, analysis, a

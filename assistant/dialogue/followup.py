@@ -242,7 +242,10 @@ def may_be_about_document(text: str, analysis: dict[str, Any], topic: dict[str, 
                           parties: frozenset[str] = frozenset()) -> bool:
     """Whether a longer follow-up could be about the document under discussion: there is one, and
     the question names no act, market or goods of its own (China, the actor, and the document's own
-    parties do not count: "which pests exactly is China worried about?"); search says whether it is."""
+    parties do not count: "which pests exactly is China worried about?") and asks nothing of another
+    kind outright (how to report, subscribe); search says whether it is."""
+    if analysis.get("intent") not in DOC_INTENTS and _decisive(analysis):
+        return False  # "how do we report it in China?": a question of another kind, said outright
     return bool((topic or {}).get("doc")) and not (is_short(text) or refers_back(text)) and not (
         analysis.get("refs") or _new_markets(analysis, parties) or names_goods(analysis))
 

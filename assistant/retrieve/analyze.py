@@ -283,7 +283,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         ("报告贸易壁垒", 4.5), ("我要报告", 4), ("壁垒", 1), ("遇到壁垒", 3), ("提交", 1.5),
         ("report a barrier", 4.5), ("report a trade barrier", 5), ("report", 2), ("reporting", 2),
         ("barrier report", 4), ("file a complaint", 4), ("complaint*", 3), ("complain", 3), ("submit", 1.5),
-        ("how do i report", 4), ("how can i report", 4), ("raise a concern", 2.5), ("tacp", 3),
+        ("how do i report", 4), ("how can i report", 4), ("how do we report", 4), ("how can we report", 4),
+        ("how to report", 4), ("raise a concern", 2.5), ("tacp", 3),
         ("single entry point", 3), ("barrier*", 1),
     ],
     "rules": [

@@ -626,3 +626,20 @@ def test_shipments_that_ran_into_trouble_are_rejections_and_the_most_recent_one_
     listed = [r for r in _refs(trouble) if r.startswith("RASFF")]
     assert _refs(latest) and _refs(latest)[0] in listed, _refs(latest)
     assert "notified by" in opening(latest.text, 1)
+
+
+def test_how_to_report_after_a_case_gets_the_form_not_the_case(assistant: Assistant) -> None:
+    # "how do we report it in China?" names a market but asks how to report: China's form, not the
+    # collagen case read with the conversation's goods
+    _case, report, fields = _chat(assistant, "We make collagen casings in Fujian. I heard the EU once blocked collagen "
+                                             "from China - what happened?",
+                                  "If we hit a similar barrier today, how do we report it in China?",
+                                  "Which fields on that form are mandatory?")
+    assert report.intent == "report" and _refs(report)[:1] == ["技术性贸易措施征集表"], _refs(report)
+    assert "技术性贸易措施征集表" in _refs(fields)
+
+
+def test_a_blood_glucose_meter_is_an_in_vitro_diagnostic_device(assistant: Assistant) -> None:
+    for question in ("It's a blood glucose meter for home use, for the EU", "血糖仪出口欧盟要什么认证"):
+        refs = [h.ref for h in assistant.searcher.search(question, 3).hits]
+        assert refs[:1] == ["Regulation (EU) 2017/746"], (question, refs)

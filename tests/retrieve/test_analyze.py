@@ -68,6 +68,7 @@ CASES: list[tuple[str, list[str], str | None, str, list[str]]] = [
     # matchmaking is no trade rule; a report a rule requires is no barrier report
     ("我们想找进口商做代理", [], None, "out_of_domain", []),
     ("年度报告什么时候交？", [], None, "requirements", []),
+    ("If we hit a similar barrier today, how do we report it?", [], None, "report", []),
     ("沙特对空调能效有新规吗", ["SAU"], "8415", "notification", []),
 ]
 
