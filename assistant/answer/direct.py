@@ -755,6 +755,8 @@ def alerts_summary(alerts: list[Evidence], lang: str, ctx: dict[str, Any]) -> li
 
 
 POINTED_MAX = 3  # a question that narrows the alerts to this many is about those alerts
+
+
 def _naming_sentence(ev: list[Evidence], ctx: dict[str, Any], lang: str, today: dt.date) -> DirectAnswer | None:
     """When the question asked about an identifier the corpus lacks and a held record names it
     (2006/42/EC in the Machinery Regulation), that record's sentence naming it opens the answer."""

@@ -31,11 +31,19 @@ class AlertPointer:
 
     def fits(self, row: dict[str, Any]) -> bool:
         """The alert `row` was notified when and by whom the question says."""
-        when = str((row.get("dates") or {}).get("event") or "")
-        notifier = {m.market.code for m in find_markets(str(row.get("notifying_country") or ""))}
+        return self.fits_at(*alert_keys(row))
+
+    def fits_at(self, when: str, notifiers: frozenset[str]) -> bool:
+        """An alert notified on `when` (ISO date) by `notifiers` (market codes) is the one meant."""
         return ((not self.years or when[:4] in self.years)
                 and (not self.months or (when[5:7].isdigit() and int(when[5:7]) in self.months))
-                and (not self.members or bool(notifier & self.members)))
+                and (not self.members or bool(notifiers & self.members)))
+
+
+def alert_keys(row: dict[str, Any]) -> tuple[str, frozenset[str]]:
+    """When an alert was notified (ISO date, "" when unknown) and the market codes of who notified it."""
+    when = str((row.get("dates") or {}).get("event") or "")
+    return when, frozenset(m.market.code for m in find_markets(str(row.get("notifying_country") or "")))
 
 
 def alert_pointer(question: str) -> AlertPointer:

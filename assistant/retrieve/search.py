@@ -41,7 +41,7 @@ from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import cut_words, normalise, tokenize
 from assistant.records import RecordType
 from assistant.refs import act_number, canonical_place, find_eu_acts, find_provisions, find_symbols
-from assistant.retrieve.alert_pointer import alert_pointer
+from assistant.retrieve.alert_pointer import AlertPointer, alert_keys, alert_pointer
 from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
 from assistant.retrieve.analyze import PRODUCT_SIGNAL, QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
@@ -508,8 +508,9 @@ class Searcher:
             per_record = {r: per_record[r] for r in keep}
         # the few curated records (regulations, notifications, cases, forms) are always scored: a
         # product or market match can make one the answer even when no word of it matched
-        pointed = self._pointed_alerts(query)
-        by_month = bool(pointed) and bool(alert_pointer(query).months)
+        pointer = alert_pointer(query)
+        pointed = self._pointed_alerts(pointer)
+        by_month = bool(pointed) and bool(pointer.months)
         for ref in [*exact, *self._always, *fields, *self._between(analysis.markets if analysis.intent == "cases" else []),
                     *pointed]:
             if ref not in per_record and ref in idx.record_rows:
@@ -628,23 +629,17 @@ class Searcher:
         return [ref for ref, by, against in self._parties
                 if any(a != b for a in by & named for b in against & named)]
 
-    def _pointed_alerts(self, query: str) -> list[str]:
+    def _pointed_alerts(self, pointer: AlertPointer) -> list[str]:
         """The alerts the question singles out by month and notifier, or by year and notifier
         ("2024年8月西班牙通报的…"): scored whatever their product is called (RASFF names goods in
         the notifier's language: "Vajilla de melamina"); none when it says less than that."""
-        pointer = alert_pointer(query)
         if not pointer.years or not (pointer.months or pointer.members):
             return []
         if self._alert_keys is None:
             with self._lock:
-                self._alert_keys = [
-                    (ref, str((row.get("dates") or {}).get("event") or ""),
-                     frozenset(m.market.code for m in find_markets(str(row.get("notifying_country") or ""))))
-                    for ref, row in self.index.record_rows.items() if row.get("type") == "alert"]
-        out = [ref for ref, when, by in self._alert_keys
-               if when[:4] in pointer.years
-               and (not pointer.months or (when[5:7].isdigit() and int(when[5:7]) in pointer.months))
-               and (not pointer.members or by & pointer.members)]
+                self._alert_keys = [(ref, *alert_keys(row)) for ref, row in self.index.record_rows.items()
+                                    if row.get("type") == "alert"]
+        out = [ref for ref, when, by in self._alert_keys if pointer.fits_at(when, by)]
         return out if len(out) <= POINTED_ALERTS else []
 
     def _exact_chunk(self, ref: str, pos: int, query: str, chunk_cover: tuple[np.ndarray, float, Any],
