@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.index.tokenize import is_stop_word
 from assistant.retrieve.analyze import intent_words
 
 
@@ -96,9 +97,17 @@ def inflections(word: str) -> set[str]:
     return out
 
 
+def is_filler(word: str) -> bool:
+    """A question word or filler: listed above, or Chinese made only of one-character fillers and
+    function words (还要, 也是, 就是 are 还+要, 也+是, 就+是)."""
+    if word in FILLER:
+        return True
+    return len(word) > 1 and all("\u3400" <= ch <= "\u9fff" and (ch in FILLER or is_stop_word(ch)) for ch in word)
+
+
 def contentful(text: str) -> bool:
     """A word that names something (not a filler): 2+ Han characters or 3+ Latin letters/digits."""
-    if text in FILLER:
+    if is_filler(text):
         return False
     han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     if han:

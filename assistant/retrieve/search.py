@@ -46,13 +46,13 @@ from assistant.retrieve.align import MAX_PHRASES, Aligner, FieldMatch, Phrase
 from assistant.retrieve.analyze import PRODUCT_SIGNAL, QueryAnalysis, analyze, topic_cue
 from assistant.retrieve.concepts import (
     CUE_WEIGHT,
-    FILLER,
     INTENT_WORDS,
     WORD_RE,
     Concept,
     contentful,
     inflections,
     is_acronym,
+    is_filler,
     is_single_han,
 )
 from assistant.retrieve.coverage import Beyond, beyond_coverage, last_dates
@@ -724,7 +724,7 @@ class Searcher:
             start = pos if start < 0 else start
             pos = start + len(word)
             w = word.strip()
-            if not w or not WORD_RE.search(w) or w in FILLER:
+            if not w or not WORD_RE.search(w) or is_filler(w):
                 continue
             toks = set(tokenize(w))
             if not toks:
