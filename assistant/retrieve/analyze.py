@@ -375,6 +375,27 @@ _COMPOSE_REQUEST = re.compile(
     r"写\s*(?:一|几)?\s*(?:首|篇|段|个)[^，。？?！!]{0,20}?(?:诗|歌|故事|小说|作文|笑话)|作\s*(?:一|几)?\s*首[^，。？?！!]{0,12}?诗"
     r"|\b(?:write|compose)\s+(?:me\s+)?(?:a|an|some)\s+(?:\w+\s+)?(?:poem|song|story|haiku|limerick|joke)s?\b", re.I)
 
+# services the assistant does not give, whatever market or goods they name: finding trading
+# partners, choosing or pricing a vendor (lab, forwarder), freight and exchange rates, visas
+_NOT_OUR_SERVICE = re.compile(
+    r"(?:找|介绍|推荐|联系)(?:几|一些|一下)?(?:个|家|位)?[^，。？?！!]{0,10}?(?:客户|买家|进口商|经销商|分销商|采购商|代理商)"
+    r"|(?:推荐|最便宜|便宜|哪家)[^，。？?！!]{0,8}?(?:实验室|检测机构|认证机构|货代)"
+    r"|(?:海运费|运费|运价|汇率|结汇|换汇|(?:办|商务|旅游|工作|入境|出国)签证)"  # not 签证机构 (certificate issuing)
+    r"|\b(?:find|connect)\s+(?:me|us)\b[^.?!]{0,30}?\b(?:buyers?|distributors?|importers?|customers?|clients?|partners?)\b"
+    r"|\b(?:find|recommend)\s+(?:a\s+few|some|several|potential|new)\s+(?:\w+\s+){0,3}?"
+    r"(?:buyers?|distributors?|importers?|customers?|clients?)\b|\bintroduce\s+(?:me|us)\s+to\b"
+    r"|\b(?:cheapest|cheap|recommend(?:ed)?)\b[^.?!]{0,30}?\b(?:labs?|laborator(?:y|ies)|test(?:ing)?\s+hous(?:e|es)|forwarders?)\b"
+    r"|\b(?:labs?|laborator(?:y|ies)|forwarders?)\b[^.?!]{0,30}?\b(?:cheapest|cheaper)\b"
+    r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b", re.I)
+# a promise of what an authority or a marketplace will do: nobody's sources can give one
+_ASKS_PROMISE = re.compile(
+    r"(?:你|您)(?:能|可以|敢)(?:不能)?(?:保证|担保|打包票)|\b(?:can|could|will|would)\s+you\s+(?:guarantee|promise)\b", re.I)
+
+
+def asks_promise(text: str) -> bool:
+    """The message asks the assistant to promise an outcome ("can you guarantee customs won't hold it")."""
+    return bool(_ASKS_PROMISE.search(text[:_CLASSIFY_CHARS]))
+
 
 class _CueMatcher:
     """Finds cue words: Chinese by longest substring, English by longest run of whole words.
@@ -574,7 +595,8 @@ def _classify(
         best_domain = max(scores[i] for i in _DOMAIN_INTENTS)
         if best_domain >= scores["help"]:
             scores["help"] = 0.0
-    if _COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS):
+    if (_COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS) or _NOT_OUR_SERVICE.search(folded, 0, _CLASSIFY_CHARS)
+            or asks_promise(folded)):
         scores["out_of_domain"] += DECISIVE_CUE
     if scores["smalltalk"] and _asks_beyond_greeting(folded, [c for c, i, _ in cues if i == "smalltalk"]):
         scores["smalltalk"] = 0.0  # "ok so when exactly can we file the extension request?": a question

@@ -34,6 +34,39 @@ def test_out_of_domain_is_refused_with_next_steps(assistant: Assistant, text: st
 
 
 @pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("能帮我找几家西班牙的餐具进口商吗？", "zh"),
+        ("Can you find me a few distributors in Poland for our bamboo cutting boards?", "en"),
+        ("Which lab in Germany is the cheapest for EN 71 testing?", "en"),
+        ("下个月人民币对欧元汇率会涨吗？要不要提前结汇？", "zh"),
+        ("What's the going rate for a 40ft container from Yantian to Hamburg?", "en"),
+        ("去德国参展，办商务签证要准备什么材料？", "zh"),
+    ],
+)
+def test_services_we_do_not_give_are_refused_whatever_market_they_name(
+        assistant: Assistant, text: str, lang: str) -> None:
+    """Matchmaking, vendor prices, freight and exchange rates, visas: out of scope, even with a
+    market and goods named, and nothing is cited as if it answered them."""
+    a = assistant.ask(text)
+    assert (a.refused, a.language, a.citations) == (True, lang, [])
+    assert a.text.startswith(OUT_OF_DOMAIN[lang])
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "says"),
+    [
+        ("我们玩具按EN 71做完测试了，你能保证放到亚马逊欧洲站以后不会被下架吗？", "zh", "无法作出保证"),
+        ("Our LED panels have CE marking. Can you guarantee German customs will never hold them?", "en", "can't promise"),
+    ],
+)
+def test_a_promise_is_declined_plainly(assistant: Assistant, text: str, lang: str, says: str) -> None:
+    a = assistant.ask(text)
+    assert (a.refused, a.language, a.citations) == (True, lang, [])
+    assert says in a.text and a.followups
+
+
+@pytest.mark.parametrize(
     ("text", "symbol"),
     [
         ("G/TBT/N/EU/99999", "G/TBT/N/EU/99999"),

@@ -323,6 +323,14 @@ def test_a_request_to_compose_something_is_off_topic_whatever_goods_it_names(voc
     assert analyze("写一份给欧盟客户的合规说明需要哪些内容", vocab).intent != "out_of_domain"
 
 
+def test_words_of_our_domain_are_not_read_as_services_we_do_not_give(vocab: ProductVocabulary) -> None:
+    """签证机构 is who issues a certificate of origin; an importer's or distributor's duties are rules."""
+    for q in ("在海关申请原产地证书，签证机构一般多久审核完？", "Must the distributor find the importer before selling?",
+              "Does the importer need to find a notified body?", "进口商需要承担哪些义务？",
+              "Which laboratories are accepted by the CPSC?"):
+        assert analyze(q, vocab).intent != "out_of_domain", q
+
+
 @pytest.mark.parametrize(("message", "small"), [
     ("ok thanks", True), ("好的，谢谢", True), ("hi there how are you?", True),
     ("ok so when exactly can we file the extension request?", False),
