@@ -315,6 +315,10 @@ class Assistant:
                 analysis = _with(analysis, intent="rules")
             if about not in analysis.refs:  # a China Customs text has no number the analyser reads
                 analysis = _with(analysis, refs=[*analysis.refs, about])
+            if not names_goods(a) and topic is not None:
+                # the goods are still the user's (power banks), not what the document's name reads as
+                # ("Electrical Appliances and Materials Safety Act": appliances)
+                analysis = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [])
             a = _analysis_dict(analysis)
         # China named as where goods come from ("Chinese peanuts", "pumpkin seeds from China") is
         # the exporter's home, no market: it neither changes the conversation's market nor stands

@@ -643,3 +643,13 @@ def test_a_blood_glucose_meter_is_an_in_vitro_diagnostic_device(assistant: Assis
     for question in ("It's a blood glucose meter for home use, for the EU", "血糖仪出口欧盟要什么认证"):
         refs = [h.ref for h in assistant.searcher.search(question, 3).hits]
         assert refs[:1] == ["Regulation (EU) 2017/746"], (question, refs)
+
+
+def test_a_question_about_the_document_keeps_the_users_goods_for_the_next_market(assistant: Assistant) -> None:
+    """"Who files the notification there?" is about Japan's PSE Act, whose name reads as
+    "appliances"; the goods are still power banks, so "India?" finds India's rules for them."""
+    first, files, india = _chat(assistant, "We make power banks. For Japan, which mark do we need?",
+                                "who files the notification there, us?", "India?")
+    assert "Japan PSE (Electrical Appliances and Materials Safety Act)" in _refs(files)
+    assert (india.analysis or {}).get("products") == (first.analysis or {}).get("products")
+    assert "India BIS Compulsory Registration Scheme (CRS)" in _refs(india)
