@@ -59,6 +59,9 @@ _EN_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _EN_GAP_RE = re.compile(r"[\s\-‐–/]{1,3}")
 # what a tariff heading's goods are for or used with follows these words
 _HS_PURPOSE_RE = re.compile(r"\b(?:for|with|used|other than|excluding|except)\b")
+# a qualifier clause of a tariff description, to its semicolon ("whether or not containing small
+# quantities of other oxides"): what the goods may contain, not what they are
+_HS_QUALIFIER_RE = re.compile(r"\b(?:whether|containing)\b[^;]*")
 _HS_WORD_RE = re.compile(r"[a-z]+")
 _HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 
@@ -333,7 +336,7 @@ class ProductVocabulary:
                 continue
             low = desc.lower()
             words = {lemma(w) for w in _HS_WORD_RE.findall(low) if len(w) >= 3}
-            head = _HS_PURPOSE_RE.split(re.sub(r"\([^)]*\)", " ", low), maxsplit=1)[0]
+            head = _HS_PURPOSE_RE.split(_HS_QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", low)), maxsplit=1)[0]
             goods |= {lemma(w) for w in _HS_WORD_RE.findall(head)}
             for w in words:
                 if w in _EN_STOP:

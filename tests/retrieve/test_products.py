@@ -307,3 +307,12 @@ def test_grammar_words_the_tariff_happens_to_use_name_no_goods() -> None:
     vocab = ProductVocabulary.load()
     assert vocab.lookup("Did the EU put out any alert on tea from China?", k=3)[0].code.startswith("09")
     assert not any(c.matched == "out" for c in vocab.lookup("Did the EU put out any alert?", k=3))
+
+
+def test_a_word_only_in_a_tariff_qualifier_names_no_goods() -> None:
+    """"whether or not containing small quantities of other oxides" says what magnesia may contain:
+    "small quantities" in a question ("is there an exemption for small quantities?") is no product."""
+    vocab = ProductVocabulary.load()
+    for q in ("is there an exemption for small quantities?", "what quantity triggers it?"):
+        assert not vocab.lookup(q, k=3), q
+    assert (top(vocab, "washed wool to Italy") or "").startswith("5101")
