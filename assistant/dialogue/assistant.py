@@ -289,7 +289,7 @@ class Assistant:
             relevant = True
             parties = frozenset(record_markets(searcher.index.record_rows.get(str((topic or {}).get("doc"))) or {}))
         else:
-            parties = _parties(searcher, topic)
+            parties = _parties(searcher, topic, text)
             if trait:  # "the Spanish one": Spain is who notified the record pointed at, no new market
                 parties = parties | frozenset(record_markets(searcher.index.record_rows.get(trait) or {}))
             answering = (self._answering_document(text, analysis, topic or {}, lang)
@@ -998,11 +998,12 @@ def _document_answering(own: dict[str, float], best: float) -> str | None:
     return None
 
 
-def _parties(searcher: Any, topic: dict[str, Any] | None) -> frozenset[str]:
+def _parties(searcher: Any, topic: dict[str, Any] | None, text: str) -> frozenset[str]:
     """The members a dispute under discussion is between ("Did Japan invoke … there?" after Japan v
-    Korea); none for other documents, where a market named is a new question's ("欧盟零毁林法规…")."""
+    Korea), or the markets of any document the question points back at ("the original US
+    notification"); none otherwise, where a market named is a new question's ("欧盟零毁林法规…")."""
     row = searcher.index.record_rows.get(str((topic or {}).get("doc") or "")) or {}
-    return frozenset(record_markets(row)) if row.get("type") == "dispute" else frozenset()
+    return frozenset(record_markets(row)) if row.get("type") == "dispute" or refers_back(text) else frozenset()
 
 
 def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer, text: str = "") -> str | None:

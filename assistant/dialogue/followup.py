@@ -145,7 +145,7 @@ DOC_INTENTS = frozenset({None, "rules", "cases", "notification", "requirements",
 
 # "that case", "this notification", "there", 这个案子, 该公告: the question points back at the document
 _REFERS_BACK = re.compile(
-    r"\b(?:that|this|these|those|the same|the said) (?:[a-z-]+ ){0,2}(?:case|dispute|notification|announcement|"
+    r"\b(?:that|this|these|those|the same|the said|the original|the earlier|the previous) (?:[a-z-]+ ){0,2}(?:case|dispute|notification|announcement|"
     r"regulation|directive|rule|act|law|measure|document|one|proposal|form|requirement)s?\b|\bthere\s*[?？.!]*$|"
     r"\bin (?:it|that)\s*[?？.!]*$|\b(?:on|in) the form\b|"
     r"(?:这个|那个|这一|该|此)(?:案子|案件|案|争端|通报|公告|法规|规定|条例|指令|措施|文件|提案|表格|表)|^(?:表里|表中|表格里)",

@@ -108,7 +108,7 @@ FUNCTION_ZIPF = 5.8  # wordfreq frequency of English's particles and commonest w
 # named by them is found through the synonym table, never through the HS text fallback.
 _EN_COMMON = _wordset(
     """match matches light lights power air sea road rail time times way people work life world place
-    order orders pack packs
+    order orders pack packs symbol symbols
     point line lines side head hand room end state states game games team player players football
     soccer basketball movie music song recipe recipes cook food foods water fire ground body face
     home house office school money price prices cost costs fee fees charge charges tax taxes tariff tariffs duty
@@ -755,6 +755,8 @@ def _not_goods_here(text: str, start: int, end: int) -> bool:
     after, before = text[end:end + 12].lower(), text[max(0, start - 12):start].lower()
     if end - start <= 5 and _PREFIX_RE.match(after):
         return True  # "pre-market", "non-food": the prefix of a compound is no word of its own
+    if before.endswith("-") and text[start:end].lower().endswith("ed"):
+        return True  # "FCC-recognised", "heat-treated": a compound adjective, not goods
     if _BEFORE_OBJECT_RE.match(after) or _AFTER_SUBJECT_RE.search(before):
         return True
     return text[start:end].lower().endswith("ing") and bool(_PARTICIPLE_RE.match(after))

@@ -653,3 +653,12 @@ def test_a_question_about_the_document_keeps_the_users_goods_for_the_next_market
     assert "Japan PSE (Electrical Appliances and Materials Safety Act)" in _refs(files)
     assert (india.analysis or {}).get("products") == (first.analysis or {}).get("products")
     assert "India BIS Compulsory Registration Scheme (CRS)" in _refs(india)
+
+
+def test_the_original_notification_of_the_case_discussed_is_the_one_pointed_at(assistant: Assistant) -> None:
+    """"The original US notification" after the FCC lab-accreditation case names the case's own
+    notification, not a new question about US notifications in general."""
+    *_, original = _chat(assistant, "Before the FCC changed its lab rules, how many labs in China were FCC-recognised?",
+                         "who got approved to accredit labs in non-MRA countries like China?",
+                         "what was the symbol of the original US notification, and when was it circulated?")
+    assert _refs(original)[0] == "G/TBT/N/USA/867"
