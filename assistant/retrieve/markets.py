@@ -330,6 +330,9 @@ _ORIGIN_BEFORE_RE = re.compile(r"(?:\bfrom|\borigin(?:ating)?\s+(?:in|from)|来�
 _DEMONYM_RE = re.compile(r"(?:an|ese|ish|i|ch)$", re.I)
 
 
+_EXPORTED_BY_RE = re.compile(r"[\u4e00-\u9fff]{1,6}?出口")
+
+
 def named_as_origin(query: str, m: Any) -> bool:
     """True when a market is named as where goods come from, not where they go."""
     before = query[: m.start]
@@ -337,6 +340,11 @@ def named_as_origin(query: str, m: Any) -> bool:
     if _ORIGIN_BEFORE_RE.search(before):
         return True
     if after.startswith(("产", "产的", "原产")):
+        return True
+    # "越南椰子出口前…", "泰国榴莲出口到中国": the country's goods, which it exports (to China, or
+    # nowhere named; 出口越南 is the other way)
+    exported = _EXPORTED_BY_RE.match(query[m.end:])
+    if exported and not {f.market.code for f in find_markets(query[exported.end():exported.end() + 8])} - {"CHN"}:
         return True
     text = m.text.strip()
     # an adjective before a product word: "Iranian pistachios", "Turkish figs" (not "Iran")

@@ -211,6 +211,10 @@ def test_a_possessive_names_the_market() -> None:
     ("licorice from Iran", {"IRN"}),
     ("And the Belgian one?", set()),  # the alert Belgium notified, not goods from Belgium
     ("the Dutch ones - what were they for?", set()),
+    ("越南椰子出口前抽检比例是多少？", {"VNM"}),  # the country's goods, which it exports
+    ("越南的椰子出口到中国要什么证书", {"VNM"}),
+    ("我们蓝牙耳机出口美国", set()),  # where ours go
+    ("出口越南椰子要什么", set()),
 ])
 def test_a_demonym_names_where_goods_come_from_but_not_which_one(text: str, origins: set[str]) -> None:
     from assistant.retrieve.markets import named_origins
