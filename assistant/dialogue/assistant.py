@@ -411,9 +411,11 @@ class Assistant:
             return refused
 
         evidence = build_evidence(searcher.index, hits)
-        if intent == "cases" and _ASKS_DISPUTE.search(text) and not any(e.type in ("case", "dispute") for e in evidence):
+        if (intent == "cases" and about is None and _ASKS_DISPUTE.search(text)
+                and not any(e.type in ("case", "dispute") for e in evidence)):
             # "has anyone brought a WTO dispute against the EUDR?": no dispute found is the answer,
-            # not the regulation itself dressed up as one
+            # not the regulation itself dressed up as one (but "私人执法者起诉前…" after Prop 65 asks
+            # what that rule says of lawsuits)
             refs = ("、" if lang == "zh" else ", ").join(e.ref for e in evidence[:2])
             refused = self._refuse(lang, a, phrase("cases_none", lang, refs=refs))
             refused.trace = trace

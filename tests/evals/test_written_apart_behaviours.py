@@ -662,3 +662,16 @@ def test_the_original_notification_of_the_case_discussed_is_the_one_pointed_at(a
                          "who got approved to accredit labs in non-MRA countries like China?",
                          "what was the symbol of the original US notification, and when was it circulated?")
     assert _refs(original)[0] == "G/TBT/N/USA/867"
+
+
+def test_a_lawsuit_under_the_rule_discussed_is_asked_of_that_rule(assistant: Assistant) -> None:
+    """起诉 after Prop 65 is a private enforcer's lawsuit under it, not a WTO dispute to look for."""
+    _, sue = _chat(assistant, "我们的箱包卖到加州，要不要加Prop 65警告？", "私人执法者起诉前要先做什么？罚款最多多少？")
+    assert _refs(sue) == ["California Proposition 65"] and not sue.refused
+    assert "60" in sue.text
+
+
+def test_allergens_highlighted_finds_the_rule_that_says_emphasised(assistant: Assistant) -> None:
+    answer = assistant.ask("how many allergens have to be highlighted on EU food labels?")
+    assert "Regulation (EU) No 1169/2011" in _refs(answer)[:2]
+    assert "14" in answer.text
