@@ -376,10 +376,12 @@ _COMPOSE_REQUEST = re.compile(
     r"|\b(?:write|compose)\s+(?:me\s+)?(?:a|an|some)\s+(?:\w+\s+)?(?:poem|song|story|haiku|limerick|joke)s?\b", re.I)
 
 # services the assistant does not give, whatever market or goods they name: finding trading
-# partners, choosing or pricing a vendor (lab, forwarder), freight and exchange rates, visas
+# partners, choosing or pricing a vendor (lab, forwarder), sums done for the asker (the duty a
+# shipment saves), freight and exchange rates, visas
 _NOT_OUR_SERVICE = re.compile(
     r"(?:找|介绍|推荐|联系)(?:几|一些|一下)?(?:个|家|位)?[^，。？?！!]{0,10}?(?:客户|买家|进口商|经销商|分销商|采购商|代理商)"
     r"|(?:推荐|最便宜|便宜|哪家)[^，。？?！!]{0,8}?(?:实验室|检测机构|认证机构|货代)"
+    r"|(?:帮我|帮忙|给我|替我)(?:算|计算|核算)|\b(?:can|could|would)\s+you\s+(?:calculate|compute|work\s+out)\b"
     r"|(?:海运费|运费|运价|汇率|结汇|换汇|(?:办|商务|旅游|工作|入境|出国)签证)"  # not 签证机构 (certificate issuing)
     r"|\b(?:find|connect)\s+(?:me|us)\b[^.?!]{0,30}?\b(?:buyers?|distributors?|importers?|customers?|clients?|partners?)\b"
     r"|\b(?:find|recommend)\s+(?:a\s+few|some|several|potential|new)\s+(?:\w+\s+){0,3}?"

@@ -42,6 +42,7 @@ def test_out_of_domain_is_refused_with_next_steps(assistant: Assistant, text: st
         ("下个月人民币对欧元汇率会涨吗？要不要提前结汇？", "zh"),
         ("What's the going rate for a 40ft container from Yantian to Hamburg?", "en"),
         ("去德国参展，办商务签证要准备什么材料？", "zh"),
+        ("帮我算一下我们这批货走RCEP能省多少关税？", "zh"),
     ],
 )
 def test_services_we_do_not_give_are_refused_whatever_market_they_name(
