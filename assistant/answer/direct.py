@@ -468,6 +468,18 @@ def _continuation(cands: list[_Candidate], first: _Candidate, form: Form) -> _Ca
     return nxt if first.sentence.rstrip().endswith(("；", ";")) or _QUALIFIES.match(nxt.sentence) else None
 
 
+def _with_continuations(cands: list[_Candidate], answers: list[_Candidate]) -> list[_Candidate]:
+    """The answers to a message's several asks, each followed by the sentence that qualifies its
+    figure or date ("2%的比例…抽样检查。" then "如两年内没有发生植物检疫问题，抽样比例降为1%。")."""
+    out: list[_Candidate] = []
+    for a in answers:
+        out.append(a)
+        more = _continuation(cands, a, "how_much") or _continuation(cands, a, "when")
+        if more is not None and a.sentence not in more.before and all(more.sentence != x.sentence for x in answers + out):
+            out.append(more)
+    return out
+
+
 # a sentence that qualifies the one before it: a condition or an exception to the same rule
 _QUALIFIES = re.compile(r"\s*(?:如|若|如果|但|但是|除|(?:if|where|unless|however|except)\b)", re.I)
 
@@ -924,6 +936,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         answers = _per_ask(cands, question, c, translated, asked, aligned) if c is found[0] else [c]
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
         follows = _continuation(cands, answers[0], form) if second is None and len(answers) == 1 else None
+        if len(answers) > 1:  # each ask's answer with the condition that changes its figure
+            answers = _with_continuations(cands, answers)
         if follows is not None and answers[0].sentence in follows.before:
             answers = [follows]  # quoted with the clause it completes already
         elif follows is not None:

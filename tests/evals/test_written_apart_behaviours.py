@@ -675,3 +675,12 @@ def test_allergens_highlighted_finds_the_rule_that_says_emphasised(assistant: As
     answer = assistant.ask("how many allergens have to be highlighted on EU food labels?")
     assert "Regulation (EU) No 1169/2011" in _refs(answer)[:2]
     assert "14" in answer.text
+
+
+def test_each_ask_gets_the_condition_that_changes_its_figure(assistant: Assistant) -> None:
+    """Two asks in one message: the sampling rate is 2%, and 1% after two clean years; the second
+    sentence qualifies the first and is part of its answer."""
+    answer = assistant.ask("马来西亚榴莲的果园多久监测一次介壳虫？输华前抽检比例是多少？")
+    assert _refs(answer)[0] == "海关总署公告〔2024〕72号"
+    opening_part = answer.text.split("\n\n")[0]
+    assert all(x in opening_part for x in ("15天", "2%", "1%"))
