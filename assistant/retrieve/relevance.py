@@ -259,6 +259,11 @@ class QueryContext:
                 f["origin"] = 1.0 if owner in self.home else -0.5
         if rtype == "alert" and self.importing and not self.markets & _EU_CODES:
             f["elsewhere"] = 1.0
+        elif (self.customs and not self.markets and rtype in ("regulation", "alert")
+              and r_markets and "CHN" not in r_markets):
+            # "how many days does customs take to finish the filing?", no market named: China's
+            # customs, whose texts answer; another market's rule or border alert is a weak guess
+            f["elsewhere"] = 1.0
         if rtype == "alert":
             origin = set((row.get("origin_code") or "").split("; ")) - {""}
             if origin:

@@ -684,3 +684,13 @@ def test_each_ask_gets_the_condition_that_changes_its_figure(assistant: Assistan
     assert _refs(answer)[0] == "海关总署公告〔2024〕72号"
     opening_part = answer.text.split("\n\n")[0]
     assert all(x in opening_part for x in ("15天", "2%", "1%"))
+
+
+def test_customs_with_no_market_named_is_chinas_customs(assistant: Assistant) -> None:
+    """An exporter's farm filing "with customs", no market named: China Customs' texts answer;
+    Japan's residue list or the US FDA registration are not cited as if they did."""
+    answer = assistant.ask("Our shrimp farm supplies an export processing plant. How many working days does "
+                           "customs take to finish the farm's filing?")
+    refs = _refs(answer)
+    assert refs and ("出口水产品原料养殖场" in refs[0] or refs[0] == "海关总署公告〔2024〕27号")
+    assert not {"Japan Food Sanitation Act positive list", "21 CFR Part 1 Subpart H"} & set(refs)
