@@ -605,7 +605,16 @@ class Searcher:
         (乳品: several headings) may hold the goods asked under another name (奶粉)."""
         codes = self._title_goods(ref, row)
         asked = [str(c["code"]) for c in analysis.hs if float(c.get("confidence", 0.0)) >= PRODUCT_SIGNAL]
-        return len(codes) == 1 and bool(asked) and not any(hs_matches(q, codes[0]) for q in asked)
+        if not asked or len(codes) > 1:
+            return False
+        if codes:
+            return not any(hs_matches(q, codes[0]) for q in asked)
+        # goods the vocabulary cannot read (进口泰国罗汉松植物检疫要求) are not goods it reads surely
+        # (durian), unless the title names them in the question's own words
+        title = str(row.get("title") or "").lower()
+        goods = _IMPORTED_GOODS_RE.search(title)
+        return (goods is not None and not self.vocab.lookup(goods.group(1), k=1)
+                and not any(str(p).lower() in title for p in analysis.products))
 
     def _for_any_goods(self, ref: str, row: dict[str, Any]) -> bool:
         """Whether a record concerns any goods (relevance.for_any_goods), once per record."""
@@ -1256,6 +1265,9 @@ def _market_filter(market: str | list[str] | None) -> set[str]:
             codes.add(item.strip().upper())
     return set(expand_markets(sorted(codes)))
 
+
+# the goods of a China Customs import protocol, as its title names them (进口泰国罗汉松植物检疫要求)
+_IMPORTED_GOODS_RE = re.compile(r"进口([\u4e00-\u9fff、]{2,16}?)(?:植物检疫|检验检疫|动植物检疫|兽医卫生|动物卫生|卫生)要求")
 
 _searchers: dict[str, Searcher] = {}
 

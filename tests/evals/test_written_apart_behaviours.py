@@ -694,3 +694,12 @@ def test_customs_with_no_market_named_is_chinas_customs(assistant: Assistant) ->
     refs = _refs(answer)
     assert refs and ("出口水产品原料养殖场" in refs[0] or refs[0] == "海关总署公告〔2024〕27号")
     assert not {"Japan Food Sanitation Act positive list", "21 CFR Part 1 Subpart H"} & set(refs)
+
+
+@pytest.mark.parametrize("question", ["泰国榴莲最近有没有新的检疫要求公告？", "Is there a new GACC quarantine notice for Thai durian?"])
+def test_an_import_protocol_for_goods_the_vocabulary_cannot_read_is_not_about_durian(
+        assistant: Assistant, question: str) -> None:
+    """The Thai podocarpus (罗汉松) protocol is Thai and quarantine, but not durian: no durian
+    protocol from Thailand is held, so it is not cited as the answer."""
+    answer = assistant.ask(question)
+    assert "海关总署公告〔2024〕25号" not in _refs(answer)[:1]
