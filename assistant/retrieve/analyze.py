@@ -543,6 +543,9 @@ _NOTIFIED_BEFORE = re.compile(r"(?:flagged|notified|rejected|reported|detained|s
 # "our client in Finland rejected the lot": the place of a customer, not the authority that notified
 _CUSTOMER_BEFORE = re.compile(r"(?:client|customer|buyer|importer|distributor)s?\s+(?:in|from)\s+(?:the\s+)?$", re.I)
 _EU_MEMBER_STATES = frozenset(bloc_members("EU"))
+# a question asking which country notified (within the EU: a member state, so a RASFF alert)
+_WHICH_NOTIFIED = re.compile(r"哪(?:一)?(?:个|些)?(?:国家|国|成员国)(?:[^，。？?]{0,4})通报"
+                             r"|\bwhich (?:eu )?(?:member states?|countr(?:y|ies)) (?:notified|flagged|reported)\b", re.I)
 
 
 def _member_notified(text: str, m: Any) -> bool:
@@ -704,6 +707,10 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
             member = _SYMBOL_MEMBERS.get(member, member)
             if get_market(member) and member not in codes:
                 codes.append(member)
+    if not refs and ("EU" in codes or set(codes) & _EU_MEMBER_STATES) and _WHICH_NOTIFIED.search(head):
+        # "欧盟…的通报，是哪个国家通报的？": within the EU, member states notify RASFF alerts; the EU
+        # notifies the WTO as one member
+        member_notified = True
     if len(codes) > 1 and "CHN" in codes:
         codes.remove("CHN")  # China is where the exporter is, not the market asked about
     named = bool(codes)

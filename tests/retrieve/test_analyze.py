@@ -259,6 +259,10 @@ def test_a_member_state_that_notified_makes_an_alert_question(vocab: ProductVoca
     assert analyze("2023年12月荷兰通报的那批中国产枸杞干，具体是什么问题啊", vocab).intent == "alerts"
     assert analyze("A supplement from China got flagged by Hungary in 2023", vocab).intent == "alerts"
     assert analyze("欧盟通报了新的玩具法规", vocab).intent == "notification"  # the EU itself notifies the WTO
+    # asking which country notified, within the EU: a member state, so a RASFF alert
+    assert analyze("欧盟有一条关于中国枸杞干的通报，是哪个国家通报的？", vocab).intent == "alerts"
+    assert analyze("Which EU member state notified the goji alert?", vocab).intent == "alerts"
+    assert analyze("Which country notified G/TBT/N/EU/542?", vocab).intent == "notification"
 
 
 def test_someone_elses_complaint_is_a_case(vocab: ProductVocabulary) -> None:
