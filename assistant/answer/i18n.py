@@ -271,6 +271,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "I can only help with foreign technical regulations, standards, certification, SPS measures, WTO notifications, border rejections and barrier reports for exporters.",
         "zh": "我只能回答与出口相关的国外技术法规、标准、认证、卫生与植物卫生（SPS）措施、WTO通报、出口受阻和贸易壁垒报告等问题。",
     },
+    "no_forecast": {
+        "en": "I can't forecast what an authority will decide or what a market will do: my sources record what has been decided, adopted or notified, not what comes next. Ask me about the rules and dates in force or announced, and I will answer with citations.",
+        "zh": "我无法预测主管部门今后会作出什么决定或市场会如何变化：我的资料只记录已经决定、通过或通报的内容，不包括今后的走向。您可以问我现行或已公布的规定和日期，我会注明出处回答。",
+    },
     "no_promise": {
         "en": "I can't promise what a customs authority, a market surveillance authority or a marketplace will do: no source of mine can. Ask me what the rules require for your product and market, and I will answer from the texts, with citations.",
         "zh": "海关、市场监管部门或电商平台会如何处理，我无法作出保证，任何资料也无法保证。您可以问我您的产品出口目标市场需要满足哪些要求，我会根据法规原文回答并注明出处。",

@@ -54,7 +54,7 @@ from assistant.dialogue.followup import (
     wants_report,
 )
 from assistant.refs import find_provisions, find_symbols, names_ref, place_label
-from assistant.retrieve.analyze import asks_promise
+from assistant.retrieve.analyze import asks_forecast, asks_promise
 from assistant.retrieve.concepts import GENERIC_GOODS
 from assistant.retrieve.markets import market_codes
 from assistant.retrieve.question_form import asks_latest, question_form
@@ -362,6 +362,8 @@ class Assistant:
 
         if intent == "out_of_domain":
             return self._refuse(lang, a, phrase("no_promise" if asks_promise(text) else "out_of_domain", lang))
+        if asks_forecast(text):  # "明年会不会把PVC加进RoHS？": what no record can say
+            return self._refuse(lang, a, phrase("no_forecast", lang))
         if intent in ("help", "smalltalk") and not a.get("refs"):
             return Answer(text=phrase("help", lang), language=lang, intent=intent, analysis=a,
                           followups=self._starter_questions(lang), composer="dialogue")

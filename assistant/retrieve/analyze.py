@@ -394,6 +394,20 @@ _ASKS_PROMISE = re.compile(
     r"(?:你|您)(?:能|可以|敢)(?:不能)?(?:保证|担保|打包票)|\b(?:can|could|will|would)\s+you\s+(?:guarantee|promise)\b", re.I)
 
 
+# a forecast of what an authority or a market will do next: no record says, whatever it names
+_ASKS_FORECAST = re.compile(
+    r"\b(?:will|going to|gonna)\b[^.?!]{0,60}?\b(?:next (?:year|month|quarter|time|round)|the next\b|again|"
+    r"in the future|any time soon|(?:a|the) (?:second|third) time|ever)\b"
+    r"|(?:明年|今后|将来|未来|下(?:个)?月|下半年|以后)[^，。？?！!]{0,12}?(?:会不会|还会|会把|会再|会有|是否会|能不能恢复|能否恢复)"
+    r"|什么时候(?:能|会|才能|才会)(?:恢复|解禁|放开|重新开放)", re.I)
+
+
+def asks_forecast(text: str) -> bool:
+    """The message asks what will happen next ("Will the EU postpone it a third time?", 明年会不会…):
+    the records say what was decided, never what will be."""
+    return bool(_ASKS_FORECAST.search(text[:_CLASSIFY_CHARS]))
+
+
 def asks_promise(text: str) -> bool:
     """The message asks the assistant to promise an outcome ("can you guarantee customs won't hold it")."""
     return bool(_ASKS_PROMISE.search(text[:_CLASSIFY_CHARS]))

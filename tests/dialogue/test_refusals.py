@@ -68,6 +68,29 @@ def test_a_promise_is_declined_plainly(assistant: Assistant, text: str, lang: st
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "says"),
+    [
+        ("欧盟明年会不会把PVC也加进RoHS限用清单？", "zh", "无法预测"),
+        ("日本水产品什么时候能恢复进口？", "zh", "无法预测"),
+        ("Will the EU postpone the Deforestation Regulation a third time?", "en", "can't forecast"),
+        ("Will the FCC drop Chinese labs again?", "en", "can't forecast"),
+    ],
+)
+def test_a_forecast_is_declined_not_guessed_from_the_current_rule(
+        assistant: Assistant, text: str, lang: str, says: str) -> None:
+    a = assistant.ask(text)
+    assert (a.refused, a.language, a.citations) == (True, lang, [])
+    assert says in a.text
+
+
+@pytest.mark.parametrize("text", ["When will the EUDR apply to small firms?", "欧盟零毁林法规什么时候开始适用？"])
+def test_a_date_already_set_is_no_forecast(text: str) -> None:
+    from assistant.retrieve.analyze import asks_forecast
+
+    assert not asks_forecast(text)
+
+
+@pytest.mark.parametrize(
     ("text", "symbol"),
     [
         ("G/TBT/N/EU/99999", "G/TBT/N/EU/99999"),
