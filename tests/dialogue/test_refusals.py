@@ -43,6 +43,7 @@ def test_out_of_domain_is_refused_with_next_steps(assistant: Assistant, text: st
         ("What's the going rate for a 40ft container from Yantian to Hamburg?", "en"),
         ("去德国参展，办商务签证要准备什么材料？", "zh"),
         ("帮我算一下我们这批货走RCEP能省多少关税？", "zh"),
+        ("Can you recommend a cheap FDA regulatory consultant?", "en"),
     ],
 )
 def test_services_we_do_not_give_are_refused_whatever_market_they_name(

@@ -331,7 +331,8 @@ def test_words_of_our_domain_are_not_read_as_services_we_do_not_give(vocab: Prod
     """签证机构 is who issues a certificate of origin; an importer's or distributor's duties are rules."""
     for q in ("在海关申请原产地证书，签证机构一般多久审核完？", "Must the distributor find the importer before selling?",
               "Does the importer need to find a notified body?", "进口商需要承担哪些义务？",
-              "Which laboratories are accepted by the CPSC?", "How do we calculate embedded emissions under CBAM?"):
+              "Which laboratories are accepted by the CPSC?", "How do we calculate embedded emissions under CBAM?",
+              "Do we need a US agent for FDA registration?"):
         assert analyze(q, vocab).intent != "out_of_domain", q
 
 
