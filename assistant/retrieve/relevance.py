@@ -328,8 +328,9 @@ def for_any_goods(row: dict[str, Any], names_goods: Callable[[str], bool]) -> bo
     return row.get("type") == "announcement" and bool(_EXPORTS_ONLY_RE.search(title)) and not names_goods(title)
 
 
-# exports and their certificates of origin, not the tariff or procedures of imports and exports alike (进出口)
-_EXPORTS_ONLY_RE = re.compile(r"(?<!进)出口|原产地|普惠制")
+# exports and their certificates of origin, and a firm's AEO status recognised abroad (互认), not the
+# tariff or procedures of imports and exports alike (进出口)
+_EXPORTS_ONLY_RE = re.compile(r"(?<!进)出口|原产地|普惠制|经认证的经营者|AEO")
 
 
 @lru_cache(maxsize=4096)

@@ -703,3 +703,13 @@ def test_an_import_protocol_for_goods_the_vocabulary_cannot_read_is_not_about_du
     protocol from Thailand is held, so it is not cited as the answer."""
     answer = assistant.ask(question)
     assert "海关总署公告〔2024〕25号" not in _refs(answer)[:1]
+
+
+def test_an_aeo_recognition_concerns_whatever_goods_the_exporter_ships(assistant: Assistant) -> None:
+    """China–Australia AEO mutual recognition is about the firm's status, not its goods: naming
+    motorbike parts does not make the announcement a text on other goods."""
+    answer = assistant.ask("We're an AEO-certified exporter of motorbike parts. Since when does Australia "
+                           "recognise China's AEO status?")
+    assert not answer.refused
+    assert _refs(answer)[0] in ("海关总署公告〔2023〕177号",
+                                "海关总署政策解读：海关总署关于实施中国-澳大利亚海关“经认证的经营者”（AEO）互认的公告")
