@@ -475,7 +475,11 @@ def _with_continuations(cands: list[_Candidate], answers: list[_Candidate]) -> l
     for a in answers:
         out.append(a)
         more = _continuation(cands, a, "how_much") or _continuation(cands, a, "when")
-        if more is not None and a.sentence not in more.before and all(more.sentence != x.sentence for x in answers + out):
+        if more is None or any(more.sentence == x.sentence for x in answers + out):
+            continue
+        if a.sentence in more.before:
+            out[-1] = more  # quoted with the clause it completes already
+        else:
             out.append(more)
     return out
 
@@ -942,6 +946,9 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             answers = [follows]  # quoted with the clause it completes already
         elif follows is not None:
             second = follows
+        elif second is not None:  # the second sentence with the clause that qualifies its figure
+            answers = _with_continuations(cands, [*answers, second])
+            second = None
         previous: Evidence | None = None
         for more in answers + ([second] if second is not None else []):
             quoted = _quote(more.shown, asked, form)

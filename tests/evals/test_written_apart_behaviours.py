@@ -713,3 +713,12 @@ def test_an_aeo_recognition_concerns_whatever_goods_the_exporter_ships(assistant
     assert not answer.refused
     assert _refs(answer)[0] in ("海关总署公告〔2023〕177号",
                                 "海关总署政策解读：海关总署关于实施中国-澳大利亚海关“经认证的经营者”（AEO）互认的公告")
+
+
+def test_records_and_shelf_life_in_english_find_the_chinese_rule(assistant: Assistant) -> None:
+    """保质期, 追溯, 记录, 保存期限 have their English words: a dairy exporter asking in English how long
+    to keep traceability records finds China Customs' rule for dairy to Vietnam."""
+    answer = assistant.ask("We export milk powder to Vietnam. How long must we keep production and traceability "
+                           "records when the product has no clear shelf life?")
+    assert _refs(answer)[0] == "海关总署公告〔2023〕117号"
+    assert "2年" in answer.text
