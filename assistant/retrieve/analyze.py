@@ -398,7 +398,7 @@ _ASKS_PROMISE = re.compile(
 # a forecast of what an authority or a market will do next: no record says, whatever it names
 _ASKS_FORECAST = re.compile(
     r"\b(?:will|going to|gonna)\b[^.?!]{0,60}?\b(?:next (?:year|month|quarter|time|round)|the next\b|again|"
-    r"in the future|any time soon|(?:a|the) (?:second|third) time|ever)\b"
+    r"in the future|any time soon|(?:a|the) (?:second|third) time|ever)\b|\bwhat will\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:明年|今后|将来|未来|下(?:个)?月|下半年|以后)[^，。？?！!]{0,12}?(?:会不会|还会|会把|会再|会有|是否会|能不能恢复|能否恢复)"
     r"|什么时候(?:能|会|才能|才会)(?:恢复|解禁|放开|重新开放)", re.I)
 

@@ -75,6 +75,7 @@ def test_a_promise_is_declined_plainly(assistant: Assistant, text: str, lang: st
         ("日本水产品什么时候能恢复进口？", "zh", "无法预测"),
         ("Will the EU postpone the Deforestation Regulation a third time?", "en", "can't forecast"),
         ("Will the FCC drop Chinese labs again?", "en", "can't forecast"),
+        ("What will the CBAM certificate price be in 2027?", "en", "can't forecast"),
     ],
 )
 def test_a_forecast_is_declined_not_guessed_from_the_current_rule(
