@@ -747,6 +747,7 @@ _AFTER_SUBJECT_RE = re.compile(r"\b(?:we|they|i|he|she|who|something|anything|no
                                # an infinitive after a modal phrase is a verb ("have to check", "how to file")
                                r"(?:have|has|had|need|needs|want|wants|going|able|how|plan|plans|try)\s+to)\s+$")
 _PREFIX_RE = re.compile(r"-\s?[a-z]")
+_PREDICATE_END_RE = re.compile(r"\s*(?:[,.;:?!]|and\b|or\b|$)")
 _PARTICIPLE_RE = re.compile(r"\s+(?:to|by|into|onto|through|back|over|across|via)\b")
 
 
@@ -755,8 +756,11 @@ def _not_goods_here(text: str, start: int, end: int) -> bool:
     after, before = text[end:end + 12].lower(), text[max(0, start - 12):start].lower()
     if end - start <= 5 and _PREFIX_RE.match(after):
         return True  # "pre-market", "non-food": the prefix of a compound is no word of its own
-    if before.endswith("-") and text[start:end].lower().endswith("ed"):
+    word = text[start:end].lower()
+    if before.endswith("-") and word.endswith("ed"):
         return True  # "FCC-recognised", "heat-treated": a compound adjective, not goods
+    if len(word) >= 6 and word.endswith("ed") and not word.endswith("eed") and _PREDICATE_END_RE.match(after):
+        return True  # "labs still recognised, and…": a participle saying what something is, not goods
     if _BEFORE_OBJECT_RE.match(after) or _AFTER_SUBJECT_RE.search(before):
         return True
     return text[start:end].lower().endswith("ing") and bool(_PARTICIPLE_RE.match(after))

@@ -289,6 +289,7 @@ def test_a_word_said_only_of_what_goods_are_for_names_no_goods(vocab: ProductVoc
     "Do ASEAN countries require pre-market approval, or something lighter?",  # prefix; adjective
     "we sell shrimp to a seafood processor who exports",  # a firm, not goods
     "how many labs in China were FCC-recognised?",  # a compound adjective
+    "until what date were the existing labs still recognised, and which addendum said so?",  # a predicate
 ])
 def test_words_used_as_verbs_adjectives_or_firms_name_no_goods(vocab: ProductVocabulary, text: str) -> None:
     matched = {c.matched for c in vocab.lookup(text)}
