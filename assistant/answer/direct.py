@@ -468,13 +468,14 @@ def _continuation(cands: list[_Candidate], first: _Candidate, form: Form) -> _Ca
     return nxt if first.sentence.rstrip().endswith(("；", ";")) or _QUALIFIES.match(nxt.sentence) else None
 
 
-def _with_continuations(cands: list[_Candidate], answers: list[_Candidate]) -> list[_Candidate]:
-    """The answers to a message's several asks, each followed by the sentence that qualifies its
-    figure or date ("2%的比例…抽样检查。" then "如两年内没有发生植物检疫问题，抽样比例降为1%。")."""
+def _with_continuations(cands: list[_Candidate], answers: list[_Candidate], forms: tuple[Form, ...]) -> list[_Candidate]:
+    """The answer sentences, each followed by the sentence that qualifies its figure or date in one
+    of `forms` ("2%的比例…抽样检查。" then "如两年内没有发生植物检疫问题，抽样比例降为1%。"), or replaced by
+    it when it quotes the clause it completes already."""
     out: list[_Candidate] = []
     for a in answers:
         out.append(a)
-        more = _continuation(cands, a, "how_much") or _continuation(cands, a, "when")
+        more = next((m for m in (_continuation(cands, a, f) for f in forms) if m is not None), None)
         if more is None or any(more.sentence == x.sentence for x in answers + out):
             continue
         if a.sentence in more.before:
@@ -939,18 +940,13 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         asked = question_terms(question) | terms(" ".join(translated))  # what a long sentence is quoted at
         answers = _per_ask(cands, question, c, translated, asked, aligned) if c is found[0] else [c]
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
-        follows = _continuation(cands, answers[0], form) if second is None and len(answers) == 1 else None
-        if len(answers) > 1:  # each ask's answer with the condition that changes its figure
-            answers = _with_continuations(cands, answers)
-        if follows is not None and answers[0].sentence in follows.before:
-            answers = [follows]  # quoted with the clause it completes already
-        elif follows is not None:
-            second = follows
-        elif second is not None:  # the second sentence with the clause that qualifies its figure
-            answers = _with_continuations(cands, [*answers, second])
-            second = None
+        if second is not None:
+            answers = [*answers, second]
+        # each sentence with the clause that qualifies its figure or date; a lone answer only with
+        # the one its own question's form asks for
+        answers = _with_continuations(cands, answers, (form,) if len(answers) == 1 else ("how_much", "when"))
         previous: Evidence | None = None
-        for more in answers + ([second] if second is not None else []):
+        for more in answers:
             quoted = _quote(more.shown, asked, form)
             if quoted[:1].islower() and quoted[:1].isascii():  # a clause quoted on its own starts a sentence
                 quoted = quoted[0].upper() + quoted[1:]

@@ -763,7 +763,7 @@ def _not_goods_here(text: str, start: int, end: int) -> bool:
         return True  # "labs still recognised, and…": a participle saying what something is, not goods
     if _BEFORE_OBJECT_RE.match(after) or _AFTER_SUBJECT_RE.search(before):
         return True
-    return text[start:end].lower().endswith("ing") and bool(_PARTICIPLE_RE.match(after))
+    return word.endswith("ing") and bool(_PARTICIPLE_RE.match(after))
 
 
 def _entry_codes(entry: _Entry, factor: float) -> list[tuple[str, float]]:

@@ -234,6 +234,7 @@ class Searcher:
         self._companions: dict[str, list[str]] | None = None
         self._parties: list[tuple[str, frozenset[str], frozenset[str]]] | None = None
         self._any_goods: dict[str, bool] = {}
+        self._unread: dict[str, bool] = {}
         self._titled: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
         self._spell_lock = threading.Lock()
@@ -612,9 +613,17 @@ class Searcher:
         # goods the vocabulary cannot read (进口泰国罗汉松植物检疫要求) are not goods it reads surely
         # (durian), unless the title names them in the question's own words
         title = str(row.get("title") or "").lower()
-        goods = _IMPORTED_GOODS_RE.search(title)
-        return (goods is not None and not self.vocab.lookup(goods.group(1), k=1)
-                and not any(str(p).lower() in title for p in analysis.products))
+        return self._unread_goods(ref, title) and not any(str(p).lower() in title for p in analysis.products)
+
+    def _unread_goods(self, ref: str, title: str) -> bool:
+        """The title of an import protocol names goods the product vocabulary cannot read at all,
+        read once per record."""
+        known = self._unread.get(ref)
+        if known is None:
+            goods = _IMPORTED_GOODS_RE.search(title)
+            known = goods is not None and not self.vocab.lookup(goods.group(1), k=1)
+            self._unread[ref] = known
+        return known
 
     def _for_any_goods(self, ref: str, row: dict[str, Any]) -> bool:
         """Whether a record concerns any goods (relevance.for_any_goods), once per record."""
