@@ -58,19 +58,10 @@ def test_services_we_do_not_give_are_refused_whatever_market_they_name(
 @pytest.mark.parametrize(
     ("text", "lang", "says"),
     [
+        # a promise of what customs or a marketplace will do
         ("我们玩具按EN 71做完测试了，你能保证放到亚马逊欧洲站以后不会被下架吗？", "zh", "无法作出保证"),
         ("Our LED panels have CE marking. Can you guarantee German customs will never hold them?", "en", "can't promise"),
-    ],
-)
-def test_a_promise_is_declined_plainly(assistant: Assistant, text: str, lang: str, says: str) -> None:
-    a = assistant.ask(text)
-    assert (a.refused, a.language, a.citations) == (True, lang, [])
-    assert says in a.text and a.followups
-
-
-@pytest.mark.parametrize(
-    ("text", "lang", "says"),
-    [
+        # a forecast, not guessed from the current rule
         ("欧盟明年会不会把PVC也加进RoHS限用清单？", "zh", "无法预测"),
         ("日本水产品什么时候能恢复进口？", "zh", "无法预测"),
         ("Will the EU postpone the Deforestation Regulation a third time?", "en", "can't forecast"),
@@ -78,11 +69,11 @@ def test_a_promise_is_declined_plainly(assistant: Assistant, text: str, lang: st
         ("What will the CBAM certificate price be in 2027?", "en", "can't forecast"),
     ],
 )
-def test_a_forecast_is_declined_not_guessed_from_the_current_rule(
+def test_what_no_source_can_say_is_declined_with_its_own_reply(
         assistant: Assistant, text: str, lang: str, says: str) -> None:
     a = assistant.ask(text)
     assert (a.refused, a.language, a.citations) == (True, lang, [])
-    assert says in a.text
+    assert says in a.text and a.followups
 
 
 @pytest.mark.parametrize("text", ["When will the EUDR apply to small firms?", "欧盟零毁林法规什么时候开始适用？"])
