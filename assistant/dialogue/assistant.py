@@ -459,6 +459,9 @@ class Assistant:
             named = about.lower()
             kept = [str(w) for w in (state.get("topic") or {}).get("words") or []]
             topical = list(dict.fromkeys([*kept, *(w for w in topical if w.lower() not in named)]))
+        elif did_merge:  # "what code do we give our importer?" after AEO recognition: still about AEO
+            kept = [str(w) for w in (state.get("topic") or {}).get("words") or []]
+            topical = list(dict.fromkeys([*topical, *kept]))
         # talk about disputes or rejections, as the evidence decided it (a notification question
         # answered by a dispute: "And the EU duties on Chinese shoes?" asks for another dispute)
         answered_as = {**_without_markets(a, origins), **({"intent": intent} if intent in ("cases", "alerts") else {})}

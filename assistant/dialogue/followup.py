@@ -340,6 +340,10 @@ def next_topic(topic: dict[str, Any] | None, analysis: dict[str, Any], topical: 
         out["markets_expanded"] = analysis.get("markets_expanded") or []
     if analysis.get("intent"):
         out["intent"] = analysis["intent"]
-    if topical:
-        out["words"] = list(topical)[:6]
+    # a market's name or the code a carried query gave it ("australia", "AUS") is the market slot's,
+    # not what the talk is about: kept, it would pull the old market back into a question on another
+    codes = {str(m).upper() for m in [*(out["markets"] or []), *((topic or {}).get("markets") or [])]}
+    words = [w for w in topical if not ((len(w) == 3 and w.upper() in codes) or market_codes(w))]
+    if words:
+        out["words"] = words[:6]
     return out

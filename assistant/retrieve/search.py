@@ -808,7 +808,8 @@ class Searcher:
                     c.place = True  # "in Dar es Salaam": where the asker is, not what the question is about
         codes = {m.upper() for m in analysis.markets}
         for _s, _e, c in spans:  # a market's code a follow-up carries (RUS, KAZ) is that market
-            if c.acronym and not c.market and c.text.upper() in codes and _market_code(c.text):
+            if not c.market and c.text.upper() in codes and _market_code(c.text) and (
+                    c.acronym or not re.search(rf"\b{re.escape(c.text)}\b", analysis.text, re.I)):
                 c.market = True
         phrases = _phrases(low, spans, lambda c: c.acronym, self._stray)
         qvecs = self._embed([analysis.normalized, *(p.text for p in phrases)], embed)

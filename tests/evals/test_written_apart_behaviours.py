@@ -151,6 +151,17 @@ def test_a_market_switch_keeps_what_the_talk_is_about(assistant: Assistant) -> N
     assert any("欧亚经济联盟" in r for r in _refs(then)), _refs(then)
 
 
+def test_a_follow_up_on_a_detail_keeps_what_the_talk_is_about(assistant: Assistant) -> None:
+    # the AEO-code question narrows the talk about AEO recognition, it does not replace it: a market
+    # switch after it still asks about AEO recognition, and the old market's name stays behind
+    *_, then = _chat(assistant,
+                     "We export motorbike parts as a GACC AEO company. From when does Australia recognise our AEO status?",
+                     "what code do we give the Australian importer?",
+                     "and South Africa?")
+    assert not then.refused
+    assert "海关总署公告〔2023〕111号" in _refs(then), _refs(then)
+
+
 def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
     # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
