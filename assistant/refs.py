@@ -47,16 +47,61 @@ class Symbol:
 def parse_symbol(text: str) -> Symbol | None:
     """Parse the first notification symbol in `text` (None if there is none)."""
     m = _SYMBOL_RE.search(text)
-    return _from_match(m) if m else None
+    return _from_match(m, text) if m else None
 
 
 def find_symbols(text: str) -> list[Symbol]:
     """Every notification symbol in `text`, in order, without repeats."""
     seen: dict[str, Symbol] = {}
     for m in _SYMBOL_RE.finditer(text):
-        s = _from_match(m)
+        s = _from_match(m, text)
         seen.setdefault(str(s), s)
     return list(seen.values())
+
+
+# a follow-up document said in words around its core symbol ("the second addendum to G/TBT/N/USA/867",
+# "G/TBT/N/USA/867的第二份增补"): the WTO numbers them Add.2, Rev.1, Corr.1
+_ORDINAL_WORDS = {w: i for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 1)}
+_ZH_DIGITS = {ch: i for i, ch in enumerate("一二三四五六七八九十", 1)}
+_ORD_EN = r"(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))"
+_KIND_EN = r"(?P<kind>addendum|addenda|revision|corrigendum)"
+_KIND = {"addendum": "Add", "addenda": "Add", "revision": "Rev", "corrigendum": "Corr",
+         "增补": "Add", "补遗": "Add", "增编": "Add", "修订": "Rev", "修订版": "Rev", "勘误": "Corr", "更正": "Corr"}
+_WORDS_BEFORE = re.compile(rf"\b{_ORD_EN}\s+{_KIND_EN}\s+(?:to|of|for)\s+(?:the\s+)?(?:notification\s+)?$", re.I)
+_WORDS_AFTER = re.compile(
+    rf"\s*(?:'s\s+{_ORD_EN}\s+{_KIND_EN}"
+    r"|的?\s*第\s*(?P<zord>[一二三四五六七八九十]|\d{1,2})\s*(?:份|个|号|次)?\s*(?P<zkind>增补|补遗|增编|修订版?|勘误|更正))",
+    re.I)
+
+
+_WORDED = re.compile(
+    rf"\b{_ORD_EN}\s+{_KIND_EN}\b"
+    r"|第\s*(?P<zord>[一二三四五六七八九十]|\d{1,2})\s*(?:份|个|号|次)?\s*(?P<zkind>增补|补遗|增编|修订版?|勘误|更正)", re.I)
+
+
+def worded_follow_up(text: str) -> tuple[str, int] | None:
+    """A follow-up document said in words alone ("the second addendum", "第二份增补"): (Add, 2)."""
+    m = _WORDED.search(text)
+    return _ordinal(m) if m else None
+
+
+def _ordinal(g: re.Match[str]) -> tuple[str, int]:
+    if g.groupdict().get("zord"):
+        z = g.group("zord")
+        return _KIND[g.group("zkind")], int(z) if z.isdigit() else _ZH_DIGITS[z]
+    o = g.group("ord").lower()
+    return _KIND[g.group("kind").lower()], _ORDINAL_WORDS.get(o) or int(re.sub(r"\D", "", o))
+
+
+def _said_in_words(m: re.Match[str], text: str) -> tuple[str, int] | None:
+    before = _WORDS_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+    after = _WORDS_AFTER.match(text, m.end())
+    if before is None and (after is None or not (after.group("ord") or after.group("zord"))):
+        return None
+    g = before if before is not None else after
+    assert g is not None
+    return _ordinal(g)
 
 
 def normalise_symbol(text: str) -> str | None:
@@ -64,10 +109,13 @@ def normalise_symbol(text: str) -> str | None:
     return str(s) if s else None
 
 
-def _from_match(m: re.Match[str]) -> Symbol:
+def _from_match(m: re.Match[str], text: str = "") -> Symbol:
     parts = tuple(
         (kind.capitalize(), int(n)) for kind, n in _SUFFIX_PART_RE.findall(m.group("suffix") or "")
     )
+    worded = None if parts or not text else _said_in_words(m, text)
+    if worded is not None:
+        parts = (worded,)
     member = m.group("member").upper()
     return Symbol(m.group("agr").upper(), member, int(m.group("num")), parts)
 

@@ -275,6 +275,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "I can't forecast what an authority will decide or what a market will do: my sources record what has been decided, adopted or notified, not what comes next. Ask me about the rules and dates in force or announced, and I will answer with citations.",
         "zh": "我无法预测主管部门今后会作出什么决定或市场会如何变化：我的资料只记录已经决定、通过或通报的内容，不包括今后的走向。您可以问我现行或已公布的规定和日期，我会注明出处回答。",
     },
+    "no_opinion": {
+        "en": "I don't give opinions on who was right or which market pays better: my sources record facts (rules, rulings, dates, rejections), not judgements. Ask me what was decided or what a market requires, and I will answer with citations.",
+        "zh": "我不评判谁对谁错，也不比较哪个市场更赚钱：我的资料只记录事实（法规、裁决、日期、通报），不含评价。您可以问我已经作出的决定或目标市场的要求，我会注明出处回答。",
+    },
+    "no_company_names": {
+        "en": "My sources don't name the companies involved: rejection and alert records give the goods, the hazard, the dates and the countries, not the importer's or exporter's name. Ask me about the hazards, dates or countries of those alerts, or what the rules require.",
+        "zh": "我的资料不包含涉事企业的名称：通报和预警记录只写明货物、问题、日期和国家，不公布进口商或出口商名称。您可以问我这些通报的问题、日期或通报国，或者相关规定有哪些要求。",
+    },
     "no_promise": {
         "en": "I can't promise what a customs authority, a market surveillance authority or a marketplace will do: no source of mine can. Ask me what the rules require for your product and market, and I will answer from the texts, with citations.",
         "zh": "海关、市场监管部门或电商平台会如何处理，我无法作出保证，任何资料也无法保证。您可以问我您的产品出口目标市场需要满足哪些要求，我会根据法规原文回答并注明出处。",

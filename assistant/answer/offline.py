@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.answer import chat as chat_form
 from assistant.answer.direct import alerts_summary, direct_answer, passage_of, status_text
+from assistant.answer.evidence import alert_date
 from assistant.answer.i18n import (
     country,
     ntm_label,
@@ -255,7 +256,7 @@ class OfflineComposer:
                 self._alert_line(out, e, lang)
             rest = alerts[MAX_ALERTS:]
             if rest:
-                refs = ("、" if lang == "zh" else ", ").join(f"{e.ref} [{e.n}]" for e in rest[:5])
+                refs = ("、" if lang == "zh" else ", ").join(_dated_ref(e) for e in rest[:5])
                 out.raw(phrase("more_alerts", lang, refs=refs))
         else:
             out.add(phrase("no_alerts", lang, topic=self._topic(ctx, lang)))
@@ -357,7 +358,7 @@ class OfflineComposer:
                 bits.append(("被诉方：" if lang == "zh" else "respondent: ") + str(r["respondent"]))
             date = _d((r.get("dates") or {}).get("event") or (r.get("dates") or {}).get("published"))
             if date:
-                bits.append(("请求磋商：" if lang == "zh" else "consultations requested: ") + date.isoformat())
+                bits.append(("请求磋商：" if lang == "zh" else "consultations requested on ") + date.isoformat())
             if r.get("status"):
                 bits.append(("状态：" if lang == "zh" else "status: ") + str(r["status"]).lower())
             if r.get("agreements"):
@@ -613,6 +614,12 @@ def _group(ev: list[Evidence]) -> dict[str, list[Evidence]]:
     for e in ev:
         groups.setdefault(e.type, []).append(e)
     return groups
+
+
+def _dated_ref(e: Evidence) -> str:
+    """An alert named in passing, with the day it was notified: "RASFF 2021.6477 (2021-11-29) [2]"."""
+    when = alert_date(e.record)[:10]
+    return f"{e.ref} ({when}) [{e.n}]" if when else f"{e.ref} [{e.n}]"
 
 
 def _china_first(alerts: list[Evidence]) -> list[Evidence]:

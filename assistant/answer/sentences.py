@@ -159,8 +159,17 @@ def question_terms(question: str) -> set[str]:
     runs = _CJK_RUN.findall(question or "")
     if runs:
         nouns = _lone_nouns()
-        out |= {w for run in runs for w in cut_words(run) if len(w) == 1 and w in nouns}
+        words = [w for run in runs for w in cut_words(run)]
+        out |= {w for w in words if len(w) == 1 and w in nouns}
+        # a one-character noun jieba keeps inside a longer word (铅含量 = 铅 + 含量): the noun too
+        out |= {w[0] for w in words if len(w) >= 3 and w[0] in nouns and _is_word(w[1:])}
     return out
+
+
+def _is_word(text: str) -> bool:
+    import jieba
+
+    return bool(jieba.dt.FREQ.get(text))
 
 
 # a question unit and how the other language writes it ("durian" -> {"榴莲"}), from search's alignment

@@ -54,7 +54,7 @@ from assistant.dialogue.followup import (
     wants_report,
 )
 from assistant.refs import find_provisions, find_symbols, names_ref, place_label
-from assistant.retrieve.analyze import asks_forecast, asks_promise
+from assistant.retrieve.analyze import asks_company_name, asks_forecast, asks_opinion, asks_promise
 from assistant.retrieve.concepts import GENERIC_GOODS
 from assistant.retrieve.markets import market_codes
 from assistant.retrieve.question_form import asks_latest, question_form
@@ -307,9 +307,15 @@ class Assistant:
             topic = {**(topic or {}), "doc": None}
         about = document_followup(text, a, topic, parties, relevant)
         if about is not None:  # "Who was the complainant?" after an answer about DS392
+            about = _worded_document(about, text, searcher.index.record_rows)
             own = a.get("intent")
             analysis = _quick_analysis(f"{about} {text}", searcher)
-            if own in ("cases", "rules"):  # what the follow-up asks, about that document
+            # what the follow-up asks, about that document; one that names no kind ("when was it
+            # circulated?": rules by default) asks about a notification as a notification
+            kind = (searcher.index.record_rows.get(about) or {}).get("type")
+            if own == "rules" and not a.get("intent_scores") and kind == "notification":
+                analysis = _with(analysis, intent="notification")
+            elif own in ("cases", "rules"):
                 analysis = _with(analysis, intent=own)
             elif own not in DOC_INTENTS:  # a weak cue ("submit"): what the document says
                 analysis = _with(analysis, intent="rules")
@@ -364,6 +370,10 @@ class Assistant:
             return self._refuse(lang, a, phrase("no_promise" if asks_promise(text) else "out_of_domain", lang))
         if asks_forecast(text):  # "明年会不会把PVC加进RoHS？": what no record can say
             return self._refuse(lang, a, phrase("no_forecast", lang))
+        if asks_opinion(text):  # "who was in the right there?": a judgement no record holds
+            return self._refuse(lang, a, phrase("no_opinion", lang))
+        if asks_company_name(text, (state.get("topic") or {}).get("intent") == "alerts"):
+            return self._refuse(lang, a, phrase("no_company_names", lang))  # alerts name no firms
         if intent in ("help", "smalltalk") and not a.get("refs"):
             return Answer(text=phrase("help", lang), language=lang, intent=intent, analysis=a,
                           followups=self._starter_questions(lang), composer="dialogue")
@@ -1013,6 +1023,27 @@ def _parties(searcher: Any, topic: dict[str, Any] | None, text: str) -> frozense
     return frozenset(record_markets(row)) if row.get("type") == "dispute" or refers_back(text) else frozenset()
 
 
+def _worded_document(about: str, text: str, rows: dict[str, Any]) -> str:
+    """The follow-up document of the one discussed that a turn names in words ("tell me more about
+    the second addendum" after G/TBT/N/USA/867: its Add.2), when held; else the one discussed."""
+    from assistant.refs import parse_symbol, worded_follow_up
+
+    symbol, worded = parse_symbol(about), worded_follow_up(text)
+    if symbol is None or worded is None:
+        return about
+    named = f"{symbol.core}/{worded[0]}.{worded[1]}"
+    return named if named in rows else about
+
+
+def _named_in_opening(opening: str, answer: Answer) -> str | None:
+    """The cited notification, dispute or China Customs announcement an answer's opening names."""
+    from assistant.refs import find_disputes, find_gacc, find_symbols
+
+    cited = {c.ref for c in answer.citations}
+    named = [str(s) for s in find_symbols(opening)] + find_disputes(opening) + find_gacc(opening)
+    return next((r for r in named if r in cited), None)
+
+
 def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: Answer, text: str = "") -> str | None:
     """The document a turn was about, for follow-ups that name nothing ("How did it end?"): the
     one it quoted, else the first cited when that is a single document the question looked for
@@ -1022,6 +1053,10 @@ def _document_discussed(searcher: Any, a: dict[str, Any], intent: str, answer: A
     first = answer.citations[0].ref
     if a.get("refs"):
         return first
+    if question_form(text) == "which":  # "which WTO notification…?": the one the opening names
+        named = _named_in_opening(str((answer.trace or {}).get("direct") or ""), answer)
+        if named:
+            return named
     row = searcher.index.record_rows.get(first) or {}
     # a case, notification or rule looked for; or a China Customs text, which is one measure whatever
     # the question's kind ("we don't need the origin filing anymore?" -> "since when exactly?")

@@ -387,7 +387,7 @@ _NOT_OUR_SERVICE = re.compile(
     r"|\b(?:find|recommend)\s+(?:a\s+few|some|several|potential|new)\s+(?:\w+\s+){0,3}?"
     r"(?:buyers?|distributors?|importers?|customers?|clients?)\b|\bintroduce\s+(?:me|us)\s+to\b"
     r"|\b(?:cheapest|cheap|recommend(?:ed)?)\b[^.?!]{0,30}?\b(?:labs?|laborator(?:y|ies)|test(?:ing)?\s+hous(?:e|es)|forwarders?|"
-    r"consultants?|consultanc(?:y|ies)|agents?)\b"
+    r"consultants?|consultanc(?:y|ies)|agents?|services?|providers?|firms?)\b"
     r"|\b(?:labs?|laborator(?:y|ies)|forwarders?)\b[^.?!]{0,30}?\b(?:cheapest|cheaper)\b"
     r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b", re.I)
 # a promise of what an authority or a marketplace will do: nobody's sources can give one
@@ -400,13 +400,50 @@ _ASKS_FORECAST = re.compile(
     r"\b(?:will|going to|gonna)\b[^.?!]{0,60}?\b(?:next (?:year|month|quarter|time|round)|the next\b|again|"
     r"in the future|any time soon|(?:a|the) (?:second|third) time|ever)\b|\bwhat will\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:明年|今后|将来|未来|下(?:个)?月|下半年|以后)[^，。？?！!]{0,12}?(?:会不会|还会|会把|会再|会有|是否会|能不能恢复|能否恢复)"
-    r"|什么时候(?:能|会|才能|才会)(?:恢复|解禁|放开|重新开放)", re.I)
+    r"|什么时候(?:能|会|才能|才会)(?:恢复|解禁|放开|重新开放)"
+    # what happens next to a price or a case: "what's going to happen to oak prices", "能赢吗"
+    r"|\bwhat(?:'s| is)?\s+(?:going to|gonna|will)\s+happen\b|\b(?:will|going to)\b[^.?!]{0,40}?\bprices?\b"
+    r"|(?:能|会)(?:不能|不会)?赢(?:吗|下来|官司)|赢得了吗|胜诉的?(?:可能|把握|机会)"
+    r"|\b(?:will|would|could|can)\s+(?:china|we|they|the\s+\w+)\s+win\b|\bchances?\s+of\s+winning\b", re.I)
+# a judgement asked for: who was right, which market pays better; the records hold facts, not views
+_ASKS_OPINION = re.compile(
+    r"\bwho\s+(?:was|is|were)\s+(?:in\s+the\s+)?right\b|\bwho\s+(?:was|is)\s+(?:to\s+blame|at\s+fault)\b"
+    r"|\b(?:was|is)\s+(?:it|that|the\s+(?:ruling|ban|measure|decision))\s+(?:fair|unfair|justified)\b"
+    r"|\bin\s+your\s+(?:opinion|view)\b|\bmore\s+profitable\b|\bprofit\s+margins?\b"
+    r"|谁(?:对|有理|更有理|占理)|(?:你|您)(?:觉得|认为|看)[^，。？?！!]{0,20}?(?:哪(?:个|边|方)[^，。？?！!]{0,12}?(?:更|好|对)|公平|合理吗|对不对)"
+    r"|利润(?:更)?(?:高|大|好)|(?:更|最)赚钱", re.I)
 
 
 def asks_forecast(text: str) -> bool:
     """The message asks what will happen next ("Will the EU postpone it a third time?", 明年会不会…):
     the records say what was decided, never what will be."""
     return bool(_ASKS_FORECAST.search(text[:_CLASSIFY_CHARS]))
+
+
+# the name of a company in an alert: RASFF and China Customs publish none (a forecast of nothing)
+_ASKS_COMPANY = re.compile(
+    r"\bnames?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:importers?|exporters?|compan(?:y|ies)|firms?|suppliers?|"
+    r"manufacturers?|operators?|brands?|traders?)\b"
+    r"|\b(?:which|what)\s+(?:compan(?:y|ies)|firms?|importers?|exporters?|brands?|suppliers?|manufacturers?)\s+"
+    r"(?:was|were|is|are|got)\b|\b(?:our|my)\s+(?:company|firm|brand|factory)\s+(?:was\s+|is\s+|being\s+)?"
+    r"(?:named|mentioned|listed)\b|\b(?:named|mentioned|listed)\s+(?:our|my)\s+(?:company|firm|brand|factory)\b"
+    r"|(?:公司|企业|进口商|出口商|厂家|工厂|品牌)(?:的)?(?:名字|名称|叫什么|是哪家)|是哪(?:家|个)(?:公司|企业|进口商|出口商|厂家?)|哪(?:家|个)(?:公司|企业|进口商|出口商|厂家?)被"
+    r"|(?:点名|提到|写了|列出)(?:了)?(?:我们|我司|我们公司|我们的?厂)", re.I)
+_ALERT_TALK = re.compile(r"alerts?|rasff|notif|reject|通报|预警|退运|拒|扣留", re.I)
+_FORM_TALK = re.compile(r"\b(?:forms?|fields?|boxe?s?|fill(?:ing)?)\b|填|栏|表格?", re.I)  # a name written on a form
+
+
+def asks_company_name(text: str, alerts_talk: bool = False) -> bool:
+    """The message asks which company an alert named ("give me the name of the Portuguese importer
+    in those alerts", 被通报的是哪家公司): alerts name goods, hazards and countries, never firms."""
+    head = text[:_CLASSIFY_CHARS]
+    return bool(_ASKS_COMPANY.search(head)) and not _FORM_TALK.search(head) and (
+        alerts_talk or bool(_ALERT_TALK.search(head)))
+
+
+def asks_opinion(text: str) -> bool:
+    """The message asks for a judgement ("who was in the right, the EU or China?", 哪个市场利润更高)."""
+    return bool(_ASKS_OPINION.search(text[:_CLASSIFY_CHARS]))
 
 
 def asks_promise(text: str) -> bool:
@@ -553,7 +590,8 @@ _NTM_CUES: list[tuple[re.Pattern[str], str]] = [
 _NOTIFIED_AFTER = re.compile(
     r"\s*(?:当局|主管部门|海关|那边|方面)?\s*(?:通报|预警|扣|拒)|\s*对[^，,。？?！!和与及]{1,20}?通报"  # 荷兰对中国花生的通报
     r"|\s*(?:customs\s+|authorities\s+)?(?:(?:keeps?|kept)\s+)?"
-    r"(?:rejected|notified|flagged|detained|stopped|refused|seized|finding|found)\b", re.I)
+    r"(?:reject(?:ed)?|notif(?:y|ied)|flag(?:ged)?|detain(?:ed)?|stop(?:ped)?|refuse[d]?|seize[d]?|finding|found)\b",
+    re.I)  # "did Belgium notify", "has Spain rejected"
 _NOTIFIED_BEFORE = re.compile(r"(?:flagged|notified|rejected|reported|detained|stopped)\s+(?:by|in|at)\s+(?:the\s+)?$", re.I)
 # "our client in Finland rejected the lot": the place of a customer, not the authority that notified
 _CUSTOMER_BEFORE = re.compile(r"(?:client|customer|buyer|importer|distributor)s?\s+(?:in|from)\s+(?:the\s+)?$", re.I)

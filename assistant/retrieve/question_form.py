@@ -44,9 +44,10 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         r"\bis it (?:allowed|permitted|legal|banned|prohibited)\b|\bcan (?:i|we|you)\b|\bmay (?:i|we)\b|"
         r"\ballowed\b|\bpermitted\b|\bbanned\b|\bprohibited\b", re.I)),
     ("which", re.compile(
-        r"哪(?:一)?条|哪个(?:法规|条款|条|指令|通报|公告|标准|争端|案)|第几条|几号|编号|文号|通报号|案号|"
+        r"哪(?:一)?条|哪个(?:[A-Za-z]{2,6}\s*)?(?:法规|条款|条|指令|通报|公告|标准|争端|案)|第几条|几号|编号|文号|通报号|案号|"
         r"哪部|哪项|是哪个(?!机构|部门|单位|实验室)|叫什么|第几[类级次届批阶]|哪一?[类级]|"
-        r"\bwhich (?:article|annex|regulation|directive|act|notification|standard|law|rule|dispute|number|"
+        r"\bwhich (?:(?:wto|tbt|sps|eu|us|uk|fda|fcc|gacc|ec|specific|exact|particular)\s+)?"
+        r"(?:article|annex|regulation|directive|act|notification|standard|law|rule|dispute|number|"
         r"category|class|meeting|level|stage)\b|"
         r"\bwhat (?:article|number|symbol|regulation|directive)\b|\bwhich one\b|\bnumber\b", re.I)),
     # who does it: a body, an authority, a party ("who notifies the drafts", "哪个机构管")

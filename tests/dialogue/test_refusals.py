@@ -44,6 +44,7 @@ def test_out_of_domain_is_refused_with_next_steps(assistant: Assistant, text: st
         ("去德国参展，办商务签证要准备什么材料？", "zh"),
         ("帮我算一下我们这批货走RCEP能省多少关税？", "zh"),
         ("Can you recommend a cheap FDA regulatory consultant?", "en"),
+        ("Could you recommend a cheap authorised-representative service in the EU?", "en"),
     ],
 )
 def test_services_we_do_not_give_are_refused_whatever_market_they_name(
@@ -67,6 +68,14 @@ def test_services_we_do_not_give_are_refused_whatever_market_they_name(
         ("Will the EU postpone the Deforestation Regulation a third time?", "en", "can't forecast"),
         ("Will the FCC drop Chinese labs again?", "en", "can't forecast"),
         ("What will the CBAM certificate price be in 2027?", "en", "can't forecast"),
+        ("What's going to happen to walnut prices after the ban?", "en", "can't forecast"),
+        ("这个WTO案子中国能赢吗？", "zh", "无法预测"),
+        # a judgement: who was right, which market pays better
+        ("Who was in the right in the shrimp dispute, India or the US?", "en", "don't give opinions"),
+        ("你觉得日本和韩国哪个市场利润更高？", "zh", "不评判"),
+        # the firm behind an alert: alerts name goods, hazards and countries, never companies
+        ("What was the name of the importer in that RASFF alert?", "en", "don't name the companies"),
+        ("被通报的是哪家公司？", "zh", "不包含涉事企业"),
     ],
 )
 def test_what_no_source_can_say_is_declined_with_its_own_reply(
@@ -74,6 +83,14 @@ def test_what_no_source_can_say_is_declined_with_its_own_reply(
     a = assistant.ask(text)
     assert (a.refused, a.language, a.citations) == (True, lang, [])
     assert says in a.text and a.followups
+
+
+@pytest.mark.parametrize("text", ["Where do I write the name of the importer on the form?", "你觉得我们需要做什么认证？",
+                                  "哪家公司负责注册？", "Which party must register, the importer or us?"])
+def test_a_question_about_duties_or_forms_asks_no_judgement_and_no_firm(text: str) -> None:
+    from assistant.retrieve.analyze import asks_company_name, asks_opinion
+
+    assert not asks_opinion(text) and not asks_company_name(text, alerts_talk=True)
 
 
 @pytest.mark.parametrize("text", ["When will the EUDR apply to small firms?", "欧盟零毁林法规什么时候开始适用？"])

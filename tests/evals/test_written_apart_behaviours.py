@@ -162,6 +162,25 @@ def test_a_follow_up_on_a_detail_keeps_what_the_talk_is_about(assistant: Assista
     assert "海关总署公告〔2023〕111号" in _refs(then), _refs(then)
 
 
+def test_a_notification_asked_for_is_the_one_its_follow_ups_mean(assistant: Assistant) -> None:
+    # "which WTO notification…?" is answered by the notification; "it" is then that notification
+    # (circulated on its distribution date), and "the first addendum" its Add.1, said in words
+    which, when, addendum = _chat(assistant,
+                                  "Which WTO notification was behind the FCC test-lab accreditation rules?",
+                                  "when was it circulated?", "what did the first addendum say?")
+    assert "G/TBT/N/USA/867" in opening(which.text, 1), which.text[:300]
+    assert _refs(when)[0] == "G/TBT/N/USA/867" and "2013-11-08" in opening(when.text, 1), when.text[:300]
+    assert _refs(addendum)[0] == "G/TBT/N/USA/867/Add.1", _refs(addendum)
+
+
+def test_alerts_counted_for_one_notifier_are_dated_one_by_one(assistant: Assistant) -> None:
+    # "how many times did Belgium notify…": only Belgium's alerts are counted, each with its date
+    answer = assistant.ask("How many times did Belgium notify Chinese honey over oxymatrine?", session_id="bel")
+    first = opening(answer.text, 1)
+    assert "3" in first, first
+    assert all(d in answer.text for d in ("2021-11-29", "2022-02-23", "2022-06-14")), answer.text[:600]
+
+
 def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
     # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "

@@ -310,6 +310,21 @@ def test_only_the_member_state_that_notified_narrows_alerts() -> None:
     # the place of a customer, or a list of what a country asks, names no notifier
     assert notifying_members("Our client in Finland rejected a lot of pumpkin seeds") == set()
     assert notifying_members("德国对我们的要求和通报有哪些") == set()
+    # the verb in any tense: "did Belgium notify", "has Spain rejected"
+    assert notifying_members("How many times did Belgium notify honey from China?") == {"BEL"}
+    assert notifying_members("Has Spain rejected our garlic?") == {"ESP"}
+
+
+def test_a_follow_up_document_said_in_words_is_its_symbol() -> None:
+    from assistant.refs import find_symbols, worded_follow_up
+
+    assert [str(s) for s in find_symbols("What did the second addendum to G/TBT/N/USA/867 change?")] == [
+        "G/TBT/N/USA/867/Add.2"]
+    assert [str(s) for s in find_symbols("G/TBT/N/EU/86的第一份修订版")] == ["G/TBT/N/EU/86/Rev.1"]
+    assert [str(s) for s in find_symbols("G/TBT/N/USA/867/Add.1 and the third addendum")] == ["G/TBT/N/USA/867/Add.1"]
+    assert worded_follow_up("tell me more about the second addendum") == ("Add", 2)
+    assert worded_follow_up("第三份增补说了什么") == ("Add", 3)
+    assert worded_follow_up("the second notification") is None
 
 
 def test_chinese_and_english_provision_names_are_one_place() -> None:
