@@ -404,7 +404,9 @@ _ASKS_FORECAST = re.compile(
     # what happens next to a price or a case: "what's going to happen to oak prices", "能赢吗"
     r"|\bwhat(?:'s| is)?\s+(?:going to|gonna|will)\s+happen\b|\b(?:will|going to)\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:能|会)(?:不能|不会)?赢(?:吗|下来|官司)|赢得了吗|胜诉的?(?:可能|把握|机会)"
-    r"|\b(?:will|would|could|can)\s+(?:china|we|they|the\s+\w+)\s+win\b|\bchances?\s+of\s+winning\b", re.I)
+    r"|\b(?:will|would|could|can)\s+(?:china|we|they|the\s+\w+)\s+win\b|\bchances?\s+of\s+winning\b"
+    # asked outright to predict ("帮我预测一下明年的关税", "can you forecast the duty rate")
+    r"|(?:帮我|给我|请)?预测一下|(?:你|您)(?:能|可以)?预测|\b(?:predict|forecast)\b", re.I)
 # a judgement asked for: who was right, which market pays better; the records hold facts, not views
 _ASKS_OPINION = re.compile(
     r"\bwho\s+(?:was|is|were)\s+(?:in\s+the\s+)?right\b|\bwho\s+(?:was|is)\s+(?:to\s+blame|at\s+fault)\b"
@@ -617,6 +619,14 @@ def notifying_members(text: str) -> set[str]:
     return {m.market.code for m in find_markets(text) if _member_notified(text, m)}
 
 
+def _without_goods(folded: str, products: list[str]) -> str:
+    """The message with the goods it names blanked out: "phone cases" asks nothing of past cases."""
+    for p in sorted(products, key=len, reverse=True):
+        if " " in p.strip():  # a one-word product is the cue itself as often as not ("report")
+            folded = re.sub(re.escape(p.lower()), " " * len(p), folded)
+    return folded
+
+
 def _classify(
     folded: str, refs: list[RefMatch], has_market: bool, has_product: bool, member_notified: bool = False
 ) -> tuple[str, float, dict[str, float]]:
@@ -781,7 +791,8 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
     if not normalized:
         intent, conf = "smalltalk", 0.3
     else:
-        intent, conf, scores = _classify(folded.lower(), refs, named, has_product, member_notified)
+        intent, conf, scores = _classify(_without_goods(folded.lower(), products), refs, named, has_product,
+                                         member_notified)
 
     hints: list[str] = []
     for rx, code in _NTM_CUES:

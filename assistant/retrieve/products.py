@@ -58,7 +58,7 @@ _CHAPTER_RES = (
 _EN_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _EN_GAP_RE = re.compile(r"[\s\-‐–/]{1,3}")
 # what a tariff heading's goods are for or used with follows these words
-_HS_PURPOSE_RE = re.compile(r"\b(?:for|with|used|other than|excluding|except)\b")
+_HS_PURPOSE_RE = re.compile(r"\b(?:for|with|used|intended|designed|other than|excluding|except)\b")
 # a qualifier clause of a tariff description, to its semicolon ("whether or not containing small
 # quantities of other oxides"): what the goods may contain, not what they are
 _HS_QUALIFIER_RE = re.compile(r"\b(?:whether|containing)\b[^;]*")

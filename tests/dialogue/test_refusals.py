@@ -70,6 +70,7 @@ def test_services_we_do_not_give_are_refused_whatever_market_they_name(
         ("What will the CBAM certificate price be in 2027?", "en", "can't forecast"),
         ("What's going to happen to walnut prices after the ban?", "en", "can't forecast"),
         ("这个WTO案子中国能赢吗？", "zh", "无法预测"),
+        ("帮我预测一下日本对茶叶的农残标准会不会收紧", "zh", "无法预测"),
         # a judgement: who was right, which market pays better
         ("Who was in the right in the shrimp dispute, India or the US?", "en", "don't give opinions"),
         ("你觉得日本和韩国哪个市场利润更高？", "zh", "不评判"),
