@@ -38,8 +38,8 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    r"[\s-]*years?\b|(?<![\d月年])(?:\d{1,2}|[一二两三四五六七八九十]+)\s*年(?!\s*\d)(?!度)", re.I)),
     "duration": (
         re.compile(r"\bhow (?:long|soon|often)\b|\bvalid(?:ity)?\b|\bwithin how\b|\btime limits?\b|"
-                   r"\bhow many (?:(?:business|working|calendar) )?(?:days|weeks|months)\b|"
-                   r"多久|多长时间|有效期|几天|多少天|期限|(?:多少|几)个?(?:工作日|月)",
+                   r"\bhow many (?:(?:business|working|calendar) )?(?:days|weeks|months|hours)\b|"
+                   r"多久|多长时间|有效期|几天|多少天|期限|(?:多少|几)个?(?:工作日|月|小时)",
                    re.I),
         re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty|sixty|ninety)\b)"
                    r"[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|months?|years?|hours?)\b|"

@@ -619,7 +619,10 @@ class ProductVocabulary:
                 cands |= self.fuzzy.get(key, set())
             hits = sorted(c for c in cands if _osa_distance_le1(probe, c))
             if len(hits) == 1:
-                return hits[0]
+                # a word of its own, as common as the product word or more ("Durban", not "durian"),
+                # is what it says; a typo is rarer than the word it misspells
+                said = zipf_frequency(word, "en")
+                return hits[0] if not said or said < zipf_frequency(hits[0], "en") else None
         return None
 
     def related_words(self, matched: str) -> list[str]:

@@ -94,6 +94,13 @@ def test_a_question_about_duties_or_forms_asks_no_judgement_and_no_firm(text: st
     assert not asks_opinion(text) and not asks_company_name(text, alerts_talk=True)
 
 
+def test_a_period_in_hours_is_a_period_asked() -> None:
+    from assistant.retrieve.measures import checked_measure
+
+    assert checked_measure("How many hours does clearance take in Durban?", "rules") == "duration"
+    assert checked_measure("清关要几个小时？", "rules") == "duration"
+
+
 @pytest.mark.parametrize("text", ["When will the EUDR apply to small firms?", "欧盟零毁林法规什么时候开始适用？"])
 def test_a_date_already_set_is_no_forecast(text: str) -> None:
     from assistant.retrieve.analyze import asks_forecast

@@ -130,6 +130,9 @@ def test_typos_in_english(vocab: ProductVocabulary) -> None:
     # real words one edit away from a product are left alone
     assert vocab.lookup("certain") == []
     assert vocab.lookup("weather") == []
+    # a name more common than the product word it is one edit from is that name (a port, not durian)
+    assert vocab.lookup("containers clearing in Durban") == []
+    assert top(vocab, "durain to china") == top(vocab, "durian to china")
 
 
 def test_traditional_and_full_width(vocab: ProductVocabulary) -> None:
