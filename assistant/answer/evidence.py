@@ -335,10 +335,12 @@ def select_hits(hits: list[Hit], a: dict[str, Any], rows: dict[str, dict[str, An
         if not _on_product(h, row, hs, words) and not (h is best and intent == "cases" and h.type == "dispute"):
             continue  # a dispute's title names the measure, not always the goods (DS495: radionuclides)
         out.append(h)
-    if not out and best.score >= MIN_SCORE and best.type != "alert" and _on_market(rows.get(best.ref, {}), markets):
-        # the product guess ruled out everything, but a match of the market that passed the one gate
-        # remains: relevance already weighed the product (a smart plug under the PSTI Act)
-        out = [dataclasses.replace(best, matched_by=[*best.matched_by, "strong"])]
+    if (best not in out and best.score >= MIN_SCORE and best.type != "alert"
+            and _on_market(rows.get(best.ref, {}), markets)):
+        # the product guess ruled out the best match of the market, which passed the one gate ahead
+        # of everything kept: relevance already weighed the product (a smart plug under the PSTI
+        # Act, whose tariff list names no plugs), so it stays, first
+        out = [dataclasses.replace(best, matched_by=[*best.matched_by, "strong"]), *out]
     alerts = [h for h in out if h.type == "alert"]
     named = [h for h in alerts if _mentions(rows.get(h.ref, {}), words)]
     if named:  # rejections that name the product beat those of the same HS chapter; the best

@@ -181,6 +181,15 @@ def test_alerts_counted_for_one_notifier_are_dated_one_by_one(assistant: Assista
     assert all(d in answer.text for d in ("2021-11-29", "2022-02-23", "2022-06-14")), answer.text[:600]
 
 
+def test_the_best_rule_of_the_market_stays_though_its_tariff_list_misses_the_goods(assistant: Assistant) -> None:
+    # the PSTI Act's HS summary lists no smart plugs, but its text covers connectable products and
+    # it passed the gate ahead of UKCA: it answers, with its penalties
+    answer = assistant.ask("We export smart plugs to Britain. How large are the fines under the security rules "
+                           "for connected products?", session_id="psti")
+    assert _refs(answer)[:1] == ["UK PSTI Act 2022"], _refs(answer)
+    assert "£10 million" in answer.text
+
+
 def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
     # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
