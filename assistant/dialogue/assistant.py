@@ -125,6 +125,19 @@ def _quick_analysis(text: str, searcher: Any) -> Any:
     return analyze(text[:ANALYSIS_CHARS], searcher.vocab)
 
 
+def _left_goods(state: dict[str, Any], rows: dict[str, dict[str, Any]]) -> bool:
+    """The talk about disputes moved past the goods: the last answer was a dispute or case that
+    never names them (the COOL case after the tuna one), so "did Mexico bring one too?" looks for
+    disputes, not for tuna."""
+    topic = state.get("topic") or {}
+    cites = state.get("last_citations") or []
+    row = rows.get(str(cites[0].get("ref"))) if cites else None
+    if row is None or row.get("type") not in ("dispute", "case") or not topic.get("products"):
+        return False
+    blob = f"{row.get('title') or ''} {row.get('text') or ''}".lower()
+    return not any(str(p).lower() in blob for p in topic.get("products") or [])
+
+
 def _market_words(markets: list[str], origins: list[str], lang: str) -> list[str]:
     """The conversation's markets as words for a carried query: China as the market for goods from
     another country means goods going into China ("into China"), which is how search reads it;
@@ -335,7 +348,8 @@ class Assistant:
         slots = _without_markets(a, origins)
         merged, did_merge = merge_topic(slots, state.get("topic"), text)
         if did_merge:
-            words = [str(w) for w in merged.get("products", [])] + list(merged.get("markets", []))
+            goods = [] if _left_goods(state, searcher.index.record_rows) else merged.get("products", [])
+            words = [str(w) for w in goods] + list(merged.get("markets", []))
             from assistant.retrieve.markets import market_name
 
             words += _market_words(merged.get("markets", []), (state.get("topic") or {}).get("origins") or [], lang)

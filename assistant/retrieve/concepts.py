@@ -31,7 +31,7 @@ FILLER = _wordset(
     kind sort lot lots guys buyer customer customers client clients factory company our we us my me i
     sell selling sold ship shipping shipped send sending want wants need needs know tell find get got getting
     make makes made go going happen happened happens recent recently latest new really actually which what
-    there their them they still ever anything everything already like where whereabouts up
+    there their them they still ever anything everything already like where whereabouts up too either
     isn aren wasn weren doesn didn don hasn haven hadn couldn wouldn shouldn mustn"""
 )
 # words that stand for whatever goods the user has ("my product", "our device", 这个产品): a

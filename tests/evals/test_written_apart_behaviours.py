@@ -190,6 +190,15 @@ def test_the_best_rule_of_the_market_stays_though_its_tariff_list_misses_the_goo
     assert "£10 million" in answer.text
 
 
+def test_dispute_talk_that_moved_past_the_goods_does_not_carry_them(assistant: Assistant) -> None:
+    # after the tuna case, the COOL case (no tuna in it): "did Mexico bring one too?" asks about
+    # COOL disputes, not tuna ones
+    *_, then = _chat(assistant, "Which WTO dispute did Mexico bring over US tuna labels?",
+                     "and the country-of-origin labelling case Canada brought — where does it stand?",
+                     "did Mexico bring a COOL case too?")
+    assert "DS386" in _refs(then), _refs(then)
+
+
 def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
     # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
