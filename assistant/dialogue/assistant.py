@@ -45,6 +45,7 @@ from assistant.dialogue.followup import (
     may_be_about_document,
     merge_topic,
     names_goods,
+    names_other_goods,
     next_topic,
     pointed_by_trait,
     pointed_document,
@@ -312,6 +313,8 @@ class Assistant:
                 topic = {**topic, "doc": answering}
         if topic is not None and not topic.get("doc") and back is None:
             cited = self._cited_answering(text, analysis, a, topic, state, lang)
+            if cited is None and _points_at_last_answer(text, a, topic):
+                cited = str((state.get("last_citations") or [{}])[0].get("ref") or "") or None
             if cited is not None:  # "多久续一次？" after FDA registration and prior notice: registration
                 topic, relevant = {**topic, "doc": cited}, True
         left = bool(topic is not None and topic.get("doc") and not relevant
@@ -813,7 +816,8 @@ class Assistant:
         if (a.get("markets") and not (a.get("refs") or names_goods(a)) and topic.get("products")
                 and a.get("intent") != "report"):  # "how do we report it in China?": China's form, whatever the goods
             return self._carry_goods(searcher, text, resp, analysis, a, topic)
-        if a.get("refs") or a.get("markets") or a.get("hs") or a.get("products"):
+        same_goods = names_goods(a) and not names_other_goods(a, topic)  # "the toy" after plush toys
+        if a.get("refs") or a.get("markets") or ((a.get("hs") or a.get("products")) and not same_goods):
             return resp, analysis, a
         if not resp.topical and a.get("intent") not in _ABOUT_GOODS:
             return resp, analysis, a  # "怎么报告？" stands alone; "有没有被通报的案例？" is about the conversation's goods
@@ -1015,6 +1019,19 @@ def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]
 def _without_markets(a: dict[str, Any], codes: set[str]) -> dict[str, Any]:
     """The analysis with `codes` taken out of its markets (China named as where goods come from)."""
     return {**a, "markets": [m for m in a.get("markets") or [] if m not in codes]}
+
+
+# a pronoun standing for what the last answer was about ("when did that kick in?", "is it still in
+# force?", "这个什么时候开始的？")
+_DEICTIC = re.compile(r"\b(?:that|it|this)\b(?! (?:product|products|goods|item|one of))|(?:这个|那个|它|该规定|这规定)", re.I)
+
+
+def _points_at_last_answer(text: str, a: dict[str, Any], topic: dict[str, Any]) -> bool:
+    """A short follow-up that names nothing of its own and points back with a pronoun: it asks about
+    what the last answer led with (its first citation), however weakly its words match that text."""
+    return ((is_short(text) and bool(_DEICTIC.search(text))) or refers_back(text)) and (
+        topic.get("intent") != "alerts" and not (a.get("refs") or a.get("markets") or names_other_goods(a, topic))
+        and a.get("intent") in DOC_INTENTS)
 
 
 def _document_answering(own: dict[str, float], best: float) -> str | None:

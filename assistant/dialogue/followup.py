@@ -219,9 +219,19 @@ def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any]
         return None
     if analysis.get("intent") not in DOC_INTENTS and not (relevant and not _decisive(analysis)):
         return None
-    if analysis.get("refs") or _new_markets(analysis, parties) or names_goods(analysis):
+    if analysis.get("refs") or _new_markets(analysis, parties) or names_other_goods(analysis, topic):
         return None
     return str(doc)
+
+
+def names_other_goods(analysis: dict[str, Any], topic: dict[str, Any] | None) -> bool:
+    """The message names goods other than the conversation's ("toy regulation" after plush toys
+    names the same goods; "and for ceramic mugs?" others)."""
+    if not names_goods(analysis):
+        return False
+    held = [str(p).lower() for p in (topic or {}).get("products") or []]
+    own = [str(p).lower() for p in analysis.get("products") or []]
+    return not (own and held and all(any(o in h or h in o for h in held) for o in own))
 
 
 def names_goods(analysis: dict[str, Any]) -> bool:

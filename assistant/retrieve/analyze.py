@@ -386,9 +386,9 @@ _NOT_OUR_SERVICE = re.compile(
     r"|\b(?:find|connect)\s+(?:me|us)\b[^.?!]{0,30}?\b(?:buyers?|distributors?|importers?|customers?|clients?|partners?)\b"
     r"|\b(?:find|recommend)\s+(?:a\s+few|some|several|potential|new)\s+(?:\w+\s+){0,3}?"
     r"(?:buyers?|distributors?|importers?|customers?|clients?)\b|\bintroduce\s+(?:me|us)\s+to\b"
-    r"|\b(?:cheapest|cheap|recommend(?:ed)?)\b[^.?!]{0,30}?\b(?:labs?|laborator(?:y|ies)|test(?:ing)?\s+hous(?:e|es)|forwarders?|"
-    r"consultants?|consultanc(?:y|ies)|agents?|services?|providers?|firms?)\b"
-    r"|\b(?:labs?|laborator(?:y|ies)|forwarders?)\b[^.?!]{0,30}?\b(?:cheapest|cheaper)\b"
+    r"|\b(?:cheapest|cheap|recommend(?:ed)?|suggest(?:ed)?)\b[^.?!]{0,30}?\b(?:labs?|laborator(?:y|ies)|test(?:ing)?\s+hous(?:e|es)|forwarders?|"
+    r"consultants?|consultanc(?:y|ies)|agents?|services?|providers?|firms?|compan(?:y|ies)|bod(?:y|ies)|certifiers?)\b"
+    r"|\b(?:labs?|laborator(?:y|ies)|forwarders?|bod(?:y|ies)|certifiers?|consultants?|agents?)\b[^.?!]{0,30}?\b(?:cheapest|cheaper)\b"
     r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b", re.I)
 # a promise of what an authority or a marketplace will do: nobody's sources can give one
 _ASKS_PROMISE = re.compile(
@@ -400,7 +400,7 @@ _ASKS_FORECAST = re.compile(
     r"\b(?:will|going to|gonna)\b[^.?!]{0,60}?\b(?:next (?:year|month|quarter|time|round)|the next\b|again|"
     r"in the future|any time soon|(?:a|the) (?:second|third) time|ever)\b|\bwhat will\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:明年|今后|将来|未来|下(?:个)?月|下半年|以后)[^，。？?！!]{0,12}?(?:会不会|还会|会把|会再|会有|是否会|能不能恢复|能否恢复)"
-    r"|什么时候(?:能|会|才能|才会)(?:恢复|解禁|放开|重新开放)"
+    r"|什么时候(?:能|会|才能|才会)(?:恢复|解禁|放开|重新开放|解除|取消)|(?:你|您)估计"
     # what happens next to a price or a case: "what's going to happen to oak prices", "能赢吗"
     r"|\bwhat(?:'s| is)?\s+(?:going to|gonna|will)\s+happen\b|\b(?:will|going to)\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:能|会)(?:不能|不会)?赢(?:吗|下来|官司)|赢得了吗|胜诉的?(?:可能|把握|机会)"
@@ -426,10 +426,10 @@ def asks_forecast(text: str) -> bool:
 _ASKS_COMPANY = re.compile(
     r"\bnames?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:importers?|exporters?|compan(?:y|ies)|firms?|suppliers?|"
     r"manufacturers?|operators?|brands?|traders?)\b"
-    r"|\b(?:which|what)\s+(?:compan(?:y|ies)|firms?|importers?|exporters?|brands?|suppliers?|manufacturers?)\s+"
-    r"(?:was|were|is|are|got)\b|\b(?:our|my)\s+(?:company|firm|brand|factory)\s+(?:was\s+|is\s+|being\s+)?"
+    r"|\b(?:which|what)\s+(?:compan(?:y|ies)|firms?|importers?|exporters?|brands?|suppliers?|manufacturers?|factor(?:y|ies))\s+"
+    r"(?:was|were|is|are|got|shipped|sent|made|produced|exported)\b|\b(?:our|my)\s+(?:company|firm|brand|factory)\s+(?:was\s+|is\s+|being\s+)?"
     r"(?:named|mentioned|listed)\b|\b(?:named|mentioned|listed)\s+(?:our|my)\s+(?:company|firm|brand|factory)\b"
-    r"|(?:公司|企业|进口商|出口商|厂家|工厂|品牌)(?:的)?(?:名字|名称|叫什么|是哪家)|是哪(?:家|个)(?:公司|企业|进口商|出口商|厂家?)|哪(?:家|个)(?:公司|企业|进口商|出口商|厂家?)被"
+    r"|(?:公司|企业|进口商|出口商|厂家|工厂|品牌)(?:的)?(?:名字|名称|叫什么|是哪家)|是哪(?:几)?(?:家|个)(?:公司|企业|进口商|出口商|工厂|厂家?)|哪(?:几)?(?:家|个)(?:公司|企业|进口商|出口商|工厂|厂家?)被"
     r"|(?:点名|提到|写了|列出)(?:了)?(?:我们|我司|我们公司|我们的?厂)", re.I)
 _ALERT_TALK = re.compile(r"alerts?|rasff|notif|reject|通报|预警|退运|拒|扣留", re.I)
 _FORM_TALK = re.compile(r"\b(?:forms?|fields?|boxe?s?|fill(?:ing)?)\b|填|栏|表格?", re.I)  # a name written on a form

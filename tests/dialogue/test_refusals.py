@@ -45,6 +45,8 @@ def test_out_of_domain_is_refused_with_next_steps(assistant: Assistant, text: st
         ("帮我算一下我们这批货走RCEP能省多少关税？", "zh"),
         ("Can you recommend a cheap FDA regulatory consultant?", "en"),
         ("Could you recommend a cheap authorised-representative service in the EU?", "en"),
+        ("Can you suggest a good importer-of-record company in Rotterdam?", "en"),
+        ("Which notified body is the cheapest for machinery?", "en"),
     ],
 )
 def test_services_we_do_not_give_are_refused_whatever_market_they_name(
@@ -77,6 +79,9 @@ def test_services_we_do_not_give_are_refused_whatever_market_they_name(
         # the firm behind an alert: alerts name goods, hazards and countries, never companies
         ("What was the name of the importer in that RASFF alert?", "en", "don't name the companies"),
         ("被通报的是哪家公司？", "zh", "不包含涉事企业"),
+        ("那几条通报是哪几家工厂的？", "zh", "不包含涉事企业"),
+        ("Which exporter shipped the lot that Belgium rejected?", "en", "don't name the companies"),
+        ("你估计这个禁令什么时候能取消？", "zh", "无法预测"),
     ],
 )
 def test_what_no_source_can_say_is_declined_with_its_own_reply(

@@ -199,6 +199,25 @@ def test_dispute_talk_that_moved_past_the_goods_does_not_carry_them(assistant: A
     assert "DS386" in _refs(then), _refs(then)
 
 
+def test_a_pronoun_follow_up_asks_about_what_the_last_answer_led_with(assistant: Assistant) -> None:
+    # "when did that kick in?" after an answer led by the PSTI Act (with UKCA beside it): the PSTI Act,
+    # though its text shares no word with the follow-up and the talk's words
+    _first, when, penalty = _chat(assistant, "we sell wifi baby monitors in the UK. is there a new cyber security law?",
+                                  "when did that kick in?", "what's the penalty there?")
+    assert _refs(when)[:1] == ["UK PSTI Act 2022"] and "2024-04-29" in opening(when.text, 1), when.text[:300]
+    assert _refs(penalty)[:1] == ["UK PSTI Act 2022"] and "£10 million" in penalty.text
+
+
+def test_the_conversations_goods_said_again_keep_its_market(assistant: Assistant) -> None:
+    # "that one" is the toy directive the answer led with; "the toy" is the plush toys said shorter,
+    # so the label question stays in the EU
+    _first, status, label = _chat(assistant, "we make plush toys and got an EU order. what's the main law for toys there?",
+                                  "is that one still in force? our buyer mentioned a new toy regulation",
+                                  "ok. what does the label on the toy need to show?")
+    assert _refs(status)[:1] == ["Directive 2009/48/EC"], _refs(status)
+    assert _refs(label)[:1] == ["Directive 2009/48/EC"], _refs(label)
+
+
 def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
     # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
