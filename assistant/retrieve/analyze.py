@@ -590,7 +590,7 @@ _NTM_CUES: list[tuple[re.Pattern[str], str]] = [
 # "德国通报的", "flagged by Hungary": an EU member state notifies rejections through RASFF; WTO
 # notifications come from the EU itself
 _NOTIFIED_AFTER = re.compile(
-    r"\s*(?:当局|主管部门|海关|那边|方面)?\s*(?:通报|预警|扣|拒)|\s*对[^，,。？?！!和与及]{1,20}?通报"  # 荷兰对中国花生的通报
+    r"\s*(?:当局|主管部门|海关|那边|方面)?\s*(?:有没有|是否|曾经?|也|又|还|都)?\s*(?:通报|预警|扣|拒)|\s*对[^，,。？?！!和与及]{1,20}?通报"  # 荷兰对中国花生的通报
     r"|\s*(?:customs\s+|authorities\s+)?(?:(?:keeps?|kept)\s+)?"
     r"(?:reject(?:ed)?|notif(?:y|ied)|flag(?:ged)?|detain(?:ed)?|stop(?:ped)?|refuse[d]?|seize[d]?|finding|found)\b",
     re.I)  # "did Belgium notify", "has Spain rejected"

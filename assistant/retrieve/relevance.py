@@ -87,14 +87,22 @@ _INTO_CHINA_RE = re.compile(
     r"\bchinese\s+(?:buyers?|importers?|customers?|clients?|distributors?|consignees?)\b|中国(?:的)?(?:进口商|收货人)", re.I)
 
 
+# asked in Chinese whether goods may be imported, with no destination said: into China, where the
+# asker is ("日本的扇贝现在还能进口吗？"); not a question about exporting (出口)
+_ZH_MAY_IMPORT_RE = re.compile(r"(?:能|可以|还能|能否|能不能|允许|准许|禁止|暂停|恢复)\s*进口|进口(?:了)?吗")
+
+
 def into_china(query: str) -> bool:
-    """The question asks what China requires of goods coming in ("德国牛肉能进中国了吗"), or names
-    China as the rule-maker for goods it says come from elsewhere ("China's quarantine pest list
-    for German apples")."""
+    """The question asks what China requires of goods coming in ("德国牛肉能进中国了吗", "日本的扇贝
+    还能进口吗"), or names China as the rule-maker for goods it says come from elsewhere ("China's
+    quarantine pest list for German apples")."""
     folded = fold(query)
     if _INTO_CHINA_RE.search(folded):
         return True
     found = find_markets(query)
+    codes = {m.market.code for m in found}
+    if _ZH_MAY_IMPORT_RE.search(folded) and "出口" not in folded and codes and "CHN" not in codes:
+        return True  # (Chinese goods "不能进口" into the EU are the EU's import, not China's)
     origins = {m.market.code for m in found if named_as_origin(query, m)} - {"CHN"}
     others = {m.market.code for m in found} - {"CHN"}
     return bool(origins) and others <= origins and bool(_CHINA_RULES_RE.search(folded))

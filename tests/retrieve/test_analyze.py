@@ -313,6 +313,7 @@ def test_only_the_member_state_that_notified_narrows_alerts() -> None:
     # the verb in any tense: "did Belgium notify", "has Spain rejected"
     assert notifying_members("How many times did Belgium notify honey from China?") == {"BEL"}
     assert notifying_members("Has Spain rejected our garlic?") == {"ESP"}
+    assert notifying_members("2024年德国有没有通报过中国干海带？") == {"DEU"}
 
 
 def test_a_follow_up_document_said_in_words_is_its_symbol() -> None:

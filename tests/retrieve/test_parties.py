@@ -61,6 +61,9 @@ def test_a_dispute_against_another_member_than_the_one_named_is_another_case(que
     ("我们的中国进口商说秘鲁鱼粉不用再办检疫审批了", True),
     ("I export Hass avocados from Kenya. What are China's phytosanitary requirements for them?", True),
     ("我们是浙江的工厂，出口欧盟的玩具要做什么检测？", False),
+    # asked in Chinese whether foreign goods may be imported, no destination said: into China
+    ("日本的扇贝现在还能进口吗？", True),
+    ("听说以前欧盟写着中国胶原蛋白不能进口，后来怎么解决的？", False),  # Chinese goods into the EU
 ])
 def test_goods_sold_to_a_buyer_in_china_go_into_china(question: str, into: bool) -> None:
     from assistant.retrieve.relevance import into_china
