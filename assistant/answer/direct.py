@@ -879,8 +879,11 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         return DirectAnswer("")
     alerts = [e for e in ev if e.type == "alert"]
     if intent == "alerts" and alerts:
-        chosen = _alerts_pointed_at(alerts, question)  # "被荷兰通报过几回": those the question singles out
-        named = _hazard_named(chosen or alerts, question, ctx)  # "rejected for listeria": those alerts
+        # "rejected for listeria": those alerts; "被荷兰通报过几回", "the latest one": those of them the
+        # question singles out
+        hazard = _hazard_named(alerts, question, ctx)
+        chosen = _alerts_pointed_at(hazard or alerts, question)
+        named = _hazard_named(chosen, question, ctx) if chosen else hazard
         pointed = chosen if len(chosen) <= POINTED_MAX else []
         none = [phrase("alerts_none_such", lang)] if _singles_out(question) and not chosen else []
         few = named or chosen or alerts

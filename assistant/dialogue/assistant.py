@@ -126,6 +126,15 @@ def _quick_analysis(text: str, searcher: Any) -> Any:
     return analyze(text[:ANALYSIS_CHARS], searcher.vocab)
 
 
+def _points_past_alert(text: str, row: dict[str, Any]) -> bool:
+    """A follow-up that names who notified or when ("and in 2022?", "the Belgian ones?") while one
+    alert is discussed that was not notified then or by them: it asks about other alerts."""
+    from assistant.retrieve.alert_pointer import alert_pointer
+
+    pointer = alert_pointer(text)
+    return row.get("type") == "alert" and bool(pointer) and not pointer.fits(row)
+
+
 def _left_goods(state: dict[str, Any], rows: dict[str, dict[str, Any]]) -> bool:
     """The talk about disputes moved past the goods: the last answer was a dispute or case that
     never names them (the COOL case after the tuna one), so "did Mexico bring one too?" looks for
@@ -322,6 +331,8 @@ class Assistant:
         if left:  # "后来还有个沙丁鱼的案子，是谁告的？" after the scallops case: a question of its own
             topic = {**(topic or {}), "doc": None}
         about = document_followup(text, a, topic, parties, relevant)
+        if about is not None and _points_past_alert(text, searcher.index.record_rows.get(about) or {}):
+            about, topic = None, {**(topic or {}), "doc": None}  # "and in 2022?" after the latest alert
         if about is not None:  # "Who was the complainant?" after an answer about DS392
             about = _worded_document(about, text, searcher.index.record_rows)
             own = a.get("intent")
@@ -350,6 +361,9 @@ class Assistant:
         origins = named_from & {"CHN"}
         slots = _without_markets(a, origins)
         merged, did_merge = merge_topic(slots, state.get("topic"), text)
+        asked = text  # the question as the answer reads it: in rejection talk, with the hazard carried
+        if did_merge and merged.get("intent") == "alerts" and merged.get("carried_words"):
+            asked = " ".join([text, *(str(w) for w in merged["carried_words"])])
         if did_merge:
             goods = [] if _left_goods(state, searcher.index.record_rows) else merged.get("products", [])
             words = [str(w) for w in goods] + list(merged.get("markets", []))
@@ -455,7 +469,7 @@ class Assistant:
             # the US?"), else China's; a market carried from the talk is where the barrier is
             ctx["market"] = None
         ctx["general_rules"] = [h.ref for h in hits if "market" in h.matched_by]
-        ctx["question"] = text
+        ctx["question"] = asked
         ctx["question_terms"] = resp.translations
         ctx["aligned"] = resp.aligned
         if named_in_by:  # answer from the record that names what was asked, with its sentence naming it

@@ -199,6 +199,11 @@ def pointed_by_trait(text: str, cited: list[dict[str, Any]], rows: dict[str, dic
     return None
 
 
+# one or some of what the last answer listed ("the latest one", "those", 最新那条, 其中)
+_OF_THOSE = re.compile(r"\b(?:latest|most recent|newest|oldest|earliest|first|last|those|them)\b|\bthe [a-z]+ ones?\b"
+                       r"|最新|最近(?:的)?(?:一|那)[条次批]|那条|这条|那几条|这几条|其中", re.I)
+
+
 def refers_back(text: str) -> bool:
     """The question points at the document just discussed ("the status of that case", "there")."""
     return bool(_REFERS_BACK.search(text))
@@ -290,7 +295,10 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         merged["products"] = topic.get("products", [])
         filled = True
     if not has_product and topic.get("words") and looks_like_followup(text) and is_short(text) and (
-            has_market or not (topic.get("hs") or topic.get("products"))):
+            has_market or not (topic.get("hs") or topic.get("products"))
+            or (topic.get("intent") == "alerts" and _OF_THOSE.search(text))):
+        # (one of the rejections just listed: "who notified the latest one?" after matrine in green
+        # tea means the latest matrine alert, the hazard being part of the subject)
         # "frozen food" that no product list knows; and what the talk is about besides goods and
         # market ("GSP certificates" for furniture) when only the market changes ("What about Russia?"),
         # not when a longer turn says what it is about ("for the EU pack, how many allergens…?")

@@ -218,6 +218,16 @@ def test_the_conversations_goods_said_again_keep_its_market(assistant: Assistant
     assert _refs(label)[:1] == ["Directive 2009/48/EC"], _refs(label)
 
 
+def test_the_latest_of_the_alerts_listed_keeps_their_hazard_and_a_year_leaves_it(assistant: Assistant) -> None:
+    # "the latest one" is the latest matrine alert on green tea, not the latest green-tea alert; "and
+    # in 2022?" then asks about that year's alerts, not about the one just discussed
+    _first, latest, year = _chat(assistant, "any RASFF alerts on matrine in Chinese green tea?",
+                                 "who notified the latest one?", "and in 2022?")
+    assert _refs(latest)[:1] == ["RASFF 2023.6893"] and "Belgium" in opening(latest.text, 1), latest.text[:300]
+    alerts = [r for r in _refs(year) if r.startswith("RASFF")]
+    assert "RASFF 2022.5271" in alerts and alerts[0].startswith("RASFF 2022."), alerts
+
+
 def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
     # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
