@@ -837,8 +837,9 @@ class Assistant:
             return resp, analysis, a  # "怎么报告？" stands alone; "有没有被通报的案例？" is about the conversation's goods
         if not (topic.get("markets") or topic.get("products")):
             return resp, analysis, a
-        if not is_short(text) and not (resp.hits and leaves_market(resp.hits[0].markets, topic)):
+        if not (is_short(text) or same_goods) and not (resp.hits and leaves_market(resp.hits[0].markets, topic)):
             return resp, analysis, a  # a longer question stands alone unless read alone it jumps market
+            # (or it names the conversation's own goods: "can we write 100% cotton…?" after cotton tees)
         words = _topic_words(topic, text, lang)
         merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
                        markets=topic.get("markets") or [], markets_expanded=topic.get("markets_expanded") or [],

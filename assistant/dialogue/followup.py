@@ -262,7 +262,7 @@ def may_be_about_document(text: str, analysis: dict[str, Any], topic: dict[str, 
     if analysis.get("intent") not in DOC_INTENTS and _decisive(analysis):
         return False  # "how do we report it in China?": a question of another kind, said outright
     return bool((topic or {}).get("doc")) and not (is_short(text) or refers_back(text)) and not (
-        analysis.get("refs") or _new_markets(analysis, parties) or names_goods(analysis))
+        analysis.get("refs") or _new_markets(analysis, parties) or names_other_goods(analysis, topic))
 
 
 def _new_markets(analysis: dict[str, Any], parties: frozenset[str]) -> set[str]:
