@@ -135,6 +135,14 @@ def _points_past_alert(text: str, row: dict[str, Any]) -> bool:
     return row.get("type") == "alert" and bool(pointer) and not pointer.fits(row)
 
 
+def _leaves_goods(hit_hs: list[str], topic: dict[str, Any]) -> bool:
+    """A record for goods of other tariff lines than the conversation's (both say which)."""
+    from assistant.retrieve.products import hs_matches
+
+    held = [str(h.get("code")) for h in topic.get("hs") or [] if isinstance(h, dict) and h.get("code")]
+    return bool(hit_hs and held) and not any(hs_matches(q, r) for q in held for r in hit_hs)
+
+
 def _left_goods(state: dict[str, Any], rows: dict[str, dict[str, Any]]) -> bool:
     """The talk about disputes moved past the goods: the last answer was a dispute or case that
     never names them (the COOL case after the tuna one), so "did Mexico bring one too?" looks for
@@ -827,19 +835,25 @@ class Assistant:
         after "玩具出口欧盟需要什么") keeps the conversation's product and market, when the
         question read that way finds an answer; otherwise it stands alone."""
         topic = state.get("topic") or {}
-        if (a.get("markets") and not (a.get("refs") or names_goods(a)) and topic.get("products")
+        # China named as where the asker is ("can we be the responsible person ourselves, from
+        # China?") is no market of the question
+        markets = [m for m in a.get("markets") or [] if m not in named_origins(text) & {"CHN"}]
+        if (markets and not (a.get("refs") or names_goods(a)) and topic.get("products")
                 and a.get("intent") != "report"):  # "how do we report it in China?": China's form, whatever the goods
             return self._carry_goods(searcher, text, resp, analysis, a, topic)
         same_goods = names_goods(a) and not names_other_goods(a, topic)  # "the toy" after plush toys
-        if a.get("refs") or a.get("markets") or ((a.get("hs") or a.get("products")) and not same_goods):
+        if a.get("refs") or markets or ((a.get("hs") or a.get("products")) and not same_goods):
             return resp, analysis, a
         if not resp.topical and a.get("intent") not in _ABOUT_GOODS:
             return resp, analysis, a  # "怎么报告？" stands alone; "有没有被通报的案例？" is about the conversation's goods
         if not (topic.get("markets") or topic.get("products")):
             return resp, analysis, a
-        if not (is_short(text) or same_goods) and not (resp.hits and leaves_market(resp.hits[0].markets, topic)):
-            return resp, analysis, a  # a longer question stands alone unless read alone it jumps market
-            # (or it names the conversation's own goods: "can we write 100% cotton…?" after cotton tees)
+        if not (is_short(text) or same_goods) and not (resp.hits and (
+                leaves_market(resp.hits[0].markets, topic) or _leaves_goods(resp.hits[0].hs, topic))):
+            # a longer question stands alone unless read alone it jumps market or goods (medical
+            # devices' rules for "can we be the responsible person?" after lipstick), or it names
+            # the conversation's own goods ("can we write 100% cotton…?" after cotton tees)
+            return resp, analysis, a
         words = _topic_words(topic, text, lang)
         merged = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [],
                        markets=topic.get("markets") or [], markets_expanded=topic.get("markets_expanded") or [],

@@ -228,6 +228,14 @@ def test_the_latest_of_the_alerts_listed_keeps_their_hazard_and_a_year_leaves_it
     assert "RASFF 2022.5271" in alerts and alerts[0].startswith("RASFF 2022."), alerts
 
 
+def test_a_longer_follow_up_that_read_alone_jumps_goods_keeps_the_conversations(assistant: Assistant) -> None:
+    # "from China" is where the asker is, no market; read alone the question finds medical-device
+    # rules, other goods than the lipstick talked about, so it is read with the lipstick and France
+    *_, then = _chat(assistant, "we make lipstick for a client selling in France. does it have to be registered?",
+                     "can we be the responsible person ourselves, from China?")
+    assert _refs(then)[:1] == ["Regulation (EC) No 1223/2009"], _refs(then)
+
+
 def test_filing_is_what_china_customs_calls_bei_an(assistant: Assistant) -> None:
     # an English question about a Chinese-only text: "filing" is China Customs' English for 备案
     answer = assistant.ask("Do we still have to do the origin-enterprise filing with customs before we apply for "
