@@ -68,16 +68,11 @@ _ORD_EN = r"(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|t
 _KIND_EN = r"(?P<kind>addendum|addenda|revision|corrigendum)"
 _KIND = {"addendum": "Add", "addenda": "Add", "revision": "Rev", "corrigendum": "Corr",
          "增补": "Add", "补遗": "Add", "增编": "Add", "修订": "Rev", "修订版": "Rev", "勘误": "Corr", "更正": "Corr"}
-_WORDS_BEFORE = re.compile(rf"\b{_ORD_EN}\s+{_KIND_EN}\s+(?:to|of|for)\s+(?:the\s+)?(?:notification\s+)?$", re.I)
-_WORDS_AFTER = re.compile(
-    rf"\s*(?:'s\s+{_ORD_EN}\s+{_KIND_EN}"
-    r"|的?\s*第\s*(?P<zord>[一二三四五六七八九十]|\d{1,2})\s*(?:份|个|号|次)?\s*(?P<zkind>增补|补遗|增编|修订版?|勘误|更正))",
-    re.I)
-
-
-_WORDED = re.compile(
-    rf"\b{_ORD_EN}\s+{_KIND_EN}\b"
-    r"|第\s*(?P<zord>[一二三四五六七八九十]|\d{1,2})\s*(?:份|个|号|次)?\s*(?P<zkind>增补|补遗|增编|修订版?|勘误|更正)", re.I)
+_EN_WORDED = rf"{_ORD_EN}\s+{_KIND_EN}"  # "second addendum"
+_ZH_WORDED = r"第\s*(?P<zord>[一二三四五六七八九十]|\d{1,2})\s*(?:份|个|号|次)?\s*(?P<zkind>增补|补遗|增编|修订版?|勘误|更正)"
+_WORDS_BEFORE = re.compile(rf"\b{_EN_WORDED}\s+(?:to|of|for)\s+(?:the\s+)?(?:notification\s+)?$", re.I)
+_WORDS_AFTER = re.compile(rf"\s*(?:'s\s+{_EN_WORDED}|的?\s*{_ZH_WORDED})", re.I)
+_WORDED = re.compile(rf"\b{_EN_WORDED}\b|{_ZH_WORDED}", re.I)
 
 
 def worded_follow_up(text: str) -> tuple[str, int] | None:
@@ -95,13 +90,8 @@ def _ordinal(g: re.Match[str]) -> tuple[str, int]:
 
 
 def _said_in_words(m: re.Match[str], text: str) -> tuple[str, int] | None:
-    before = _WORDS_BEFORE.search(text[max(0, m.start() - 40):m.start()])
-    after = _WORDS_AFTER.match(text, m.end())
-    if before is None and (after is None or not (after.group("ord") or after.group("zord"))):
-        return None
-    g = before if before is not None else after
-    assert g is not None
-    return _ordinal(g)
+    g = _WORDS_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or _WORDS_AFTER.match(text, m.end())
+    return _ordinal(g) if g else None
 
 
 def normalise_symbol(text: str) -> str | None:

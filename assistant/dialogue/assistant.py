@@ -49,6 +49,7 @@ from assistant.dialogue.followup import (
     next_topic,
     pointed_by_trait,
     pointed_document,
+    points_at_last_answer,
     refers_back,
     returns_to,
     text_language,
@@ -330,7 +331,7 @@ class Assistant:
                 topic = {**topic, "doc": answering}
         if topic is not None and not topic.get("doc") and back is None:
             cited = self._cited_answering(text, analysis, a, topic, state, lang)
-            if cited is None and _points_at_last_answer(text, a, topic):
+            if cited is None and points_at_last_answer(text, a, topic):
                 cited = str((state.get("last_citations") or [{}])[0].get("ref") or "") or None
             if cited is not None:  # "多久续一次？" after FDA registration and prior notice: registration
                 topic, relevant = {**topic, "doc": cited}, True
@@ -504,12 +505,11 @@ class Assistant:
             answer = self._llm_answer(text, evidence, lang, a, intent, answer)
         doc = _document_discussed(searcher, a, intent, answer, text)
         topical = list(resp.topical)
+        kept = [str(w) for w in (state.get("topic") or {}).get("words") or []]  # the talk's words so far
         if about is not None:  # a question about the document: its name's words say nothing new of the talk
             named = about.lower()
-            kept = [str(w) for w in (state.get("topic") or {}).get("words") or []]
             topical = list(dict.fromkeys([*kept, *(w for w in topical if w.lower() not in named)]))
         elif did_merge:  # "what code do we give our importer?" after AEO recognition: still about AEO
-            kept = [str(w) for w in (state.get("topic") or {}).get("words") or []]
             topical = list(dict.fromkeys([*topical, *kept]))
         # talk about disputes or rejections, as the evidence decided it (a notification question
         # answered by a dispute: "And the EU duties on Chinese shoes?" asks for another dispute)
@@ -1048,19 +1048,6 @@ def _unheard_of(names: list[str], answer: Answer, rows: dict[str, dict[str, Any]
 def _without_markets(a: dict[str, Any], codes: set[str]) -> dict[str, Any]:
     """The analysis with `codes` taken out of its markets (China named as where goods come from)."""
     return {**a, "markets": [m for m in a.get("markets") or [] if m not in codes]}
-
-
-# a pronoun standing for what the last answer was about ("when did that kick in?", "is it still in
-# force?", "这个什么时候开始的？")
-_DEICTIC = re.compile(r"\b(?:that|it|this)\b(?! (?:product|products|goods|item|one of))|(?:这个|那个|它|该规定|这规定)", re.I)
-
-
-def _points_at_last_answer(text: str, a: dict[str, Any], topic: dict[str, Any]) -> bool:
-    """A short follow-up that names nothing of its own and points back with a pronoun: it asks about
-    what the last answer led with (its first citation), however weakly its words match that text."""
-    return ((is_short(text) and bool(_DEICTIC.search(text))) or refers_back(text)) and (
-        topic.get("intent") != "alerts" and not (a.get("refs") or a.get("markets") or names_other_goods(a, topic))
-        and a.get("intent") in DOC_INTENTS)
 
 
 def _document_answering(own: dict[str, float], best: float) -> str | None:

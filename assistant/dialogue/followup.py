@@ -20,6 +20,7 @@ _CITATION_PATTERNS = [
     re.compile(r"(?:\[|#)\s*([0-9]{1,2})\s*\]?.*?(?:more|detail|详细|展开|具体)", re.I),
     re.compile(r"(?:详细|展开|具体).{0,6}?\[?\s*([0-9]{1,2})\s*\]?"),
 ]
+_LISTED_ZH = r"其中|这几条|那几条|那条|这条"  # items of the last answer's list, in Chinese
 _FOLLOWUP_CUES = re.compile(
     r"^(那|那么|还有|换成|如果是|如果出口|要是)|呢[？?！!。.\s]*$|^(what|how) about\b|^and\b|^(for|to|in) the\b|^same (for|in)\b"
     # a return to an earlier subject of the conversation ("Back to the peanuts:", "回到花生：")
@@ -31,7 +32,7 @@ _FOLLOWUP_CUES = re.compile(
     r"|\b(?:them|these|those)\s*[?？.!]*$"
     # some of what the last answer listed ("How many of those were notified by Sweden?", "And the
     # Belgian one?", "瑞士那条是什么农药？", 其中几条)
-    r"|\b(?:of|among) (?:those|them|these)\b|\bthe [a-z]+ ones?\s*[?？.!]*$|其中|这几条|那几条|那条|这条"
+    rf"|\b(?:of|among) (?:those|them|these)\b|\bthe [a-z]+ ones?\s*[?？.!]*$|{_LISTED_ZH}"
     # or opens with it ("the most recent one — who notified it?", "the second one: what hazard?")
     r"|^(?:and\s+)?(?:the|that|this)\s+(?:[a-z]+\s+){0,2}ones?\b"
     r"|(?<!其)它们?[呢吗]?[？?。]*$|这个产品|该产品|这类产品|这种产品"
@@ -201,12 +202,27 @@ def pointed_by_trait(text: str, cited: list[dict[str, Any]], rows: dict[str, dic
 
 # one or some of what the last answer listed ("the latest one", "those", 最新那条, 其中)
 _OF_THOSE = re.compile(r"\b(?:latest|most recent|newest|oldest|earliest|first|last|those|them)\b|\bthe [a-z]+ ones?\b"
-                       r"|最新|最近(?:的)?(?:一|那)[条次批]|那条|这条|那几条|这几条|其中", re.I)
+                       rf"|最新|最近(?:的)?(?:一|那)[条次批]|{_LISTED_ZH}", re.I)
 
 
 def refers_back(text: str) -> bool:
     """The question points at the document just discussed ("the status of that case", "there")."""
     return bool(_REFERS_BACK.search(text))
+
+
+# a pronoun standing for what the last answer was about ("when did that kick in?", "is it still in
+# force?", "这个什么时候开始的？")
+_DEICTIC = re.compile(r"\b(?:that|it|this)\b(?! (?:product|products|goods|item|one of))|(?:这个|那个|它|该规定|这规定)", re.I)
+
+
+def points_at_last_answer(text: str, analysis: dict[str, Any], topic: dict[str, Any]) -> bool:
+    """A follow-up that names nothing of its own and points back, short with a pronoun or at "that
+    one": it asks about what the last answer led with (its first citation), however weakly its
+    words match that text."""
+    return ((is_short(text) and bool(_DEICTIC.search(text))) or refers_back(text)) and (
+        topic.get("intent") != "alerts"
+        and not (analysis.get("refs") or analysis.get("markets") or names_other_goods(analysis, topic))
+        and analysis.get("intent") in DOC_INTENTS)
 
 
 def document_followup(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None,
