@@ -258,6 +258,10 @@ def _candidates(e: Evidence, rank: int, lang: str, today: dt.date) -> list[_Cand
     add(pick(r, "scope", lang), "scope")
     add(pick(r, "how_to", lang), "how_to")  # a form: how to file it, how soon it is followed up
     add(pick(r, "enquiry", lang), "enquiry")  # whom to ask, who notifies: answers "who" alone
+    for f in r.get("fields") or []:  # a form's box and what goes in it: "can I leave the symbol empty?"
+        label, help_ = pick(f, "label", lang), pick(f, "help", lang)
+        if label and help_:  # one unit: its last clause ("不清楚可以不填") is often the answer
+            out.append(_Candidate(e, f"{label}{'：' if lang == 'zh' else ': '}{help_}", "field", rank))
     if e.type == "announcement":
         add(str(r.get("title") or ""), "title")
         body = str(r.get("answer") or r.get("text") or r.get("content") or "")

@@ -661,8 +661,9 @@ def _classify(
         scores["smalltalk"] = 0.0
         scores["out_of_domain"] *= 0.5
         best_domain = max(scores[i] for i in _DOMAIN_INTENTS)
-        if best_domain >= scores["help"]:
-            scores["help"] = 0.0
+        helps = [c for c, i, _ in cues if i == "help"]
+        if best_domain >= scores["help"] or _asks_beyond_greeting(folded, helps):
+            scores["help"] = 0.0  # "can you help me with the EU toy rules?" asks about the rules
     if (_COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS) or _NOT_OUR_SERVICE.search(folded, 0, _CLASSIFY_CHARS)
             or asks_promise(folded)):
         scores["out_of_domain"] += DECISIVE_CUE

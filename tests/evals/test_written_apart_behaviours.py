@@ -807,3 +807,22 @@ def test_records_and_shelf_life_in_english_find_the_chinese_rule(assistant: Assi
                            "records when the product has no clear shelf life?")
     assert _refs(answer)[0] == "海关总署公告〔2023〕117号"
     assert "2年" in answer.text
+
+
+@pytest.mark.parametrize(("question", "box_says"), [
+    ("我要填征集表，那个措施的WTO通报号我查不到，空着行吗？", "不清楚可以不填"),
+    ("On China's form for reporting foreign technical trade measures, what should I write under Comments? "
+     "Can anyone help me with that part?", "Experts at the TBT centre can help"),
+])
+def test_a_question_about_one_box_of_a_form_gets_what_the_form_says_of_that_box(
+        assistant: Assistant, question: str, box_says: str) -> None:
+    answer = assistant.ask(question)
+    assert "技术性贸易措施征集表" in _refs(answer)
+    assert box_says.lower() in opening(answer.text).lower()
+
+
+@pytest.mark.parametrize("question", ["Can you help me with the EU toy rules?",
+                                      "Could someone help me understand what the national barrier form's comments box needs?"])
+def test_asking_for_help_with_a_subject_asks_about_the_subject(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.intent != "help" and answer.citations
