@@ -286,6 +286,18 @@ def _new_markets(analysis: dict[str, Any], parties: frozenset[str]) -> set[str]:
     return set(analysis.get("markets") or []) - {"CHN"} - parties
 
 
+_TOPIC_INTENTS = frozenset({"requirements", "notification", "alerts", "cases", "rules"})
+
+
+def names_nothing(text: str, analysis: dict[str, Any]) -> bool:
+    """A short question that names nothing of its own: no goods, document or market but China (the
+    actor: "How did China respond?", "中国怎么应对的？") and no word search could use. In a
+    conversation it can only be about what the talk is about."""
+    return (is_short(text) and analysis.get("intent") in _TOPIC_INTENTS and not analysis.get("topic_words")
+            and not analysis.get("refs") and not names_goods(analysis)
+            and not set(analysis.get("markets") or []) - {"CHN"})
+
+
 def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: str) -> tuple[dict[str, Any], bool]:
     """Fill what a short follow-up leaves out from the previous topic; returns (analysis, merged?)."""
     if not topic or analysis.get("refs"):
@@ -293,16 +305,18 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
     shortened = _shortened(analysis, topic)
     if shortened:  # "这类餐具" after 密胺餐具, "the earphones" after Bluetooth earphones: the same goods
         analysis = {**analysis, "products": list(topic.get("products") or []), "hs": topic.get("hs") or []}
-    if not (is_short(text) or looks_like_followup(text)):
+    bare = names_nothing(text, analysis)
+    follow = bare or looks_like_followup(text)
+    if not (is_short(text) or follow):
         return analysis, shortened
-    has_market = bool(analysis.get("markets"))
+    has_market = bool(set(analysis.get("markets") or []) - ({"CHN"} if bare else set()))
     has_product = names_goods(analysis)
     if has_market and has_product:
-        if looks_like_followup(text) and topic.get("intent") in ("alerts", "cases") and not _decisive(analysis):
+        if follow and topic.get("intent") in ("alerts", "cases") and not _decisive(analysis):
             # "And the EU duties on Chinese shoes?" while talking about disputes: still disputes
             return {**analysis, "intent": topic["intent"]}, True
         return analysis, shortened
-    if not has_market and not has_product and not looks_like_followup(text):
+    if not has_market and not has_product and not follow:
         return analysis, False
     merged = dict(analysis)
     filled = False
@@ -310,7 +324,7 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         merged["hs"] = topic.get("hs", [])
         merged["products"] = topic.get("products", [])
         filled = True
-    if not has_product and topic.get("words") and looks_like_followup(text) and is_short(text) and (
+    if not has_product and topic.get("words") and follow and is_short(text) and (
             has_market or not (topic.get("hs") or topic.get("products"))
             or (topic.get("intent") == "alerts" and _OF_THOSE.search(text))):
         # (one of the rejections just listed: "who notified the latest one?" after matrine in green
@@ -320,7 +334,7 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         # not when a longer turn says what it is about ("for the EU pack, how many allergens…?")
         merged["carried_words"] = list(topic["words"])
         filled = True
-    if not has_market and topic.get("markets"):
+    if not has_market and topic.get("markets") and (bare or not analysis.get("markets")):
         merged["markets"] = topic.get("markets", [])
         merged["markets_expanded"] = topic.get("markets_expanded", [])
         filled = True
@@ -332,7 +346,7 @@ def merge_topic(analysis: dict[str, Any], topic: dict[str, Any] | None, text: st
         filled = True  # "What if my company is in the US?" after asking how to report: whose form
     # "What about pumpkin seeds from China?" while talking about rejections: still rejections,
     # unless the turn says outright what else it wants
-    same_kind = looks_like_followup(text) and topic.get("intent") in ("alerts", "cases") and not _decisive(analysis)
+    same_kind = follow and topic.get("intent") in ("alerts", "cases") and not _decisive(analysis)
     filled = filled or same_kind
     if not filled:  # "欧盟零毁林法规什么时候适用？" after another question: a new question, not a follow-up
         return analysis, shortened

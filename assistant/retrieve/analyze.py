@@ -401,6 +401,7 @@ _ASKS_FORECAST = re.compile(
     r"in the future|any time soon|(?:a|the) (?:second|third) time|ever)\b|\bwhat will\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:明年|今后|将来|未来|下(?:个)?月|下半年|以后)[^，。？?！!]{0,12}?(?:会不会|还会|会把|会再|会有|是否会|能不能恢复|能否恢复)"
     r"|什么时候(?:能|会|才能|才会)(?:恢复|解禁|放开|重新开放|解除|取消)|(?:你|您)估计"
+    r"|(?:你|您)(?:觉得|认为|看|预计)[^，。？?！!]{0,12}?(?:会不会|还会|会再|是否会)"  # 你觉得欧盟还会不会再推迟一次
     # what happens next to a price or a case: "what's going to happen to oak prices", "能赢吗"
     r"|\bwhat(?:'s| is)?\s+(?:going to|gonna|will)\s+happen\b|\b(?:will|going to)\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:能|会)(?:不能|不会)?赢(?:吗|下来|官司)|赢得了吗|胜诉的?(?:可能|把握|机会)"
@@ -413,6 +414,12 @@ _ASKS_OPINION = re.compile(
     r"|\b(?:was|is)\s+(?:it|that|the\s+(?:ruling|ban|measure|decision))\s+(?:fair|unfair|justified)\b"
     r"|\bin\s+your\s+(?:opinion|view)\b|\bmore\s+profitable\b|\bprofit\s+margins?\b"
     r"|谁(?:对|有理|更有理|占理)|(?:你|您)(?:觉得|认为|看)[^，。？?！!]{0,20}?(?:哪(?:个|边|方)[^，。？?！!]{0,12}?(?:更|好|对)|公平|合理吗|对不对)"
+    # whether to go to law, asked as a view ("你觉得中国要不要也去WTO告欧盟？"); not whether a rule
+    # applies ("你觉得我们要不要做CE认证" asks what the rules require)
+    r"|(?:你|您)(?:觉得|认为|看)[^，。？?！!]{0,8}?(?:要不要|该不该|应不应该|应该不应该|值不值得|有没有必要)[^，。？?！!]{0,20}?"
+    r"(?:告|起诉|申诉|打官司|诉讼)"
+    r"|\b(?:do|would)\s+you\s+(?:think|say|recommend)\b[^.?!]{0,30}?\bshould\b[^.?!]{0,30}?"
+    r"\b(?:sue|take\s+\w+\s+to|file\s+(?:a\s+)?(?:dispute|case|complaint)|challenge)\b|\bwhat(?:'s| is)\s+your\s+(?:view|take)\b"
     r"|利润(?:更)?(?:高|大|好)|(?:更|最)赚钱", re.I)
 
 

@@ -59,6 +59,29 @@ def complainants(query: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# a verb of complaint right before the market: "是谁告的欧盟", "sued the EU", "a case against Japan"
+_SUED_BEFORE = re.compile(r"(?:告|起诉|诉|申诉)(?:了|过)?的?\s*$|(?:对|向|针对)\s*$|\bagainst\s+(?:the\s+)?$|"
+                          r"\b(?:sued|sue|sues|suing|took|take|takes|taking|dragged|drag|challenged|challenge|"
+                          r"challenges)\s+(?:the\s+)?$", re.I)
+# the market said to be sued: "欧盟被告到WTO", "the EU was challenged"
+_SUED_AFTER = re.compile(r"^\s*(?:也|又|曾|曾经)?\s*(?:被|遭)[^，。？?！!,]{0,10}?(?:告|起诉|诉|申诉)|^\s+(?:was|were|has\s+been|got)\s+"
+                         r"(?:sued|challenged|taken|dragged)\b", re.I)
+
+
+def respondents(query: str) -> frozenset[str]:
+    """The market codes the question says were complained against ("是谁告的欧盟", "Who sued the EU
+    over hormone beef?"); empty when it does not say. With "对…提起" the verb follows the market."""
+    out: set[str] = set()
+    for m in find_markets(query):
+        before = _clause(query[max(0, m.start - 12):m.start], last=True)
+        hit = _SUED_BEFORE.search(before)
+        if hit and hit.group(0).strip() in ("对", "向", "针对"):
+            hit = _ACTIVE.search(_clause(query[m.end:m.end + WINDOW])) or None  # "中国对美国提起磋商"
+        if hit or _SUED_AFTER.match(query[m.end:m.end + 20]):
+            out.add(m.market.code)
+    return frozenset(out)
+
+
 def _clause(text: str, last: bool = False) -> str:
     """`text` up to its first clause break (from its last one, when `last`)."""
     if last:
@@ -67,4 +90,4 @@ def _clause(text: str, last: bool = False) -> str:
     return text[:stop.start()] if stop else text
 
 
-__all__ = ["complainants"]
+__all__ = ["complainants", "respondents"]

@@ -30,6 +30,7 @@ from assistant.retrieve.markets import (
 )
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.parties import complainants as said_to_complain
+from assistant.retrieve.parties import respondents as said_to_be_sued
 from assistant.retrieve.products import chapter_sections, hs_matches
 from assistant.retrieve.ranker import (
     ORIGIN_INTENTS,
@@ -90,6 +91,8 @@ _INTO_CHINA_RE = re.compile(
 # asked in Chinese whether goods may be imported, with no destination said: into China, where the
 # asker is ("日本的扇贝现在还能进口吗？"); not a question about exporting (出口)
 _ZH_MAY_IMPORT_RE = re.compile(r"(?:能|可以|还能|能否|能不能|允许|准许|禁止|暂停|恢复)\s*进口|进口(?:了)?吗")
+# the market named is the one importing: "欧盟禁止进口…", "美国暂停进口"
+_IMPORTER_AFTER_RE = re.compile(r"\s*(?:现在|目前|已经|曾经|又|也|还)?\s*(?:禁止|暂停|恢复|允许|准许|限制|不允许)\s*(?:\S{0,2})?进口")
 
 
 def into_china(query: str) -> bool:
@@ -101,7 +104,8 @@ def into_china(query: str) -> bool:
         return True
     found = find_markets(query)
     codes = {m.market.code for m in found}
-    if _ZH_MAY_IMPORT_RE.search(folded) and "出口" not in folded and codes and "CHN" not in codes:
+    if (_ZH_MAY_IMPORT_RE.search(folded) and "出口" not in folded and codes and "CHN" not in codes
+            and not any(_IMPORTER_AFTER_RE.match(query, m.end) for m in found)):
         return True  # (Chinese goods "不能进口" into the EU are the EU's import, not China's)
     origins = {m.market.code for m in found if named_as_origin(query, m)} - {"CHN"}
     others = {m.market.code for m in found} - {"CHN"}
@@ -170,6 +174,7 @@ class QueryContext:
     goods_from: frozenset[str] = frozenset()  # countries named outright as where the goods come from
     complainants: frozenset[str] = frozenset()  # who the question says brought a dispute ("China took the EU…")
     parties: frozenset[str] = frozenset()  # with a complainant said, every member named (China too)
+    sued: frozenset[str] = frozenset()  # who the question says was complained against ("是谁告的欧盟")
 
     @classmethod
     def build(cls, analysis: QueryAnalysis, query: str) -> QueryContext:
@@ -202,7 +207,8 @@ class QueryContext:
         complainants = said_to_complain(query) if len(found) > 1 else frozenset()
         parties = frozenset(expand_markets(sorted({m.market.code for m in found}))) if complainants else frozenset()
         return cls(markets, hs, origins, importing, exporting, analysis.intent, home_blocs, named,
-                   speaks_of_customs(query), goods_from, complainants, parties)
+                   speaks_of_customs(query), goods_from, complainants, parties,
+                   frozenset(expand_markets(sorted(said_to_be_sued(query)))))
 
     def any_market_procedure(self, row: dict[str, Any]) -> bool:
         """A China Customs procedure for all exports, and the question asks about customs: it answers
@@ -224,6 +230,8 @@ class QueryContext:
                 # "Japan filed against China": Japan's case against Korea is another dispute
                 against = self.parties - self.complainants
                 reversed_ = reversed_ or bool(complainants & self.complainants and against and not respondents & against)
+            elif self.sued:  # "Who sued the EU over hormone beef?": the EU's case against Canada is another
+                reversed_ = bool(complainants & self.sued and not set(row.get("markets") or []) & self.sued)
             if set(row.get("markets") or []) & self.goods_from:
                 # "EU duties on Chinese fasteners": a measure on goods from China, so not a dispute
                 # over China's own measure (DS407, China's duties on EU fasteners), whoever brought it
