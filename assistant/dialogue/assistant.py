@@ -52,6 +52,7 @@ from assistant.dialogue.followup import (
     points_at_last_answer,
     refers_back,
     returns_to,
+    starts_afresh,
     text_language,
     wants_report,
 )
@@ -59,6 +60,7 @@ from assistant.refs import find_provisions, find_symbols, names_ref, place_label
 from assistant.retrieve.analyze import asks_company_name, asks_forecast, asks_opinion, asks_promise
 from assistant.retrieve.concepts import GENERIC_GOODS
 from assistant.retrieve.markets import market_codes
+from assistant.retrieve.products import hs_matches
 from assistant.retrieve.question_form import asks_latest, question_form
 from assistant.retrieve.relevance import (
     china_customs_for_exports,
@@ -138,8 +140,7 @@ def _points_past_alert(text: str, row: dict[str, Any]) -> bool:
 
 def _leaves_goods(hit_hs: list[str], topic: dict[str, Any]) -> bool:
     """A record for goods of other tariff lines than the conversation's (both say which)."""
-    from assistant.retrieve.products import hs_matches
-
+    
     held = [str(h.get("code")) for h in topic.get("hs") or [] if isinstance(h, dict) and h.get("code")]
     return bool(hit_hs and held) and not any(hs_matches(q, r) for q in held for r in hit_hs)
 
@@ -308,6 +309,8 @@ class Assistant:
         back = returns_to(text, a, history)
         if back is not None:  # "回到印度，…": the slots of the turn returned to, not the last one's
             state["topic"] = dict(back)
+        elif starts_afresh(text):  # "Different question: …": nothing carries from the talk so far
+            state["topic"] = None
         topic = state.get("topic")
         if topic is not None and not topic.get("doc"):  # "这个公告…" after an answer citing several texts
             pointed = pointed_document(text, state.get("last_citations") or [])
@@ -357,10 +360,18 @@ class Assistant:
                 analysis = _with(analysis, intent="rules")
             if about not in analysis.refs:  # a China Customs text has no number the analyser reads
                 analysis = _with(analysis, refs=[*analysis.refs, about])
+            cases = _related_cases(searcher.index.record_rows, about) if own == "cases" else []
+            if cases:  # "他们有成功的例子吗？" after the TACP form: the cases the record itself links
+                analysis = _with(analysis, refs=[*cases, *analysis.refs])
             if not names_goods(a) and topic is not None:
                 # the goods are still the user's (power banks), not what the document's name reads as
                 # ("Electrical Appliances and Materials Safety Act": appliances)
                 analysis = _with(analysis, hs=topic.get("hs") or [], products=topic.get("products") or [])
+            if not a.get("markets") and topic is not None and topic.get("markets"):
+                # nor is the market what the document's name reads as (海关总署 for China): the
+                # exporter still ships dairy to Vietnam
+                analysis = _with(analysis, markets=topic.get("markets") or [],
+                                 markets_expanded=topic.get("markets_expanded") or [])
             a = _analysis_dict(analysis)
         # China named as where goods come from ("Chinese peanuts", "pumpkin seeds from China") is
         # the exporter's home, no market: it neither changes the conversation's market nor stands
@@ -1029,6 +1040,14 @@ _ABOUT_GOODS = frozenset({"alerts", "cases", "notification", "requirements"})
 # a record that is one document to talk about (a dispute, a notification, a case, an announcement),
 # unlike a list of rejections or the several acts a product needs
 _DOCUMENT_TYPES = frozenset({"dispute", "notification", "case", "announcement"})
+
+
+def _related_cases(rows: dict[str, dict[str, Any]], ref: str) -> list[str]:
+    """The past cases and disputes a record that is neither links to (its `related` list)."""
+    row = rows.get(ref) or {}
+    if row.get("type") in ("case", "dispute"):
+        return []
+    return [str(r) for r in row.get("related") or [] if (rows.get(str(r)) or {}).get("type") in ("case", "dispute")]
 
 
 def _lead_with(answer: Answer, note: str) -> None:

@@ -129,6 +129,17 @@ def returns_to(text: str, analysis: dict[str, Any], history: list[dict[str, Any]
     return None
 
 
+# the asker says the question is a new one: "Different question: …", "换个话题" ("another question"
+# and 再问一个 may well go on with the same subject)
+_AFRESH = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|also|now),?\s*)?(?:a\s+)?(?:different|separate|unrelated|new)\s+"
+                     r"(?:question|topic|subject|matter)\b|^\W*(?:on\s+)?(?:an?\s+)?unrelated\s+note\b|^\W*changing\s+the\s+subject\b"
+                     r"|^\W*(?:换个|另一个|别的|不相关的)(?:问题|话题)|^\W*题外话", re.I)
+
+
+def starts_afresh(text: str) -> bool:
+    return bool(_AFRESH.search(text))
+
+
 def looks_like_followup(text: str) -> bool:
     return bool(_FOLLOWUP_CUES.search(text.strip()))
 

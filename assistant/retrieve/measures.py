@@ -26,14 +26,14 @@ _MEASURES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # a period asked in days ("多少天内", "how many working days") is answered by days, weeks or
     # hours, not by the validity in years the same text gives; counted as a duration when checked
     "days": (
-        re.compile(r"\bhow many (?:(?:business|working|calendar) )?days\b|几天|多少天|(?:多少|几)个?工作日", re.I),
+        re.compile(r"\bhow many (?:(?:business|working|calendar) )?days\b|(?<![前近这那去头好])几天|多少天|(?:多少|几)个?工作日", re.I),
         re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|"
                    r"ninety)\b)[\s-]*(?:(?:business|working|calendar)\s+)?(?:days?|weeks?|hours?)\b|"
                    r"(?<![\d月年])(?:\d{1,3}|[一二两三四五六七八九十百]+)\s*(?:个?工作日|天|小时|周|日(?!\s*\d))", re.I)),
     # a period asked in years ("有效期几年", "how many years") is answered by years, not by the days
     # allowed to apply for its extension
     "years": (
-        re.compile(r"\bhow many years\b|几年|多少年", re.I),
+        re.compile(r"\bhow many years\b|(?<![前近这那去头好])几年|多少年", re.I),
         re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)\b)"
                    r"[\s-]*years?\b|(?<![\d月年])(?:\d{1,2}|[一二两三四五六七八九十]+)\s*年(?!\s*\d)(?!度)", re.I)),
     "duration": (

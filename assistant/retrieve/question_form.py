@@ -30,7 +30,8 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
     ("how_much", re.compile(
         # (编号是多少 asks for an identifier: "which")
         r"(?<![编案文码型报]号)(?<![编案文码型报]号是)多少|多高|多大|多重|多长|多久|有效期|期限|限量|限值|上限|下限|最高|最低|最大|最多|不超过|几毫克|几瓦|"
-        r"(?<!第)几[回次遍趟个种项批家条起年天周]|几小时|哪几[种个项条家批]|"
+        r"(?<![第前近这那去头好])几[回次遍趟个种项批家条起年天周]|"  # (not 前几年, 这几条: the past few, those few)
+        r"几小时|哪几[种个项条家批]|"
         r"\bhow (?:much|many|high|low|long|large|big|soon|fast|quickly|often|far|heavy)\b|\bwhat (?:is the )?(?:limit|maximum|minimum|level|"
         r"threshold|fee|amount)\b|\bwhat(?:'s| is| are)?(?: the)? (?:[a-z]+ )?(?:import |customs |anti-dumping )?"
         r"(?:tariffs?|duty|duties)\b|\bwhat (?:share|percentage|proportion|fraction|ratio|rate|per ?cent)\b|比例|百分之几|占比|\blimits?\b|\bmaximum\b|\bminimum\b|\bthreshold\b|\bmg/kg\b|\bppm\b|"
