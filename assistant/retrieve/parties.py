@@ -68,6 +68,11 @@ _SUED_AFTER = re.compile(r"^\s*(?:也|又|曾|曾经)?\s*(?:被|遭)[^，。？?
                          r"(?:sued|challenged|taken|dragged)\b", re.I)
 
 
+# asked in the passive: "Was the EU (ever) challenged by Canada…?"
+_AUX_BEFORE = re.compile(r"\b(?:was|were|has|have|is|are)\s+(?:the\s+)?$", re.I)
+_PARTICIPLE_AFTER = re.compile(r"^\s+(?:ever\s+|once\s+|also\s+)?(?:been\s+)?(?:sued|challenged|taken\s+to|dragged)\b", re.I)
+
+
 def respondents(query: str) -> frozenset[str]:
     """The market codes the question says were complained against ("是谁告的欧盟", "Who sued the EU
     over hormone beef?"); empty when it does not say. With "对…提起" the verb follows the market."""
@@ -77,7 +82,8 @@ def respondents(query: str) -> frozenset[str]:
         hit = _SUED_BEFORE.search(before)
         if hit and hit.group(0).strip() in ("对", "向", "针对"):
             hit = _ACTIVE.search(_clause(query[m.end:m.end + WINDOW])) or None  # "中国对美国提起磋商"
-        if hit or _SUED_AFTER.match(query[m.end:m.end + 20]):
+        asked_passive = _AUX_BEFORE.search(before) and _PARTICIPLE_AFTER.match(query[m.end:m.end + 30])
+        if hit or asked_passive or _SUED_AFTER.match(query[m.end:m.end + 20]):
             out.add(m.market.code)
     return frozenset(out)
 

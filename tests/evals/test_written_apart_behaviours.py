@@ -826,3 +826,44 @@ def test_a_question_about_one_box_of_a_form_gets_what_the_form_says_of_that_box(
 def test_asking_for_help_with_a_subject_asks_about_the_subject(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.intent != "help" and answer.citations
+
+
+def test_how_did_china_respond_after_a_notification_is_about_that_notification(assistant: Assistant) -> None:
+    _, respond = _chat(assistant, "What was the EU's 2013 WTO notification on networked standby power about, "
+                       "and which products did it hit?", "How did China respond?")
+    assert "Case: EU network standby ecodesign (G/TBT/N/EU/86)" in _refs(respond)
+    assert not any(r.startswith("DS") for r in _refs(respond))
+
+
+def test_a_different_question_does_not_carry_the_goods_before_it(assistant: Assistant) -> None:
+    _, new = _chat(assistant, "Can Chinese dairy products be exported to Vietnam now? What are the main conditions?",
+                   "Different question: we're an advanced-certified AEO exporter shipping to Australia. How does "
+                   "our Aussie importer get the AEO benefits?")
+    assert _refs(new)[0] == "海关总署公告〔2023〕177号"
+    assert "dairy" not in new.text.lower()
+
+
+def test_a_follow_up_on_a_china_customs_export_text_keeps_the_export_market(assistant: Assistant) -> None:
+    _, _, marked = _chat(assistant, "Can Chinese dairy products be exported to Vietnam now? What are the main conditions?",
+                         "What certificate has to travel with each shipment?",
+                         "What has to be marked on the outer packaging?")
+    assert "海关总署公告〔2023〕117号" in _refs(marked)
+    assert "生产企业备案号" in opening(marked.text)
+
+
+def test_the_past_few_years_is_no_period_asked(assistant: Assistant) -> None:
+    answer = assistant.ask("前几年美国FCC改设备授权规则，要求测试实验室都得认可，对应的WTO通报编号是多少？")
+    assert not answer.refused
+    assert "G/TBT/N/USA/867" in opening(answer.text)
+
+
+def test_success_stories_of_a_reporting_channel_are_the_cases_it_links(assistant: Assistant) -> None:
+    *_, examples = _chat(assistant, "是出口欧盟的灯具，对方说有个新的技术要求我们达不到，想向国家反映一下。",
+                         "美国企业遇到这种事一般怎么反映？", "他们有成功的例子吗？")
+    assert any(r.startswith("Case: US TACP") for r in _refs(examples))
+
+
+@pytest.mark.parametrize("question", ["你觉得中国要不要也就类似的问题去WTO告欧盟？", "你觉得欧盟还会不会再推迟一次？"])
+def test_a_view_or_a_forecast_asked_in_chinese_is_declined(assistant: Assistant, question: str) -> None:
+    _, view = _chat(assistant, "欧盟零毁林法规什么时候开始适用？", question)
+    assert view.refused and not view.citations

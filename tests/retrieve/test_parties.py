@@ -8,7 +8,7 @@ import pytest
 
 from assistant.ingest import disputes
 from assistant.retrieve.analyze import analyze
-from assistant.retrieve.parties import complainants
+from assistant.retrieve.parties import complainants, respondents
 from assistant.retrieve.relevance import QueryContext
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +43,31 @@ def test_the_dispute_brought_the_way_the_question_says_is_preferred() -> None:
         return ctx.structure(row, set(row.get("markets") or []), [])["market"]
 
     assert market("DS397") > 0 > market("DS407")  # China v EU, not the EU's case against China
+
+
+@pytest.mark.parametrize(("question", "sued"), [
+    ("欧盟禁止进口用激素喂的牛肉那个WTO案子，是谁告的欧盟？", {"EU"}),
+    ("Who sued the EU over hormone-treated beef?", {"EU"}),
+    ("Was the EU challenged by Canada over seal products?", {"EU"}),
+    ("日本在WTO告过韩国吗", {"KOR"}),
+    ("中国对美国提起过磋商吗", {"USA"}),
+    ("美国对中国的关税", set()),  # no complaint: nobody is said to be sued
+])
+def test_the_member_complained_against_is_read_from_the_verb(question: str, sued: set[str]) -> None:
+    assert respondents(question) == sued
+
+
+def test_who_sued_a_member_is_not_answered_by_that_members_own_complaints() -> None:
+    rows = {r.ref: r.model_dump(mode="json") for r in disputes.load(ROOT / "corpus" / "wto_disputes" / "wto_disputes.csv").records
+            if r.ref in ("DS26", "DS321")}  # US v EC (hormones); EC v Canada (suspension, hormones)
+    question = "是谁在WTO告欧盟禁止激素牛肉的？"
+    ctx = QueryContext.build(analyze(question), question)
+
+    def market(ref: str) -> float:
+        row = rows[ref]
+        return ctx.structure(row, set(row.get("markets") or []), [])["market"]
+
+    assert market("DS26") > 0 > market("DS321")
 
 
 @pytest.mark.parametrize(("question", "answers"), [
