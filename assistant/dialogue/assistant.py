@@ -648,7 +648,9 @@ class Assistant:
             if not on_market:  # the market's own rules, however weakly the words matched
                 found = searcher.search(query, 6, analysis=analysis, type="regulation", market=sorted(markets),
                                         min_score=0.0, mode="lexical").hits
-                found = [dataclasses.replace(h, matched_by=[*h.matched_by, "market"]) for h in found]
+                asked_hs = question_hs(a)  # (a cosmetics rule is no general rule for milk powder)
+                found = [dataclasses.replace(h, matched_by=[*h.matched_by, "market"]) for h in found
+                         if not _across_food_divide(asked_hs, rows.get(h.ref, {}).get("hs") or [])]
                 extra += select_hits(found, a, rows, intent, "", product_words(a, searcher.vocab))[:MARKET_FALLBACK]
         if intent == "report" and any(h.type == "form" for h in hits):
             # how to report a barrier (a form matched): every intake form, however weakly the words
@@ -1048,6 +1050,18 @@ def _related_cases(rows: dict[str, dict[str, Any]], ref: str) -> list[str]:
     if row.get("type") in ("case", "dispute"):
         return []
     return [str(r) for r in row.get("related") or [] if (rows.get(str(r)) or {}).get("type") in ("case", "dispute")]
+
+
+FOOD_CHAPTERS = 24  # HS chapters 1-24: agricultural and food products (WTO Agreement on Agriculture, Annex 1)
+
+
+def _across_food_divide(asked_hs: list[str], record_hs: list[str]) -> bool:
+    """Food asked and a rule scoped to other goods only, or the other way round: a market's
+    cosmetics rule says nothing of dairy, its food law nothing of lamps."""
+    def food(codes: list[str]) -> set[bool]:
+        return {int(c[:2]) <= FOOD_CHAPTERS for c in (str(x) for x in codes) if c[:2].isdigit()}
+    asked, scoped = food(asked_hs), food(record_hs)
+    return len(asked) == 1 and len(scoped) == 1 and asked != scoped
 
 
 def _lead_with(answer: Answer, note: str) -> None:

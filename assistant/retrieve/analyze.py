@@ -389,7 +389,12 @@ _NOT_OUR_SERVICE = re.compile(
     r"|\b(?:cheapest|cheap|recommend(?:ed)?|suggest(?:ed)?)\b[^.?!]{0,30}?\b(?:labs?|laborator(?:y|ies)|test(?:ing)?\s+hous(?:e|es)|forwarders?|"
     r"consultants?|consultanc(?:y|ies)|agents?|services?|providers?|firms?|compan(?:y|ies)|bod(?:y|ies)|certifiers?)\b"
     r"|\b(?:labs?|laborator(?:y|ies)|forwarders?|bod(?:y|ies)|certifiers?|consultants?|agents?)\b[^.?!]{0,30}?\b(?:cheapest|cheaper)\b"
-    r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b", re.I)
+    # "just name a German notified body that'll do it cheaply": a vendor picked for the asker
+    r"|\bname\s+(?:me\s+|us\s+)?(?:a|an|one|some|a\s+few)\s+(?:\w+\s+){0,3}?(?:labs?|laborator(?:y|ies)|bod(?:y|ies)|certifiers?|"
+    r"consultants?|agents?|forwarders?|compan(?:y|ies)|firms?)\b|\b(?:quickly\s+and\s+)?cheaply\b"
+    r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b"
+    # a currency's rate and hedging it: "the USD/CNY rate", "should we hedge our receivables"
+    r"|\b(?:usd|cny|rmb|eur|gbp|jpy)\s*/\s*(?:usd|cny|rmb|eur|gbp|jpy)\b|\bhedg(?:e|ing)\b", re.I)
 # a promise of what an authority or a marketplace will do: nobody's sources can give one
 _ASKS_PROMISE = re.compile(
     r"(?:你|您)(?:能|可以|敢)(?:不能)?(?:保证|担保|打包票)|\b(?:can|could|will|would)\s+you\s+(?:guarantee|promise)\b", re.I)
@@ -397,6 +402,8 @@ _ASKS_PROMISE = re.compile(
 
 # a forecast of what an authority or a market will do next: no record says, whatever it names
 _ASKS_FORECAST = re.compile(
+    r"\bwhat\s+will\b[^.?!]{0,40}?\bbe\s+(?:by|in|at the end of)\s+(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|\d{4}|next|the end)\b|"
     r"\b(?:will|going to|gonna)\b[^.?!]{0,60}?\b(?:next (?:year|month|quarter|time|round)|the next\b|again|"
     r"in the future|any time soon|(?:a|the) (?:second|third) time|ever)\b|\bwhat will\b[^.?!]{0,40}?\bprices?\b"
     r"|(?:明年|今后|将来|未来|下(?:个)?月|下半年|以后)[^，。？?！!]{0,12}?(?:会不会|还会|会把|会再|会有|是否会|能不能恢复|能否恢复)"
@@ -599,7 +606,8 @@ _NTM_CUES: list[tuple[re.Pattern[str], str]] = [
 _NOTIFIED_AFTER = re.compile(
     r"\s*(?:当局|主管部门|海关|那边|方面)?\s*(?:有没有|是否|曾经?|也|又|还|都)?\s*(?:通报|预警|扣|拒)|\s*对[^，,。？?！!和与及]{1,20}?通报"  # 荷兰对中国花生的通报
     r"|\s*(?:customs\s+|authorities\s+)?(?:(?:keeps?|kept)\s+)?"
-    r"(?:reject(?:ed)?|notif(?:y|ied)|flag(?:ged)?|detain(?:ed)?|stop(?:ped)?|refuse[d]?|seize[d]?|finding|found)\b",
+    r"(?:reject(?:ed)?|notif(?:y|ied)|flag(?:ged)?|detain(?:ed)?|stop(?:ped)?|refuse[d]?|seize[d]?|finding|found)\b"
+    r"(?!\s+bod(?:y|ies)\b)",  # (a "German notified body" certifies; it notifies nothing)
     re.I)  # "did Belgium notify", "has Spain rejected"
 _NOTIFIED_BEFORE = re.compile(r"(?:flagged|notified|rejected|reported|detained|stopped)\s+(?:by|in|at)\s+(?:the\s+)?$", re.I)
 # "our client in Finland rejected the lot": the place of a customer, not the authority that notified

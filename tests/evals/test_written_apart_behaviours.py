@@ -867,3 +867,18 @@ def test_success_stories_of_a_reporting_channel_are_the_cases_it_links(assistant
 def test_a_view_or_a_forecast_asked_in_chinese_is_declined(assistant: Assistant, question: str) -> None:
     _, view = _chat(assistant, "欧盟零毁林法规什么时候开始适用？", question)
     assert view.refused and not view.citations
+
+
+@pytest.mark.parametrize("question", [
+    "Can you just name a German notified body that'll do our MDR class IIa certificate quickly and cheaply?",
+    "What will the USD/CNY rate be by September, and should we hedge our receivables from the US buyer now?",
+])
+def test_a_vendor_picked_or_a_currency_forecast_is_declined(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and not answer.citations
+
+
+def test_a_markets_rule_for_non_food_goods_is_no_general_rule_for_food(assistant: Assistant) -> None:
+    answer = assistant.ask("我们乳企想往越南出奶粉，海关对出口越南的乳品有啥要求？")
+    assert "海关总署公告〔2023〕117号" in _refs(answer)
+    assert "ASEAN Cosmetic Directive" not in _refs(answer)
