@@ -395,8 +395,18 @@ def _subject_terms(e: Evidence, q_terms: set[str] | None = None, equiv: Equivale
     """The units naming the record itself: its ref's and titles' words, and the question's units
     its titles say in the other language ("durian" of 关于进口马来西亚鲜食榴莲植物检疫要求的公告)."""
     r = e.record
-    title = " ".join(str(x or "") for x in (e.ref, r.get("title"), r.get("title_en"), r.get("title_zh")))
+    title = " ".join(str(x or "") for x in (e.ref, r.get("title"), r.get("title_en"), r.get("title_zh"), _heading(e)))
     return sentence_terms(title, q_terms or set(), equiv) if equiv else terms(title)
+
+
+def _heading(e: Evidence) -> str:
+    """A provision's heading lines ("Article 15 — Person responsible for regulatory compliance"):
+    they name the provision, as a title names its record."""
+    if not (e.cite and e.cite != e.ref):
+        return ""
+    passage = passage_of(e)
+    body = strip_headings(passage)
+    return passage[: len(passage) - len(body)] if body != passage else ""
 
 
 def _script(text: str) -> str:
@@ -479,6 +489,7 @@ def _with_continuations(cands: list[_Candidate], answers: list[_Candidate], form
     out: list[_Candidate] = []
     for a in answers:
         out.append(a)
+        out.extend(x for x in _listed_after(cands, a) if all(x.sentence != y.sentence for y in answers + out))
         more = next((m for m in (_continuation(cands, a, f) for f in forms) if m is not None), None)
         if more is None or any(more.sentence == x.sentence for x in answers + out):
             continue
@@ -487,6 +498,26 @@ def _with_continuations(cands: list[_Candidate], answers: list[_Candidate], form
         else:
             out.append(more)
     return out
+
+
+_LIST_ITEM = re.compile(r"\s*(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)|[-•·]|（[一二三四五六七八九十\d]{1,2}）|\d{1,2}[.、])\s*\S", re.I)
+LISTED_ITEMS = 3  # items of a list a sentence introduces ("either of the following qualifications:") quoted with it
+
+
+def _listed_after(cands: list[_Candidate], first: _Candidate) -> list[_Candidate]:
+    """The items of the list an answering sentence introduces with a colon: "either of the
+    following qualifications:" says nothing until "(a) a diploma…" and "(b) four years…" follow."""
+    if not first.sentence.rstrip().endswith((":", "：")):
+        return []
+    at = next((i for i, x in enumerate(cands) if x is first), None)
+    items: list[_Candidate] = []
+    for nxt in cands[at + 1:] if at is not None else []:
+        if nxt.ev is not first.ev or nxt.kind != first.kind or not _LIST_ITEM.match(nxt.sentence):
+            break
+        items.append(nxt)
+        if len(items) == LISTED_ITEMS:
+            break
+    return items
 
 
 # a sentence that qualifies the one before it: a condition or an exception to the same rule
@@ -959,7 +990,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
                 quoted = quoted[0].upper() + quoted[1:]
             plain = more.kind in ("date", "alert") and quoted.startswith(more.ev.ref)
             lead = "" if plain or more.ev is previous else name(more.ev, lang) + sep
-            end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";")) else ("。" if lang == "zh" else ".")
+            end = "" if quoted.endswith(("。", ".", "…", "！", "？", "!", "?", "；", ";", ":", "：")) else ("。" if lang == "zh" else ".")
             parts.append(f"{lead}{quoted}{end} [{more.ev.n}]")
             passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.shown})
             previous = more.ev

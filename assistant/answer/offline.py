@@ -436,7 +436,9 @@ class OfflineComposer:
         text = tidy(text)
         if len(text) <= limit or not self._question:
             return _first_sentences(text, limit)
-        sents = split_sentences(text)
+        sents = [x for x in split_sentences(text) if not _BARE_MARKER.fullmatch(x.strip())]  # "4." alone says nothing
+        if not sents:
+            return _first_sentences(text, limit)
         if len(sents) > 1:
             sents = [x for x in sents if x not in self._said] or sents
         order = ranked(sents, self._question, self._form)
@@ -662,6 +664,10 @@ def _passage(e: Evidence) -> str:
     first = e.text.split("\n", 1)[0] if e.text else ""
     body = first if len(first) > 80 else e.snippet
     return _first_sentences(tidy(body.lstrip("…")), QUOTE_CHARS)
+
+
+# a paragraph or point number left alone when a provision is split into sentences: "4.", "(b)"
+_BARE_MARKER = re.compile(r"\(?(?:\d{1,3}|[a-z]{1,4})[.)]\)?")
 
 
 _WORDISH = re.compile(r"[0-9A-Za-z/.\-,(年月日号%]")

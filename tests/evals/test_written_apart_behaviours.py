@@ -882,3 +882,17 @@ def test_a_markets_rule_for_non_food_goods_is_no_general_rule_for_food(assistant
     answer = assistant.ask("我们乳企想往越南出奶粉，海关对出口越南的乳品有啥要求？")
     assert "海关总署公告〔2023〕117号" in _refs(answer)
     assert "ASEAN Cosmetic Directive" not in _refs(answer)
+
+
+def test_a_sentence_that_introduces_a_list_is_quoted_with_its_items(assistant: Assistant) -> None:
+    answer = assistant.ask("What qualifications must the person responsible for regulatory compliance have under the MDR?")
+    assert "Regulation (EU) 2017/745" in _refs(answer)
+    assert "four years of professional experience" in opening(answer.text)
+
+
+def test_paragraph_numbers_left_alone_are_not_quoted(assistant: Assistant) -> None:
+    import re
+
+    answer = assistant.ask("Under the MDR, how many days do manufacturers have to report a serious incident?")
+    assert "Regulation (EU) 2017/745" in _refs(answer)
+    assert not re.search(r"(?:(?<=\s)\d{1,2}\.\s+){2,}", answer.text)
