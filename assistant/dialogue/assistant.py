@@ -37,6 +37,7 @@ from assistant.config import Settings
 from assistant.dialogue.followup import (
     DOC_INTENTS,
     HISTORY,
+    asks_of_one_alert,
     citation_request,
     document_followup,
     is_short,
@@ -343,6 +344,9 @@ class Assistant:
         if left:  # "后来还有个沙丁鱼的案子，是谁告的？" after the scallops case: a question of its own
             topic = {**(topic or {}), "doc": None}
         about = document_followup(text, a, topic, parties, relevant)
+        doc_row = searcher.index.record_rows.get(str((topic or {}).get("doc"))) or {}
+        if about is None and doc_row.get("type") == "alert" and asks_of_one_alert(text, a, topic):
+            about = str((topic or {}).get("doc"))  # "是哪个国家通报的？" after the latest alert was named
         if about is not None and _points_past_alert(text, searcher.index.record_rows.get(about) or {}):
             about, topic = None, {**(topic or {}), "doc": None}  # "and in 2022?" after the latest alert
         if about is not None:  # "Who was the complainant?" after an answer about DS392

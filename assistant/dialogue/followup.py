@@ -216,6 +216,22 @@ _OF_THOSE = re.compile(r"\b(?:latest|most recent|newest|oldest|earliest|first|la
                        rf"|最新|最近(?:的)?(?:一|那)[条次批]|{_LISTED_ZH}", re.I)
 
 
+# asked of one alert, in the singular: who notified it, what was found ("是哪个国家通报的？查出了啥？",
+# "Which country notified it and what did they find?"); not of many ("哪些国家", "which countries")
+_OF_ONE_ALERT = re.compile(r"哪(?:一)?个(?:国家|成员国)|哪国|谁通报|查出(?:了)?(?:啥|什么)|检出(?:了)?(?:啥|什么)|什么问题"
+                           r"|\bwhich (?:country|member state)\b|\bwho (?:notified|flagged|reported)\b"
+                           r"|\bwhat (?:was|did they) (?:found|find)\b|\bwhat was (?:wrong|the problem|the hazard)\b", re.I)
+_OF_MANY = re.compile(r"哪些|几个|多少|\bwhich countries\b|\bhow many\b|\ball\b", re.I)
+
+
+def asks_of_one_alert(text: str, analysis: dict[str, Any], topic: dict[str, Any] | None) -> bool:
+    """A short question in rejection talk, naming no goods, market or record, asked of the one alert
+    the last answer led with (the topic's document)."""
+    return (bool((topic or {}).get("doc")) and analysis.get("intent") == "alerts" and is_short(text)
+            and bool(_OF_ONE_ALERT.search(text)) and not _OF_MANY.search(text)
+            and not (analysis.get("refs") or names_goods(analysis) or set(analysis.get("markets") or []) - {"CHN"}))
+
+
 def refers_back(text: str) -> bool:
     """The question points at the document just discussed ("the status of that case", "there")."""
     return bool(_REFERS_BACK.search(text))

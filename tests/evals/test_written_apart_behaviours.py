@@ -896,3 +896,12 @@ def test_paragraph_numbers_left_alone_are_not_quoted(assistant: Assistant) -> No
     answer = assistant.ask("Under the MDR, how many days do manufacturers have to report a serious incident?")
     assert "Regulation (EU) 2017/745" in _refs(answer)
     assert not re.search(r"(?:(?<=\s)\d{1,2}\.\s+){2,}", answer.text)
+
+
+def test_which_country_notified_after_the_latest_alert_is_asked_of_that_alert(assistant: Assistant) -> None:
+    latest, who = _chat(assistant, "我们是安溪的茶叶出口商，中国茶叶最近在RASFF上被通报多吗？最新一条是哪天？",
+                        "是哪个国家通报的？查出了啥？")
+    first = _refs(latest)[0]
+    assert _refs(who)[:1] == [first]
+    row = assistant.searcher.index.record_rows[first]
+    assert str(row.get("hazard") or "").split(" - ")[0] in who.text
