@@ -363,6 +363,9 @@ _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     # "日本在WTO告过韩国", "去世贸起诉": one member taking another to dispute settlement
     (re.compile(r"(?:wto|世贸|世界贸易组织)\s*(?:上|里|那边|那里)?\s*(?:告|起诉|诉|申诉)", re.I), "cases", 3.5),
     (re.compile(r"案号|案件编号"), "cases", 3.0),
+    # "what do we concretely need?", "do we still need…": the "what do I need" cue said by a firm
+    (re.compile(r"\bwhat\s+(?:else\s+)?(?:do|does|would|will)\s+(?:we|our\s+\w+|they|you)\s+(?:\w+\s+)?need\b"
+                r"|\b(?:do|does)\s+(?:we|our\s+\w+)\s+(?:\w+\s+)?need\b", re.I), "requirements", 2.5),
     # "Did Japan take Korea to the WTO", "a WTO case", "when were consultations requested": a dispute
     (re.compile(r"\b(?:take|takes|took|taken|taking|bring|brings|brought|drag(?:ged)?)\b[^.?!]{1,40}?\bto\s+(?:the\s+)?wto\b|"
                 r"\bwto\s+(?:case|dispute|complaint|challenge)s?\b|\bconsultations?\s+(?:were\s+|was\s+)?requested\b|"
