@@ -533,6 +533,7 @@ class Searcher:
         out: list[Candidate] = []
         exact_set = set(exact)
         pairs = self._disputes_between(ctx, per_record)
+        theirs: set[str] = set()  # the few disputes between the members named, brought the way said
         for ref, (fscore, pos) in per_record.items():
             row = idx.record_rows.get(ref)
             if row is None:
@@ -561,6 +562,8 @@ class Searcher:
             # both parties named: their dispute whatever its goods, unless they have many (China's
             # cases against the US differ by their goods; Japan's one against Korea is the one)
             between = rtype == "dispute" and feats.get("market", 0.0) >= 2.0 and pairs <= FEW_BETWEEN
+            if between and pairs:  # (pairs counts only when the question says who complained)
+                theirs.add(ref)
             # 取消原产地企业备案 asked as a customs matter; GSP certificates for goods to the EU
             procedure = ctx.any_market_procedure(row) or self._for_any_goods(ref, row)
             if product is not None and rtype in ("alert", "dispute", "case", "announcement") and not (between or procedure):
@@ -587,6 +590,13 @@ class Searcher:
         if qvec is not None:
             self._fill_cosines(out[:COSINE_TOP], qvec)
             out.sort(key=lambda c: (-c.score, -c.fused))
+        if analysis.intent == "cases" and theirs and out:
+            # "日本是不是在WTO告过韩国？": a dispute question naming who brought it against whom is
+            # answered by their disputes, however few of its other words their titles share
+            # (the one of them the question's other words fit best; the rest keep their own scores)
+            best = max((c for c in out if c.ref in theirs), key=lambda c: (c.coverage, c.fused))
+            best.score = max(best.score, out[0].score)
+            out.sort(key=lambda c: (-c.score, c is not best, -c.fused))
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out, concepts
 

@@ -905,3 +905,10 @@ def test_which_country_notified_after_the_latest_alert_is_asked_of_that_alert(as
     assert _refs(who)[:1] == [first]
     row = assistant.searcher.index.record_rows[first]
     assert str(row.get("hazard") or "").split(" - ")[0] in who.text
+
+
+def test_a_dispute_question_naming_who_sued_whom_is_answered_by_their_dispute(assistant: Assistant) -> None:
+    answer = assistant.ask("韩国因为福岛核事故限制日本水产品进口，日本是不是在WTO告过韩国？案号和提起时间？")
+    assert not answer.refused
+    assert _refs(answer)[0] == "DS495"
+    assert "2015-05-21" in answer.text
