@@ -594,9 +594,9 @@ class Searcher:
             # "日本是不是在WTO告过韩国？": a dispute question naming who brought it against whom is
             # answered by their disputes, however few of its other words their titles share
             # (the one of them the question's other words fit best; the rest keep their own scores)
-            best = max((c for c in out if c.ref in theirs), key=lambda c: (c.coverage, c.fused))
-            best.score = max(best.score, out[0].score)
-            out.sort(key=lambda c: (-c.score, c is not best, -c.fused))
+            lifted = max((c for c in out if c.ref in theirs), key=lambda c: (c.coverage, c.fused))
+            lifted.score = max(lifted.score, out[0].score)
+            out.sort(key=lambda c: (-c.score, c is not lifted, -c.fused))
         timings["fuse"] = (time.perf_counter() - t3) * 1000
         return out, concepts
 
