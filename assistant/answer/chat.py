@@ -47,7 +47,7 @@ def render(direct: str, body: str, lang: str, sources: int, followups: list[str]
     tail_len = sum(len(t) + 1 for t in tail) + 2
     lines: list[str] = []
     used = 0
-    for raw in [plain(direct, lang)] if direct else []:
+    for raw in [_fitted(plain(direct, lang), room - tail_len)] if direct else []:
         lines.append(raw)
         used += len(raw) + 1
     skipping_sub = False
@@ -74,6 +74,20 @@ def render(direct: str, body: str, lang: str, sources: int, followups: list[str]
     text = "\n".join(lines).strip()
     text = re.sub(r"\n{3,}", "\n\n", text)
     return (text + "\n\n" + "\n".join(tail)).strip() if tail else text
+
+
+_MARKER_END = re.compile(r"\[\d+\]")
+
+
+def _fitted(direct: str, room: int) -> str:
+    """The direct answer within `room`: cut after the last citation marker ("… [1]") that fits, the
+    first cited sentence always (a list's later items go before any fact is cut in half)."""
+    if len(direct) <= room:
+        return direct
+    ends = [m.end() for m in _MARKER_END.finditer(direct)]
+    fit = [e for e in ends if e <= room]
+    cut = fit[-1] if fit else (ends[0] if ends else len(direct))
+    return direct[:cut].rstrip()
 
 
 def _is_label(line: str, lang: str) -> bool:

@@ -482,14 +482,16 @@ def _continuation(cands: list[_Candidate], first: _Candidate, form: Form) -> _Ca
     return nxt if first.sentence.rstrip().endswith(("；", ";")) or _QUALIFIES.match(nxt.sentence) else None
 
 
-def _with_continuations(cands: list[_Candidate], answers: list[_Candidate], forms: tuple[Form, ...]) -> list[_Candidate]:
+def _with_continuations(cands: list[_Candidate], answers: list[_Candidate], forms: tuple[Form, ...],
+                        listing: set[int] | None = None) -> list[_Candidate]:
     """The answer sentences, each followed by the sentence that qualifies its figure or date in one
     of `forms` ("2%的比例…抽样检查。" then "如两年内没有发生植物检疫问题，抽样比例降为1%。"), or replaced by
     it when it quotes the clause it completes already."""
     out: list[_Candidate] = []
     for a in answers:
         out.append(a)
-        out.extend(x for x in _listed_after(cands, a) if all(x.sentence != y.sentence for y in answers + out))
+        if listing is None or id(a) in listing:
+            out.extend(x for x in _listed_after(cands, a) if all(x.sentence != y.sentence for y in answers + out))
         more = next((m for m in (_continuation(cands, a, f) for f in forms) if m is not None), None)
         if more is None or any(more.sentence == x.sentence for x in answers + out):
             continue
@@ -501,7 +503,8 @@ def _with_continuations(cands: list[_Candidate], answers: list[_Candidate], form
 
 
 _LIST_ITEM = re.compile(r"\s*(?:\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)|[-•·]|（[一二三四五六七八九十\d]{1,2}）|\d{1,2}[.、])\s*\S", re.I)
-LISTED_ITEMS = 3  # items of a list a sentence introduces ("either of the following qualifications:") quoted with it
+LISTED_ITEMS = 2  # items of a list a sentence introduces ("either of the following qualifications:") quoted with it
+LISTED_CHARS = MAX_DIRECT * 3 // 2  # and at most this many of their characters (one quoted item is at most MAX_DIRECT)
 
 
 def _listed_after(cands: list[_Candidate], first: _Candidate) -> list[_Candidate]:
@@ -511,8 +514,12 @@ def _listed_after(cands: list[_Candidate], first: _Candidate) -> list[_Candidate
         return []
     at = next((i for i, x in enumerate(cands) if x is first), None)
     items: list[_Candidate] = []
+    size = 0
     for nxt in cands[at + 1:] if at is not None else []:
         if nxt.ev is not first.ev or nxt.kind != first.kind or not _LIST_ITEM.match(nxt.sentence):
+            break
+        size += min(len(nxt.sentence), MAX_DIRECT)
+        if size > LISTED_CHARS and items:  # the chat answer stays a phone screen: the first items only
             break
         items.append(nxt)
         if len(items) == LISTED_ITEMS:
@@ -982,7 +989,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             answers = [*answers, second]
         # each sentence with the clause that qualifies its figure or date; a lone answer only with
         # the one its own question's form asks for
-        answers = _with_continuations(cands, answers, (form,) if len(answers) == 1 else ("how_much", "when"))
+        # (a list follows only a sentence that answers the question's own particulars: "either of
+        # the following qualifications:" for "what qualifications…?", not "shall provide the following:")
+        specific = {id(x[1]) for x in ranked if x[3]}
+        answers = _with_continuations(cands, answers, (form,) if len(answers) == 1 else ("how_much", "when"), specific)
         previous: Evidence | None = None
         for more in answers:
             quoted = _quote(more.shown, asked, form)

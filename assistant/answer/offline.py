@@ -389,7 +389,7 @@ class OfflineComposer:
         if st is not None and st.kind != "in_force":
             out.add(f"  - {phrase('st_label', lang)}{sep}{status_text(st, lang)}", e.n)
         if e.cite and e.cite != e.ref and e.type in ("regulation", "document"):
-            passage = self._best_of(_passage_text(e), QUOTE_CHARS)
+            passage = self._best_of(_passage_text(e), QUOTE_CHARS, fresh_only=True)  # nothing said twice
             if passage:
                 out.add(f"  - {e.cite}{sep}{passage}", e.n)
         if brief:
@@ -430,7 +430,7 @@ class OfflineComposer:
             if outcome:
                 out.add(f"  - {phrase('outcome', lang)}{sep}{outcome}", e.n)  # what a case question asks
 
-    def _best_of(self, text: str, limit: int) -> str:
+    def _best_of(self, text: str, limit: int, fresh_only: bool = False) -> str:
         """The sentences of `text` that best answer the question, in their order, within `limit`
         characters (the text's opening when the question is not known)."""
         text = tidy(text)
@@ -439,8 +439,11 @@ class OfflineComposer:
         sents = [x for x in split_sentences(text) if not _BARE_MARKER.fullmatch(x.strip())]  # "4." alone says nothing
         if not sents:
             return _first_sentences(text, limit)
-        if len(sents) > 1:
-            sents = [x for x in sents if x not in self._said] or sents
+        if len(sents) > 1 or fresh_only:
+            fresh = [x for x in sents if x not in self._said]
+            if fresh_only and not fresh:
+                return ""  # the direct answer quoted all of it already
+            sents = fresh or sents
         order = ranked(sents, self._question, self._form)
         chosen: list[int] = []
         size = 0

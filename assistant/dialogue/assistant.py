@@ -384,6 +384,8 @@ class Assistant:
         named_from = named_origins(text)
         origins = named_from & {"CHN"}
         slots = _without_markets(a, origins)
+        if state.get("topic") and not a.get("refs"):  # what the turn is about besides goods and market
+            slots = {**slots, "topic_words": searcher.topical_words(analysis)}
         merged, did_merge = merge_topic(slots, state.get("topic"), text)
         asked = text  # the question as the answer reads it: in rejection talk, with the hazard carried
         if did_merge and merged.get("intent") == "alerts" and merged.get("carried_words"):

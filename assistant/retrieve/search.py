@@ -860,6 +860,13 @@ class Searcher:
     def _stem(self, word: str) -> str:
         return str(_stemmer().stemWord(word)) if word.isascii() and word.isalpha() else word
 
+    def topical_words(self, analysis: QueryAnalysis) -> list[str]:
+        """The words a question is about besides its goods and market, read without embedding it
+        (the `topical` of its search): empty for "How did China respond?" or "什么时候开始？"."""
+        concepts, _, _ = self._concepts(analysis, embed=False)
+        return [c.text for c in concepts if contentful(c.text) and not is_single_han(c.text)
+                and not (c.place or c.market or c.cue or _sure_hs(c) or self._stray(c))]
+
     def _stray(self, c: Concept) -> bool:
         """An everyday word the corpus hardly uses ("start", "就是"; everyday.py)."""
         if c.hs or c.acronym or c.market:
