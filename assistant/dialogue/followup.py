@@ -319,8 +319,10 @@ _TOPIC_INTENTS = frozenset({"requirements", "notification", "alerts", "cases", "
 def names_nothing(text: str, analysis: dict[str, Any]) -> bool:
     """A short question that names nothing of its own: no goods, document or market but China (the
     actor: "How did China respond?", "中国怎么应对的？") and no word search could use. In a
-    conversation it can only be about what the talk is about."""
-    return (is_short(text) and analysis.get("intent") in _TOPIC_INTENTS and not analysis.get("topic_words")
+    conversation it can only be about what the talk is about. The words are the searcher's
+    (`topic_words`, Searcher.topical_words); without them nothing is known to be missing."""
+    return (is_short(text) and analysis.get("intent") in _TOPIC_INTENTS
+            and "topic_words" in analysis and not analysis["topic_words"]
             and not analysis.get("refs") and not names_goods(analysis)
             and not set(analysis.get("markets") or []) - {"CHN"})
 

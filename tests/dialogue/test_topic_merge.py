@@ -73,3 +73,15 @@ def test_a_weak_tariff_guess_is_no_new_subject() -> None:
     merged, did = merge_topic(weak, TOPIC, "那保存期限呢？")
     assert did and merged["products"] == ["密胺餐具"]
     assert document_followup("and the deadline?", weak, {"doc": "海关总署公告〔2023〕117号"}) == "海关总署公告〔2023〕117号"
+
+
+def test_a_turn_naming_nothing_of_its_own_but_china_the_actor_is_about_the_topic() -> None:
+    turn = {**_turn([], ["CHN"], "cases"), "hs": []}
+    merged, did = merge_topic({**turn, "topic_words": []}, TOPIC, "How did China respond?")
+    assert did and merged["markets"] == ["EU"]
+    # a word of its own ("sardines" the vocabulary does not know) makes it a question of its own
+    _, did = merge_topic({**turn, "markets": [], "topic_words": ["沙丁鱼"]}, TOPIC, "另外还有一个沙丁鱼的案子，是谁告的？")
+    assert not did
+    # and without the searcher's reading of its words nothing is known to be missing: China stays
+    merged, _ = merge_topic(turn, TOPIC, "How did China respond?")
+    assert merged["markets"] == ["CHN"]
