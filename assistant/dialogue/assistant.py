@@ -61,7 +61,7 @@ from assistant.refs import find_provisions, find_symbols, names_ref, place_label
 from assistant.retrieve.analyze import asks_company_name, asks_forecast, asks_opinion, asks_promise
 from assistant.retrieve.concepts import GENERIC_GOODS
 from assistant.retrieve.markets import market_codes
-from assistant.retrieve.products import hs_matches
+from assistant.retrieve.products import across_food_divide, hs_matches
 from assistant.retrieve.question_form import asks_latest, question_form
 from assistant.retrieve.relevance import (
     china_customs_for_exports,
@@ -141,7 +141,6 @@ def _points_past_alert(text: str, row: dict[str, Any]) -> bool:
 
 def _leaves_goods(hit_hs: list[str], topic: dict[str, Any]) -> bool:
     """A record for goods of other tariff lines than the conversation's (both say which)."""
-    
     held = [str(h.get("code")) for h in topic.get("hs") or [] if isinstance(h, dict) and h.get("code")]
     return bool(hit_hs and held) and not any(hs_matches(q, r) for q in held for r in hit_hs)
 
@@ -438,7 +437,7 @@ class Assistant:
         query = a.get("normalized") or text
         resp = searcher.search(query, SEARCH_K, analysis=analysis)
         if not did_merge and not left:
-            resp, analysis, a = self._carry_slots(searcher, text, resp, analysis, a, state, lang)
+            resp, analysis, a = self._carry_slots(searcher, text, resp, analysis, a, state, lang, origins)
             query = a.get("normalized") or text
         hits = resp.hits
         trace = _trace_start(a, resp)
@@ -656,7 +655,7 @@ class Assistant:
                                         min_score=0.0, mode="lexical").hits
                 asked_hs = question_hs(a)  # (a cosmetics rule is no general rule for milk powder)
                 found = [dataclasses.replace(h, matched_by=[*h.matched_by, "market"]) for h in found
-                         if not _across_food_divide(asked_hs, rows.get(h.ref, {}).get("hs") or [])]
+                         if not across_food_divide(asked_hs, rows.get(h.ref, {}).get("hs") or [])]
                 extra += select_hits(found, a, rows, intent, "", product_words(a, searcher.vocab))[:MARKET_FALLBACK]
         if intent == "report" and any(h.type == "form" for h in hits):
             # how to report a barrier (a form matched): every intake form, however weakly the words
@@ -849,14 +848,14 @@ class Assistant:
         return resp, analysis, a
 
     def _carry_slots(self, searcher: Any, text: str, resp: Any, analysis: Any, a: dict[str, Any],
-                     state: dict[str, Any], lang: str) -> tuple[Any, Any, dict[str, Any]]:
+                     state: dict[str, Any], lang: str, home: set[str]) -> tuple[Any, Any, dict[str, Any]]:
         """A short question that names no product or market but a new topic ("进口商有什么义务？"
         after "玩具出口欧盟需要什么") keeps the conversation's product and market, when the
         question read that way finds an answer; otherwise it stands alone."""
         topic = state.get("topic") or {}
-        # China named as where the asker is ("can we be the responsible person ourselves, from
-        # China?") is no market of the question
-        markets = [m for m in a.get("markets") or [] if m not in named_origins(text) & {"CHN"}]
+        # China named as where the asker is (`home`: "can we be the responsible person ourselves,
+        # from China?") is no market of the question
+        markets = [m for m in a.get("markets") or [] if m not in home]
         if (markets and not (a.get("refs") or names_goods(a)) and topic.get("products")
                 and a.get("intent") != "report"):  # "how do we report it in China?": China's form, whatever the goods
             return self._carry_goods(searcher, text, resp, analysis, a, topic)
@@ -1056,18 +1055,6 @@ def _related_cases(rows: dict[str, dict[str, Any]], ref: str) -> list[str]:
     if row.get("type") in ("case", "dispute"):
         return []
     return [str(r) for r in row.get("related") or [] if (rows.get(str(r)) or {}).get("type") in ("case", "dispute")]
-
-
-FOOD_CHAPTERS = 24  # HS chapters 1-24: agricultural and food products (WTO Agreement on Agriculture, Annex 1)
-
-
-def _across_food_divide(asked_hs: list[str], record_hs: list[str]) -> bool:
-    """Food asked and a rule scoped to other goods only, or the other way round: a market's
-    cosmetics rule says nothing of dairy, its food law nothing of lamps."""
-    def food(codes: list[str]) -> set[bool]:
-        return {int(c[:2]) <= FOOD_CHAPTERS for c in (str(x) for x in codes) if c[:2].isdigit()}
-    asked, scoped = food(asked_hs), food(record_hs)
-    return len(asked) == 1 and len(scoped) == 1 and asked != scoped
 
 
 def _lead_with(answer: Answer, note: str) -> None:

@@ -60,9 +60,11 @@ def complainants(query: str) -> frozenset[str]:
 
 
 # a verb of complaint right before the market: "是谁告的欧盟", "sued the EU", "a case against Japan"
-_SUED_BEFORE = re.compile(r"(?:告|起诉|诉|申诉)(?:了|过)?的?\s*$|(?:对|向|针对)\s*$|\bagainst\s+(?:the\s+)?$|"
+_SUED_BEFORE = re.compile(r"(?:告|起诉|诉|申诉)(?:了|过)?的?\s*$|\bagainst\s+(?:the\s+)?$|"
                           r"\b(?:sued|sue|sues|suing|took|take|takes|taking|dragged|drag|challenged|challenge|"
                           r"challenges)\s+(?:the\s+)?$", re.I)
+# "对美国提起…": the market the complaint is brought against, when a complaint verb follows it
+_AT_BEFORE = re.compile(r"(?:对|向|针对)\s*$")
 # the market said to be sued: "欧盟被告到WTO", "the EU was challenged"
 _SUED_AFTER = re.compile(r"^\s*(?:也|又|曾|曾经)?\s*(?:被|遭)[^，。？?！!,]{0,10}?(?:告|起诉|诉|申诉)|^\s+(?:was|were|has\s+been|got)\s+"
                          r"(?:sued|challenged|taken|dragged)\b", re.I)
@@ -79,11 +81,9 @@ def respondents(query: str) -> frozenset[str]:
     out: set[str] = set()
     for m in find_markets(query):
         before = _clause(query[max(0, m.start - 12):m.start], last=True)
-        hit = _SUED_BEFORE.search(before)
-        if hit and hit.group(0).strip() in ("对", "向", "针对"):
-            hit = _ACTIVE.search(_clause(query[m.end:m.end + WINDOW])) or None  # "中国对美国提起磋商"
+        brought_at = _AT_BEFORE.search(before) and _ACTIVE.search(_clause(query[m.end:m.end + WINDOW]))
         asked_passive = _AUX_BEFORE.search(before) and _PARTICIPLE_AFTER.match(query[m.end:m.end + 30])
-        if hit or asked_passive or _SUED_AFTER.match(query[m.end:m.end + 20]):
+        if _SUED_BEFORE.search(before) or brought_at or asked_passive or _SUED_AFTER.match(query[m.end:m.end + 20]):
             out.add(m.market.code)
     return frozenset(out)
 

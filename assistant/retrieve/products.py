@@ -797,6 +797,18 @@ def _is_market_word(word: str) -> bool:
     return bool(find_markets(word))
 
 
+FOOD_CHAPTERS = 24  # HS chapters 1-24: agricultural and food products (WTO Agreement on Agriculture, Annex 1)
+
+
+def across_food_divide(asked_hs: list[str], record_hs: list[str]) -> bool:
+    """Food asked and a rule scoped to other goods only, or the other way round: a market's
+    cosmetics rule says nothing of dairy, its food law nothing of lamps."""
+    def food(codes: list[str]) -> set[bool]:
+        return {int(c[:2]) <= FOOD_CHAPTERS for c in (str(x) for x in codes) if c[:2].isdigit()}
+    asked, scoped = food(asked_hs), food(record_hs)
+    return len(asked) == 1 and len(scoped) == 1 and asked != scoped
+
+
 @lru_cache(maxsize=1)
 def chapter_sections() -> dict[str, str]:
     """HS chapter (2 digits) -> its HS 2022 section (I..XXI), from corpus/vocab/hs2022.csv: the

@@ -378,8 +378,7 @@ class Searcher:
                     if self._has_provisions(h.ref) and self.provision_chunk(h.ref, p) is None]
         # the words the question is about besides its product and market (a weak HS guess spanning
         # "origin-enterprise filing … certificates of origin" does not make them product words)
-        topical = [c.text for c in concepts if c.weight > 0
-                   and not (c.market or c.cue or _sure_hs(c) or self._stray(c))]
+        topical = [c.text for c in concepts if c.weight > 0 and self._topical(c)]
         translated = sorted({t for c in concepts if c.weight > 0 and not c.market for t in c.alt_tokens} - set(topical))
         unknown = [c.text for c in concepts if self._unseen_name(c)
                    and zipf_frequency(c.text, "en") < NAME_ZIPF and not _spelled_out(c.text, query)]
@@ -863,9 +862,13 @@ class Searcher:
     def topical_words(self, analysis: QueryAnalysis) -> list[str]:
         """The words a question is about besides its goods and market, read without embedding it
         (the `topical` of its search): empty for "How did China respond?" or "什么时候开始？"."""
-        concepts, _, _ = self._concepts(analysis, embed=False)
-        return [c.text for c in concepts if contentful(c.text) and not is_single_han(c.text)
-                and not (c.place or c.market or c.cue or _sure_hs(c) or self._stray(c))]
+        concepts, _, _ = self._concepts(analysis, embed=False)  # (no weights: those need the lexical pass)
+        return [c.text for c in concepts
+                if contentful(c.text) and not is_single_han(c.text) and not c.place and self._topical(c)]
+
+    def _topical(self, c: Concept) -> bool:
+        """A word of what the question is about, not its market, a cue, its goods or an everyday word."""
+        return not (c.market or c.cue or _sure_hs(c) or self._stray(c))
 
     def _stray(self, c: Concept) -> bool:
         """An everyday word the corpus hardly uses ("start", "就是"; everyday.py)."""

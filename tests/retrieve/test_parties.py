@@ -32,17 +32,17 @@ def test_the_complainant_is_read_from_the_verb(question: str, said: set[str]) ->
     assert complainants(question) == said
 
 
-def test_the_dispute_brought_the_way_the_question_says_is_preferred() -> None:
-    rows = {r.ref: r.model_dump(mode="json") for r in disputes.load(ROOT / "corpus" / "wto_disputes" / "wto_disputes.csv").records
-            if r.ref in ("DS397", "DS407")}
-    question = "Didn't China once take the EU to the WTO over anti-dumping duties on fasteners?"
+def _market_fit(question: str, *refs: str) -> dict[str, float]:
+    """How well each shipped dispute's parties fit the question (the structure's market feature)."""
     ctx = QueryContext.build(analyze(question), question)
+    rows = [r.model_dump(mode="json") for r in disputes.load(ROOT / "corpus" / "wto_disputes" / "wto_disputes.csv").records
+            if r.ref in refs]
+    return {row["ref"]: ctx.structure(row, set(row.get("markets") or []), [])["market"] for row in rows}
 
-    def market(ref: str) -> float:
-        row = rows[ref]
-        return ctx.structure(row, set(row.get("markets") or []), [])["market"]
 
-    assert market("DS397") > 0 > market("DS407")  # China v EU, not the EU's case against China
+def test_the_dispute_brought_the_way_the_question_says_is_preferred() -> None:
+    fit = _market_fit("Didn't China once take the EU to the WTO over anti-dumping duties on fasteners?", "DS397", "DS407")
+    assert fit["DS397"] > 0 > fit["DS407"]  # China v EU, not the EU's case against China
 
 
 @pytest.mark.parametrize(("question", "sued"), [
@@ -58,16 +58,9 @@ def test_the_member_complained_against_is_read_from_the_verb(question: str, sued
 
 
 def test_who_sued_a_member_is_not_answered_by_that_members_own_complaints() -> None:
-    rows = {r.ref: r.model_dump(mode="json") for r in disputes.load(ROOT / "corpus" / "wto_disputes" / "wto_disputes.csv").records
-            if r.ref in ("DS26", "DS321")}  # US v EC (hormones); EC v Canada (suspension, hormones)
-    question = "是谁在WTO告欧盟禁止激素牛肉的？"
-    ctx = QueryContext.build(analyze(question), question)
-
-    def market(ref: str) -> float:
-        row = rows[ref]
-        return ctx.structure(row, set(row.get("markets") or []), [])["market"]
-
-    assert market("DS26") > 0 > market("DS321")
+    # US v EC (hormones); EC v Canada (suspension, hormones)
+    fit = _market_fit("是谁在WTO告欧盟禁止激素牛肉的？", "DS26", "DS321")
+    assert fit["DS26"] > 0 > fit["DS321"]
 
 
 @pytest.mark.parametrize(("question", "answers"), [
