@@ -166,9 +166,13 @@ def passage_of(e: Evidence) -> str:
 _SENTENCE_END = ("。", ".", ":", "：", ";", "；", "!", "?", "！", "？")
 
 
+_CONTINUED = re.compile(r"^.{1,200}\((?:continued|续)\)\s*$")  # the label a continuation chunk repeats
+
+
 def strip_headings(passage: str) -> str:
-    """A provision's text without its heading lines ("Article 18", "Implant card and ...")."""
-    lines = passage.split("\n")
+    """A provision's text without its heading lines ("Article 18", "Implant card and ..."), also
+    the label a continuation chunk repeats where two chunks of one provision join."""
+    lines = [ln for ln in passage.split("\n") if not _CONTINUED.match(ln)]
     k = 0
     while k < len(lines) - 1 and len(lines[k]) < 200 and not lines[k].rstrip().endswith(_SENTENCE_END):
         k += 1

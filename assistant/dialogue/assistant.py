@@ -921,7 +921,10 @@ class Assistant:
             if have:
                 parts.append(phrase("provision_range", lang, ref=ref, first=place_label(have[0], lang),
                                     last=place_label(have[-1], lang)))
-        near = [h.ref for h in resp.hits if h.ref != missing and "exact" not in h.matched_by][:3]
+        symbol = find_symbols(missing)
+        family = sorted(searcher.index.by_core_symbol.get(symbol[0].core, [])) if symbol else []
+        near = [r for r in family if r != missing][:3] or [
+            h.ref for h in resp.hits if h.ref != missing and "exact" not in h.matched_by][:3]
         if near:
             parts.append(phrase("nearest_real", lang, refs="; ".join(near)))
         answer = self._refuse(lang, a, "\n\n".join(parts))

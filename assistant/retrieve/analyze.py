@@ -383,14 +383,17 @@ _COMPOSE_REQUEST = re.compile(
 # shipment saves), freight and exchange rates, visas
 _NOT_OUR_SERVICE = re.compile(
     r"(?:找|介绍|推荐|联系)(?:几|一些|一下)?(?:个|家|位)?[^，。？?！!]{0,10}?(?:客户|买家|进口商|经销商|分销商|采购商|代理商)"
-    r"|(?:推荐|最便宜|便宜|哪家)[^，。？?！!]{0,8}?(?:实验室|检测机构|认证机构|货代|咨询公司|顾问|代理)"
+    r"|(?:推荐|最便宜|便宜|哪家)[^，。？?！!]{0,8}?(?:实验室|检测机构|认证机构|货代|咨询公司|顾问|代理|律师|律所)"
+    # whether to go to law against a trading partner, and with which firm: legal advice, not a rule
+    r"|(?:要不要|该不该|应不应该|是否应该)(?:去)?(?:起诉|告(?![知诉示]))(?!.{0,6}(?:wto|世贸))|\bshould\s+(?:we|i)\s+(?:sue|take\s+(?:them|\w+)\s+to\s+court|go\s+to\s+(?:court|arbitration))\b"
+    r"|\b(?:would|should)\s+you\s+(?:hire|use|pick|choose|go\s+with)\b"
     r"|(?:帮我|帮忙|给我|替我)(?:算|计算|核算)|\b(?:can|could|would)\s+you\s+(?:calculate|compute|work\s+out)\b"
     r"|(?:海运费|运费|运价|汇率|结汇|换汇|(?:办|商务|旅游|工作|入境|出国)签证)"  # not 签证机构 (certificate issuing)
     r"|\b(?:find|connect)\s+(?:me|us)\b[^.?!]{0,30}?\b(?:buyers?|distributors?|importers?|customers?|clients?|partners?)\b"
     r"|\b(?:find|recommend)\s+(?:a\s+few|some|several|potential|new)\s+(?:\w+\s+){0,3}?"
     r"(?:buyers?|distributors?|importers?|customers?|clients?)\b|\bintroduce\s+(?:me|us)\s+to\b"
     r"|\b(?:cheapest|cheap|recommend(?:ed)?|suggest(?:ed)?)\b[^.?!]{0,30}?\b(?:labs?|laborator(?:y|ies)|test(?:ing)?\s+hous(?:e|es)|forwarders?|"
-    r"consultants?|consultanc(?:y|ies)|agents?|services?|providers?|firms?|compan(?:y|ies)|bod(?:y|ies)|certifiers?)\b"
+    r"consultants?|consultanc(?:y|ies)|agents?|services?|providers?|firms?|compan(?:y|ies)|bod(?:y|ies)|certifiers?|lawyers?|attorneys?)\b"
     r"|\b(?:labs?|laborator(?:y|ies)|forwarders?|bod(?:y|ies)|certifiers?|consultants?|agents?)\b[^.?!]{0,30}?\b(?:cheapest|cheaper)\b"
     # "just name a German notified body that'll do it cheaply": a vendor picked for the asker
     r"|\bname\s+(?:me\s+|us\s+)?(?:a|an|one|some|a\s+few)\s+(?:\w+\s+){0,3}?(?:labs?|laborator(?:y|ies)|bod(?:y|ies)|certifiers?|"

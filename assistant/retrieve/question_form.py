@@ -75,6 +75,17 @@ _ASKED = re.compile(
     r"\bhow (?:did|does) it stand\b", re.I)
 
 
+# asks which article, annex or paragraph says something ("法规哪一条规定的？", "which article requires it?")
+_ASKS_PROVISION = re.compile(
+    r"哪(?:一)?(?:条|款|项条款)|第几条|哪个(?:条款|附件|章节)|哪一(?:章|节)|"
+    r"\b(?:which|what)\s+(?:article|annex|provision|paragraph|section|clause)s?\b|\bunder\s+which\s+article\b", re.I)
+
+
+def asks_provision(question: str | None) -> bool:
+    """The question asks for the provision that says it, not for what it says."""
+    return bool(_ASKS_PROVISION.search(question or ""))
+
+
 _T = TypeVar("_T")
 
 
@@ -220,5 +231,5 @@ def coerce_form(value: object, question: str | None) -> Form:
     return question_form(question)
 
 
-__all__ = ["FORMS", "Form", "Moment", "ask_forms", "asks", "asks_latest", "coerce_form", "form_spans",
+__all__ = ["FORMS", "Form", "Moment", "ask_forms", "asks", "asks_latest", "asks_provision", "coerce_form", "form_spans",
            "moment_asked", "question_form"]

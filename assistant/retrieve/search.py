@@ -36,7 +36,7 @@ from wordfreq import zipf_frequency
 
 from assistant.config import Settings
 from assistant.index.embedder import get_embedder
-from assistant.index.fields import FieldIndex, lang_of
+from assistant.index.fields import FieldIndex, lang_of, provision_heading
 from assistant.index.store import LoadedIndex, load_index
 from assistant.index.tokenize import cut_words, normalise, tokenize
 from assistant.records import RecordType
@@ -68,7 +68,7 @@ from assistant.retrieve.markets import (
 from assistant.retrieve.measures import checked_measure, measure_stated
 from assistant.retrieve.normalize import fold
 from assistant.retrieve.products import ProductVocabulary, _deletes, _osa_distance_le1, hs_matches
-from assistant.retrieve.question_form import form_spans
+from assistant.retrieve.question_form import asks_provision, form_spans
 from assistant.retrieve.relevance import (
     INTENT_PRIOR,
     Candidate,
@@ -279,7 +279,9 @@ class Searcher:
             hit = self._lower_refs.get(ref.lower())
             acts = [r for key in find_eu_acts(ref) for r in self._act_index.get(key, [])]
             symbol = find_symbols(ref)
-            family = symbol and self.index.by_core_symbol.get(symbol[0].core)
+            # a core symbol is held when any of its documents is; an addendum ("…/867/Add.3") only
+            # when that addendum itself is
+            family = symbol and not symbol[0].suffix and self.index.by_core_symbol.get(symbol[0].core)
             if not (hit or acts or family or ref in found or _part_of_found(ref, found)):
                 out.append(ref)
         return out
@@ -549,7 +551,8 @@ class Searcher:
             if ref in exact_set:
                 if exact_cover is None:  # the words that named the record say nothing about its chunks
                     exact_cover = self._chunk_coverage(_unnamed(concepts, analysis), token_scores)
-                pos, how = self._exact_chunk(ref, pos, query, exact_cover, cos, fields.get(ref))
+                pos, how = self._exact_chunk(ref, pos, query, exact_cover, cos, fields.get(ref),
+                                             _said_tokens(_unnamed(concepts, analysis)))
                 cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), how)
                 out.append(cand)
                 continue
@@ -670,7 +673,8 @@ class Searcher:
         return out if len(out) <= POINTED_ALERTS else []
 
     def _exact_chunk(self, ref: str, pos: int, query: str, chunk_cover: tuple[np.ndarray, float, Any],
-                     cos: dict[int, float], heading: FieldMatch | None = None) -> tuple[int, list[str]]:
+                     cos: dict[int, float], heading: FieldMatch | None = None,
+                     said: frozenset[str] = frozenset()) -> tuple[int, list[str]]:
         """The chunk of a quoted record that answers: the provision named (Article 18), else the
         chunk that best covers the question's other words and means most nearly what it asks, by
         its text or by its heading (植入卡 -> the implant-card article; 严重不良事件…多少天 -> the
@@ -685,13 +689,34 @@ class Searcher:
             return pos, ["exact"]
 
         headed = self.index.chunk_pos.get(heading.chunk) if heading is not None and heading.chunk else None
+        pool = [int(p) for p in positions]
+        asks_one = asks_provision(query)
+        if asks_one:  # "法规哪一条规定的？": only a numbered provision can say which one (not the recitals)
+            placed = [p for p in pool if re.search(r"\d|\b[IVXLC]+\b", self._place(p) or "")]
+            pool, pos = (placed, placed[0]) if placed else (pool, pos)
+        # a provision whose heading the question says in full, in its words or their translations
+        # (欧代 -> "Authorised representative"): that provision, when the question asks for one or
+        # the heading is more than one word
+        named = [p for p in pool if self._heading_said(p, said, 1 if asks_one else 2)]
+        if named:  # the provision's opening chunk: a "(continued)" one does not state what it is about
+            firsts = {self._place(p): p for p in reversed(named)}
+            pool = sorted(firsts.values())
+            pos = pool[0]
 
         def fit(p: int) -> float:
             meant = max(cos.get(p, 0.0), heading.cosine if heading is not None and p == headed else 0.0, 0.0)
             return (float(cover[p]) / total if total > 0 else 0.0) + meant
 
-        best = max((int(p) for p in positions), key=fit)
+        best = max(pool, key=fit)
         return (best if fit(best) > fit(pos) else pos), ["exact"]
+
+    def _heading_said(self, pos: int, said: frozenset[str], min_words: int) -> bool:
+        """Every word of the provision's heading (at least `min_words`) is among the question's."""
+        row = self.index.chunk_rows[pos]
+        heading = provision_heading(row)
+        place = str(row.get("place") or "")
+        words = set(tokenize(heading[len(place):] if heading and heading.startswith(place) else heading or ""))
+        return len(words) >= min_words and words <= said
 
     def _fill_cosines(self, cands: list[Candidate], qvec: np.ndarray) -> None:
         """Cosine of the best chunk for candidates the dense list did not reach, then rescore."""
@@ -1163,6 +1188,16 @@ SURE_HS = 0.5  # an HS guess from this confidence on names a product (analyze.py
 
 def _sure_hs(c: Concept) -> bool:
     return any(conf >= SURE_HS for _, conf in c.hs)
+
+
+def _said_tokens(concepts: list[Concept]) -> frozenset[str]:
+    """The index tokens of the question's words and of every translation they carry."""
+    out: set[str] = set()
+    for c in concepts:
+        out |= c.tokens
+        for phrase in c.alt:
+            out |= phrase
+    return frozenset(out)
 
 
 def _unnamed(concepts: list[Concept], analysis: QueryAnalysis) -> list[Concept]:

@@ -912,3 +912,22 @@ def test_a_dispute_question_naming_who_sued_whom_is_answered_by_their_dispute(as
     assert not answer.refused
     assert _refs(answer)[0] == "DS495"
     assert "2015-05-21" in answer.text
+
+
+def test_an_addendum_the_corpus_does_not_hold_is_said_to_be_missing(assistant: Assistant) -> None:
+    answer = assistant.ask("顺便帮我看看G/TBT/N/USA/867/Add.3讲了什么")
+    assert answer.refused and not answer.citations
+    assert "G/TBT/N/USA/867/Add.3" in answer.text
+    assert "G/TBT/N/USA/867/Add.2" in answer.text  # the real ones, offered as such
+
+
+def test_which_article_is_answered_with_the_provision_whose_heading_the_question_names(assistant: Assistant) -> None:
+    answer = assistant.ask("我们是深圳做指夹血氧仪的，在欧盟没有公司。按MDR是不是一定要找个欧代？法规哪一条规定的？")
+    assert "Article 11" in opening(answer.text)
+    assert "(continued)" not in answer.text
+
+
+def test_whether_to_sue_a_trading_partner_and_with_which_law_firm_is_not_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("Our container of ceramic mugs was rejected in Rotterdam. Should we sue the Dutch importer "
+                           "or go to arbitration, and which law firm would you hire?")
+    assert answer.refused and not answer.citations
