@@ -62,7 +62,7 @@ from assistant.retrieve.analyze import asks_company_name, asks_forecast, asks_op
 from assistant.retrieve.concepts import GENERIC_GOODS
 from assistant.retrieve.markets import market_codes
 from assistant.retrieve.products import across_food_divide, hs_matches
-from assistant.retrieve.question_form import asks_latest, question_form
+from assistant.retrieve.question_form import asks_latest, asks_recent, question_form
 from assistant.retrieve.relevance import (
     china_customs_for_exports,
     imports_into_china,
@@ -632,9 +632,11 @@ class Assistant:
                 found = searcher.search(query, 8, analysis=analysis, type="alert", mode="lexical",
                                         min_score=ALERT_MIN_SCORE).hits
                 extra += [h for h in found if is_china_origin(rows.get(h.ref, {}))]
-        if has_product and intent == "alerts" and asks_latest(query):
-            # "which country notified the most recent one?": every rejection of the product, by its
-            # names alone (the rest of the question is about the answer, not the goods)
+        if has_product and intent == "alerts" and (asks_latest(query) or asks_recent(query)):
+            # the newest rejections of the product, when the question asks for the newest ("which
+            # country notified the most recent one?") or recent ones ("最近有没有通报…"): looked up among every
+            # rejection of the product, by its names alone (the rest of the question is about the
+            # answer, not the goods)
             # RASFF names goods in English: the user's own English names when there are any (every
             # synonym added would dilute "melamine" and lose the melamine mug), else the vocabulary's
             own = [str(p) for p in a.get("products") or [] if str(p).isascii()]

@@ -224,6 +224,14 @@ def asks_latest(question: str | None) -> bool:
     return bool(_LATEST.search(question or ""))
 
 
+_RECENT = re.compile(r"最近|近期|近来|这段时间|\brecent(?:ly)?\b|\blately\b|\bthese days\b", re.I)
+
+
+def asks_recent(question: str | None) -> bool:
+    """The question asks about recent records ("最近有没有通报…", "any recent alerts?")."""
+    return bool(_RECENT.search(question or ""))
+
+
 def coerce_form(value: object, question: str | None) -> Form:
     """`ctx["form"]` when it is a known form, else the form read from the question."""
     if isinstance(value, str) and value in FORMS:
@@ -231,5 +239,5 @@ def coerce_form(value: object, question: str | None) -> Form:
     return question_form(question)
 
 
-__all__ = ["FORMS", "Form", "Moment", "ask_forms", "asks", "asks_latest", "asks_provision", "coerce_form", "form_spans",
+__all__ = ["FORMS", "Form", "Moment", "ask_forms", "asks", "asks_latest", "asks_provision", "asks_recent", "coerce_form", "form_spans",
            "moment_asked", "question_form"]

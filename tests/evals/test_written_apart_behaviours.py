@@ -931,3 +931,12 @@ def test_whether_to_sue_a_trading_partner_and_with_which_law_firm_is_not_answere
     answer = assistant.ask("Our container of ceramic mugs was rejected in Rotterdam. Should we sue the Dutch importer "
                            "or go to arbitration, and which law firm would you hire?")
     assert answer.refused and not answer.citations
+
+
+def test_recent_rejections_of_a_product_lead_with_the_newest_on_record(assistant: Assistant) -> None:
+    rows = assistant.searcher.index.record_rows
+    green_tea = [r for r in rows.values() if r.get("type") == "alert" and r.get("origin_code") == "CHN"
+                 and "green tea" in str(r.get("product") or "").lower()]
+    newest = max(green_tea, key=lambda r: str((r.get("dates") or {}).get("event") or ""))
+    answer = assistant.ask("最近欧盟有没有通报中国绿茶的？查出来啥了")
+    assert newest["ref"] in _refs(answer)[:3]
