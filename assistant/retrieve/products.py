@@ -690,8 +690,8 @@ class ProductVocabulary:
             if not postings:
                 return []
         lines = [self.tariff_lines[i] for i in sorted(postings or ()) if token in self.tariff_lines[i][1]]
-        if not lines or len(lines) > 40:
-            return []
+        if not lines or len(lines) > 40 or not any(_heads(token, name) for _, name in lines):
+            return []  # (a word no goods name ends with only qualifies goods: 检查 of 检查车, 检查仪)
         scores: dict[str, float] = {}
         for code, name in lines:
             core = re.sub(r"[（(][^）)]*[）)]", "", name) or name
@@ -767,6 +767,17 @@ def _not_goods_here(text: str, start: int, end: int) -> bool:
     if _BEFORE_OBJECT_RE.match(after) or _AFTER_SUBJECT_RE.search(before):
         return True
     return word.endswith("ing") and bool(_PARTICIPLE_RE.match(after))
+
+
+_NAME_PARTS = re.compile(r"[,，;；、:：/]|及|和|或|与")
+
+
+def _heads(token: str, name: str) -> bool:
+    """`token` ends one of the goods names a tariff line lists (玩具动物 does not end with 玩具,
+    建筑玩具 does): the word that names goods, not one that qualifies them."""
+    core = re.sub(r"[（(][^）)]*[）)]", "", name)
+    names = [core, *re.findall(r"[（(]([^）)]*)[）)]", name)]  # 甲硫氨酸(蛋氨酸): the other name too
+    return any(part.strip().endswith(token) for n in names for part in _NAME_PARTS.split(n))
 
 
 def _entry_codes(entry: _Entry, factor: float) -> list[tuple[str, float]]:

@@ -168,6 +168,15 @@ def test_chinese_tariff_names_fill_gaps(vocab: ProductVocabulary) -> None:
     assert walkie and walkie[0].code == "8517"
 
 
+def test_a_tariff_word_that_only_qualifies_goods_names_none(vocab: ProductVocabulary) -> None:
+    # 检查 occurs in tariff names only before the goods (检查车, 检查仪): inspection, not goods
+    assert vocab.lookup("如果老是被查出问题，会被放进哪部法规的加强检查名单？") == []
+    assert vocab.lookup("出口越南的RCEP原产地证能自助打印吗？") == []
+    # a goods name given in brackets is a name of its own: 甲硫氨酸(蛋氨酸)
+    methionine = vocab.lookup("中国产的蛋氨酸被通报过几次")
+    assert methionine and methionine[0].code == "293040"
+
+
 def test_english_hs_descriptions_fill_gaps(vocab: ProductVocabulary) -> None:
     found = vocab.lookup("herring exports")  # not in the synonym table
     assert found and all(c.code.startswith("030") or c.code.startswith("160") for c in found)
