@@ -20,7 +20,11 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
     ("when", re.compile(
         r"什么时候|何时|哪天|哪一天|几号(?:起|开始|生效)|哪年|几月|日期|截止|从何时|自何时|"
         r"(?:何时|什么时候|哪天)?(?:起|开始)(?:实施|适用|生效|执行)|生效时间|实施时间|"
-        r"\bwhen\b|\bsince when\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bby when\b|"
+        # "when" that opens a clause asks; after other words it joins one ("is it shorter when a
+        # patient died?", "what happens when…")
+        r"(?:^|[,;:?.!(\-–—]\s*|\b(?:and|or|but|so|then|since|by|from|until|till|me|us|know|ask(?:ed|ing)?|"
+        r"wonder(?:ing)?|sure|out|is|was|exactly|just|date)\s+)when\b|\bwhen\s+(?:exactly|precisely)\b|"
+        r"\bwhat date\b|\bwhich date\b|\bdeadline\b|\bby when\b|"
         r"\bdue date\b|\beffective date\b|\bcome into (?:force|effect)\b", re.I)),
     ("status", re.compile(
         r"(?:还|仍然?|现在|目前)(?:是否)?(?:有效|适用|生效|在用)|是否(?:仍然?|还)?有效|有效吗|失效|废止|作废|过时|"

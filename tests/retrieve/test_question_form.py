@@ -91,3 +91,11 @@ def test_the_latest_day_asked_is_an_end_and_a_due_day_marks_one() -> None:
     assert moment_asked("By when is the report due?") == "end"
     assert "end" in date_moments("养殖场应当于备案次年起，每年3月底前向所在地海关报送上年度年度报告表。")
     assert "end" in date_moments("The report must be filed before 31 March 2025.")
+
+
+def test_when_joining_a_clause_does_not_ask_when() -> None:
+    assert question_form("How many days to report a serious incident? Is it shorter when a patient died?") == "how_much"
+    assert question_form("what happens when a lab loses accreditation?") == "what"
+    for q in ("When does it apply?", "and when is the annual report due?", "The MDR - when does it apply?",
+              "Tell me when it applies", "Since when is this in force?"):
+        assert question_form(q) == "when", q
