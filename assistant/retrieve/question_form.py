@@ -23,7 +23,8 @@ _PATTERNS: list[tuple[Form, re.Pattern[str]]] = [
         # "when" that opens a clause asks; after other words it joins one ("is it shorter when a
         # patient died?", "what happens when…")
         r"(?:^|[,;:?.!(\-–—]\s*|\b(?:and|or|but|so|then|since|by|from|until|till|me|us|know|ask(?:ed|ing)?|"
-        r"wonder(?:ing)?|sure|out|is|was|exactly|just|date)\s+)when\b|\bwhen\s+(?:exactly|precisely)\b|"
+        r"wonder(?:ing)?|sure|out|is|was|exactly|just|date)\s+)when\b|\bwhen\s+(?:exactly|precisely|is|are|was|were|do|does|did|will|would|can|could|should|must|has|have|had|"
+        r"shall|may)\b|"
         r"\bwhat date\b|\bwhich date\b|\bdeadline\b|\bby when\b|"
         r"\bdue date\b|\beffective date\b|\bcome into (?:force|effect)\b", re.I)),
     ("status", re.compile(

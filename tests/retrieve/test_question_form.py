@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve.question_form import ask_forms, asks, moment_asked
+from assistant.retrieve.question_form import ask_forms, asks, moment_asked, question_form
 
 
 def test_a_message_splits_into_its_questions() -> None:
