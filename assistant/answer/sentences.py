@@ -153,14 +153,37 @@ def _lone_nouns() -> set[str]:
     return _LONE_NOUNS
 
 
+_LONE_VERBS: set[str] = set()
+EVERYDAY_VERB_ZIPF = 5.3  # wordfreq frequency from which a one-character verb is grammar (是 7.2, 做 6.1, 发 5.5), not a topic (罚 4.2, 填 4.1)
+
+
+_VERB_TAGS = frozenset({"v", "vn", "zg"})  # jieba's tags for verbs (zg: 罚, 填 as jieba tags them)
+
+
+def _lone_verbs() -> set[str]:
+    """Characters jieba's dictionary lists as one-character verbs, less common than everyday ones:
+    what a colloquial question says in one character where a record writes two (罚 for 罚款, 填 for
+    填写, 寄 for 邮寄)."""
+    if not _LONE_VERBS:
+        import jieba
+        from wordfreq import zipf_frequency
+
+        path = Path(jieba.__file__).with_name("dict.txt")
+        with path.open(encoding="utf-8") as f:
+            chars = {line[0] for line in f if len(line) > 2 and line[1] == " " and line.rstrip().rsplit(" ", 1)[-1] in _VERB_TAGS}
+        _LONE_VERBS.update(c for c in chars if zipf_frequency(c, "zh") < EVERYDAY_VERB_ZIPF)
+    return _LONE_VERBS
+
+
 def question_terms(question: str) -> set[str]:
-    """`terms` of a question, with the one-character nouns jieba cuts from it (对铅的限量 -> 铅)."""
+    """`terms` of a question, with the one-character nouns jieba cuts from it (对铅的限量 -> 铅) and
+    its one-character verbs that are no everyday grammar (违规罚多少 -> 罚)."""
     out = terms(question)
     runs = _CJK_RUN.findall(question or "")
     if runs:
         nouns = _lone_nouns()
         words = [w for run in runs for w in cut_words(run)]
-        out |= {w for w in words if len(w) == 1 and w in nouns}
+        out |= {w for w in words if len(w) == 1 and (w in nouns or w in _lone_verbs())}
         # a one-character noun jieba keeps inside a longer word (铅含量 = 铅 + 含量): the noun too
         out |= {w[0] for w in words if len(w) >= 3 and w[0] in nouns and _is_word(w[1:])}
     return out

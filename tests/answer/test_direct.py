@@ -701,3 +701,12 @@ def test_a_worked_example_runs_until_the_next_numbered_point(sentence: str, befo
     from assistant.answer.direct import in_example
 
     assert in_example(sentence, before) is inside
+
+
+def test_a_one_character_verb_of_a_question_is_a_term_unless_everyday() -> None:
+    from assistant.answer.sentences import question_terms, sentence_terms
+
+    asked = question_terms("违规罚多少？")
+    assert "罚" in asked and "罚" in sentence_terms("罚款最高可达1000万英镑或全球营业额的4%。", asked)
+    assert "填" in question_terms("填哪些信息？")
+    assert not {"是", "要", "做", "有"} & question_terms("是不是要做这个，有没有必要？")
