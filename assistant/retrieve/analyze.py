@@ -399,6 +399,9 @@ _NOT_OUR_SERVICE = re.compile(
     r"|\bname\s+(?:me\s+|us\s+)?(?:a|an|one|some|a\s+few)\s+(?:\w+\s+){0,3}?(?:labs?|laborator(?:y|ies)|bod(?:y|ies)|certifiers?|"
     r"consultants?|agents?|forwarders?|compan(?:y|ies)|firms?)\b|\b(?:quickly\s+and\s+)?cheaply\b"
     r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b"
+    # what goods sell for: a market price, which no rule or record states
+    r"|\bprices?\s+(?:per|a)\s+(?:kg|kilo(?:gram)?|tonne|ton|unit|piece|container)\b"
+    r"|市场价|收购价|(?:什么|啥)价(?:格|位|钱)?|价格(?:是)?多少|多少钱一(?:公斤|斤|吨|个|件)"
     # a currency's rate and hedging it: "the USD/CNY rate", "should we hedge our receivables"
     r"|\b(?:usd|cny|rmb|eur|gbp|jpy)\s*/\s*(?:usd|cny|rmb|eur|gbp|jpy)\b|\bhedg(?:e|ing)\b", re.I)
 # a promise of what an authority or a marketplace will do: nobody's sources can give one

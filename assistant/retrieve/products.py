@@ -337,7 +337,7 @@ class ProductVocabulary:
             low = desc.lower()
             words = {lemma(w) for w in _HS_WORD_RE.findall(low) if len(w) >= 3}
             head = _HS_PURPOSE_RE.split(_HS_QUALIFIER_RE.sub(" ", re.sub(r"\([^)]*\)", " ", low)), maxsplit=1)[0]
-            goods |= {lemma(w) for w in _HS_WORD_RE.findall(head)}
+            goods |= {lemma(w) for w in _HS_WORD_RE.findall(head)} & _phrase_heads(low)
             for w in words:
                 if w in _EN_STOP:
                     continue
@@ -770,6 +770,20 @@ def _not_goods_here(text: str, start: int, end: int) -> bool:
 
 
 _NAME_PARTS = re.compile(r"[,，;；、:：/]|及|和|或|与")
+
+
+_EN_PHRASE_END = re.compile(r"[,;:()\[\]]|\b(?:and|or|of|for|with|in|from|to|whether|but|not|than|on)\b")
+
+
+def _phrase_heads(description: str) -> set[str]:
+    """The lemmas that end a noun phrase of an English tariff description ("extra virgin olive oil"
+    ends with oil): the word that names goods, where those before it only qualify them."""
+    out: set[str] = set()
+    for part in _EN_PHRASE_END.split(description):
+        words = _HS_WORD_RE.findall(part)
+        if words:
+            out.add(lemma(words[-1]))
+    return out
 
 
 def _heads(token: str, name: str) -> bool:

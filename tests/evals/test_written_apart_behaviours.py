@@ -940,3 +940,8 @@ def test_recent_rejections_of_a_product_lead_with_the_newest_on_record(assistant
     newest = max(green_tea, key=lambda r: str((r.get("dates") or {}).get("event") or ""))
     answer = assistant.ask("最近欧盟有没有通报中国绿茶的？查出来啥了")
     assert newest["ref"] in _refs(answer)[:3]
+
+
+def test_a_market_price_is_not_answered_from_the_rules_for_the_goods(assistant: Assistant) -> None:
+    answer = assistant.ask("Roughly what price per kg are Chinese importers paying for East African raw honey at the moment?")
+    assert answer.refused and not answer.citations

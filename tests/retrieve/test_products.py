@@ -177,6 +177,14 @@ def test_a_tariff_word_that_only_qualifies_goods_names_none(vocab: ProductVocabu
     assert methionine and methionine[0].code == "293040"
 
 
+def test_an_english_tariff_word_that_only_qualifies_goods_names_none(vocab: ProductVocabulary) -> None:
+    # "extra virgin olive oil" ends with oil: extra qualifies the goods, as in "extra cost"
+    assert vocab.lookup("what extra cost did Shenzhen firms estimate?") == []
+    assert all(c.matched != "smart" for c in vocab.lookup("UK rules on default passwords for smart TVs"))
+    herring = vocab.lookup("herring exports")
+    assert herring and herring[0].code.startswith(("0302", "0303", "0304", "1604"))
+
+
 def test_english_hs_descriptions_fill_gaps(vocab: ProductVocabulary) -> None:
     found = vocab.lookup("herring exports")  # not in the synonym table
     assert found and all(c.code.startswith("030") or c.code.startswith("160") for c in found)
