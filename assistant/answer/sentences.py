@@ -111,8 +111,13 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*|\d+(?:[./]\d+)*")
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
 
 
+_ADVERB_BASES = ("al", "ous", "ive", "ent", "ant", "ful", "less", "ct", "st")  # normal-ly, previous-ly, direct-ly
+
+
 def _stem(word: str) -> str:
     w = word.lower()
+    if w.endswith("ly") and len(w) >= 7 and w[:-2].endswith(_ADVERB_BASES):
+        return w[:-2]  # "normally allow" answers "the normal period"
     for suffix in ("ings", "ing", "ies", "es", "ed", "s"):
         if len(w) > len(suffix) + 3 and w.endswith(suffix):
             return w[: -len(suffix)] + ("y" if suffix == "ies" else "")

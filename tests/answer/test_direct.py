@@ -710,3 +710,10 @@ def test_a_one_character_verb_of_a_question_is_a_term_unless_everyday() -> None:
     assert "罚" in asked and "罚" in sentence_terms("罚款最高可达1000万英镑或全球营业额的4%。", asked)
     assert "填" in question_terms("填哪些信息？")
     assert not {"是", "要", "做", "有"} & question_terms("是不是要做这个，有没有必要？")
+
+
+def test_an_adverb_meets_its_adjective() -> None:
+    from assistant.answer.sentences import terms
+
+    assert "normal" in terms("Members should normally allow at least 60 days for comments")
+    assert terms("supply only") == {"supply"}  # (no -ly to fold off a word that is not an adverb)
