@@ -143,6 +143,23 @@ def terms(text: str) -> set[str]:
     return out
 
 
+_ONE_CHAR_TAGS: dict[str, str] = {}
+
+
+def _one_char_tags() -> dict[str, str]:
+    """Each character jieba's own dictionary lists as a word of its own, with its part-of-speech tag
+    (read once: the one-character nouns and verbs below both come from it)."""
+    if not _ONE_CHAR_TAGS:
+        import jieba
+
+        path = Path(jieba.__file__).with_name("dict.txt")
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if len(line) > 2 and line[1] == " ":
+                    _ONE_CHAR_TAGS.setdefault(line[0], line.rstrip().rsplit(" ", 1)[-1])
+    return _ONE_CHAR_TAGS
+
+
 _LONE_NOUNS: set[str] = set()
 
 
@@ -150,19 +167,14 @@ def _lone_nouns() -> set[str]:
     """Characters jieba's own dictionary lists as one-character nouns (铅 lead, 汞 mercury, 茶 tea):
     words a character pair cannot carry ("对铅的限量" has no pair in common with "铅：100ppm")."""
     if not _LONE_NOUNS:
-        import jieba
-
-        path = Path(jieba.__file__).with_name("dict.txt")
-        with path.open(encoding="utf-8") as f:
-            _LONE_NOUNS.update(line[0] for line in f if len(line) > 2 and line[1] == " " and line.endswith(" n\n"))
+        _LONE_NOUNS.update(c for c, tag in _one_char_tags().items() if tag == "n")
     return _LONE_NOUNS
 
 
-_LONE_VERBS: set[str] = set()
-EVERYDAY_VERB_ZIPF = 5.3  # wordfreq frequency from which a one-character verb is grammar (是 7.2, 做 6.1, 发 5.5), not a topic (罚 4.2, 填 4.1)
-
-
 _VERB_TAGS = frozenset({"v", "vn", "zg"})  # jieba's tags for verbs (zg: 罚, 填 as jieba tags them)
+# wordfreq frequency from which a one-character verb is grammar (是 7.2, 做 6.1, 发 5.5), not a topic (罚 4.2, 填 4.1)
+EVERYDAY_VERB_ZIPF = 5.3
+_LONE_VERBS: set[str] = set()
 
 
 def _lone_verbs() -> set[str]:
@@ -170,13 +182,10 @@ def _lone_verbs() -> set[str]:
     what a colloquial question says in one character where a record writes two (罚 for 罚款, 填 for
     填写, 寄 for 邮寄)."""
     if not _LONE_VERBS:
-        import jieba
         from wordfreq import zipf_frequency
 
-        path = Path(jieba.__file__).with_name("dict.txt")
-        with path.open(encoding="utf-8") as f:
-            chars = {line[0] for line in f if len(line) > 2 and line[1] == " " and line.rstrip().rsplit(" ", 1)[-1] in _VERB_TAGS}
-        _LONE_VERBS.update(c for c in chars if zipf_frequency(c, "zh") < EVERYDAY_VERB_ZIPF)
+        _LONE_VERBS.update(c for c, tag in _one_char_tags().items()
+                           if tag in _VERB_TAGS and zipf_frequency(c, "zh") < EVERYDAY_VERB_ZIPF)
     return _LONE_VERBS
 
 
@@ -186,9 +195,9 @@ def question_terms(question: str) -> set[str]:
     out = terms(question)
     runs = _CJK_RUN.findall(question or "")
     if runs:
-        nouns = _lone_nouns()
+        nouns, verbs = _lone_nouns(), _lone_verbs()
         words = [w for run in runs for w in cut_words(run)]
-        out |= {w for w in words if len(w) == 1 and (w in nouns or w in _lone_verbs())}
+        out |= {w for w in words if len(w) == 1 and (w in nouns or w in verbs)}
         # a one-character noun jieba keeps inside a longer word (铅含量 = 铅 + 含量): the noun too
         out |= {w[0] for w in words if len(w) >= 3 and w[0] in nouns and _is_word(w[1:])}
     return out

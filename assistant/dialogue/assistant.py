@@ -913,7 +913,8 @@ class Assistant:
     def _not_found(self, searcher: Any, resp: Any, lang: str, a: dict[str, Any]) -> Answer:
         """A quoted identifier the corpus does not hold: say so, and offer real neighbours as such."""
         missing = resp.missing[0]
-        key = "unknown_ref" if find_symbols(missing) else "not_in_corpus"  # a WTO symbol: check ePing
+        symbol = find_symbols(missing)
+        key = "unknown_ref" if symbol else "not_in_corpus"  # a WTO symbol: check ePing
         ref, _, place = missing.rpartition(", ")
         said = f"{ref} {place_label(place, lang)}" if ref and place and lang == "zh" else missing
         parts = [phrase(key, lang, ref=said)]
@@ -923,7 +924,6 @@ class Assistant:
             if have:
                 parts.append(phrase("provision_range", lang, ref=ref, first=place_label(have[0], lang),
                                     last=place_label(have[-1], lang)))
-        symbol = find_symbols(missing)
         family = sorted(searcher.index.by_core_symbol.get(symbol[0].core, [])) if symbol else []
         near = [r for r in family if r != missing][:3] or [
             h.ref for h in resp.hits if h.ref != missing and "exact" not in h.matched_by][:3]

@@ -694,7 +694,7 @@ class ProductVocabulary:
             return []  # (a word no goods name ends with only qualifies goods: 检查 of 检查车, 检查仪)
         scores: dict[str, float] = {}
         for code, name in lines:
-            core = re.sub(r"[（(][^）)]*[）)]", "", name) or name
+            core = _unbracketed(name) or name
             ratio = 1.0 if token == core else min(len(token) / max(len(core), 1), 0.9)
             scores[code] = max(scores.get(code, 0.0), ratio)
         spread = 1.0 if len(scores) <= 2 else 0.8
@@ -769,6 +769,14 @@ def _not_goods_here(text: str, start: int, end: int) -> bool:
     return word.endswith("ing") and bool(_PARTICIPLE_RE.match(after))
 
 
+_BRACKETED = re.compile(r"[（(]([^）)]*)[）)]")
+
+
+def _unbracketed(name: str) -> str:
+    """A tariff goods name without what it says in brackets."""
+    return _BRACKETED.sub("", name)
+
+
 _NAME_PARTS = re.compile(r"[,，;；、:：/]|及|和|或|与")
 
 
@@ -789,8 +797,7 @@ def _phrase_heads(description: str) -> set[str]:
 def _heads(token: str, name: str) -> bool:
     """`token` ends one of the goods names a tariff line lists (玩具动物 does not end with 玩具,
     建筑玩具 does): the word that names goods, not one that qualifies them."""
-    core = re.sub(r"[（(][^）)]*[）)]", "", name)
-    names = [core, *re.findall(r"[（(]([^）)]*)[）)]", name)]  # 甲硫氨酸(蛋氨酸): the other name too
+    names = [_unbracketed(name), *_BRACKETED.findall(name)]  # 甲硫氨酸(蛋氨酸): the other name too
     return any(part.strip().endswith(token) for n in names for part in _NAME_PARTS.split(n))
 
 

@@ -524,6 +524,7 @@ class Searcher:
         ctx = QueryContext.build(analysis, query)
         chunk_cover = self._chunk_coverage(concepts, token_scores)
         exact_cover: tuple[np.ndarray, float, Any] | None = None
+        said: frozenset[str] = frozenset()  # the index tokens of those words and their translations
         # a name the corpus has never seen (INMETRO, PPWR): whatever else matches is at best related
         unknown_name = any(c.weight > 0 and self._unseen_name(c) for c in concepts) if token_scores else False
         # goods no record names in any language (fireworks): a record listing other goods is not about them
@@ -550,9 +551,9 @@ class Searcher:
                 continue
             if ref in exact_set:
                 if exact_cover is None:  # the words that named the record say nothing about its chunks
-                    exact_cover = self._chunk_coverage(_unnamed(concepts, analysis), token_scores)
-                pos, how = self._exact_chunk(ref, pos, query, exact_cover, cos, fields.get(ref),
-                                             _said_tokens(_unnamed(concepts, analysis)))
+                    unnamed = _unnamed(concepts, analysis)
+                    exact_cover, said = self._chunk_coverage(unnamed, token_scores), _said_tokens(unnamed)
+                pos, how = self._exact_chunk(ref, pos, query, exact_cover, cos, fields.get(ref), said)
                 cand = Candidate(ref, pos, fscore, best_cos.get(ref), 1.0, {}, 1.0 - 0.001 * exact.index(ref), how)
                 out.append(cand)
                 continue
