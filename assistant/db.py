@@ -65,6 +65,8 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# PostgreSQL advisory-lock key of the migrations (any constant of ours; "tbt" in ASCII)
+_MIGRATION_LOCK_KEY = 0x746274
 _upgrade_lock = threading.Lock()  # alembic keeps its context in module globals: one at a time
 
 
@@ -72,7 +74,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the packaged alembic migrations on `engine` (works from any cwd or installed package).
 
     Serialised within the process: two threads (the server's warm-up and its purge thread)
-    migrating at once would share alembic's global context and fail."""
+    migrating at once would share alembic's global context and fail. Serialised across processes
+    too: on PostgreSQL by an advisory lock held for the migration's transaction (the workers of a
+    fresh deployment all start at once, and two creating `alembic_version` together fail); on
+    SQLite by the write lock every transaction here takes (BEGIN IMMEDIATE)."""
     with _upgrade_lock:
         _upgrade(engine, revision)
 
@@ -85,6 +90,8 @@ def _upgrade(engine: Engine, revision: str) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

@@ -9,11 +9,13 @@ allowed". The composer quotes the winner as written, so the reply is never inven
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from assistant.index.tokenize import cut_words
 from assistant.retrieve.measures import MONEY
@@ -143,50 +145,43 @@ def terms(text: str) -> set[str]:
     return out
 
 
-_ONE_CHAR_TAGS: dict[str, str] = {}
-
-
-def _one_char_tags() -> dict[str, str]:
+@functools.cache
+def _one_char_tags() -> Mapping[str, str]:
     """Each character jieba's own dictionary lists as a word of its own, with its part-of-speech tag
-    (read once: the one-character nouns and verbs below both come from it)."""
-    if not _ONE_CHAR_TAGS:
-        import jieba
+    (read once: the one-character nouns and verbs below both come from it). Built whole before it
+    is shared: the server answers from several threads at once."""
+    import jieba
 
-        path = Path(jieba.__file__).with_name("dict.txt")
-        with path.open(encoding="utf-8") as f:
-            for line in f:
-                if len(line) > 2 and line[1] == " ":
-                    _ONE_CHAR_TAGS.setdefault(line[0], line.rstrip().rsplit(" ", 1)[-1])
-    return _ONE_CHAR_TAGS
-
-
-_LONE_NOUNS: set[str] = set()
+    tags: dict[str, str] = {}
+    path = Path(jieba.__file__).with_name("dict.txt")
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if len(line) > 2 and line[1] == " ":
+                tags.setdefault(line[0], line.rstrip().rsplit(" ", 1)[-1])
+    return MappingProxyType(tags)
 
 
-def _lone_nouns() -> set[str]:
+@functools.cache
+def _lone_nouns() -> frozenset[str]:
     """Characters jieba's own dictionary lists as one-character nouns (铅 lead, 汞 mercury, 茶 tea):
     words a character pair cannot carry ("对铅的限量" has no pair in common with "铅：100ppm")."""
-    if not _LONE_NOUNS:
-        _LONE_NOUNS.update(c for c, tag in _one_char_tags().items() if tag == "n")
-    return _LONE_NOUNS
+    return frozenset(c for c, tag in _one_char_tags().items() if tag == "n")
 
 
 _VERB_TAGS = frozenset({"v", "vn", "zg"})  # jieba's tags for verbs (zg: 罚, 填 as jieba tags them)
 # wordfreq frequency from which a one-character verb is grammar (是 7.2, 做 6.1, 发 5.5), not a topic (罚 4.2, 填 4.1)
 EVERYDAY_VERB_ZIPF = 5.3
-_LONE_VERBS: set[str] = set()
 
 
-def _lone_verbs() -> set[str]:
+@functools.cache
+def _lone_verbs() -> frozenset[str]:
     """Characters jieba's dictionary lists as one-character verbs, less common than everyday ones:
     what a colloquial question says in one character where a record writes two (罚 for 罚款, 填 for
     填写, 寄 for 邮寄)."""
-    if not _LONE_VERBS:
-        from wordfreq import zipf_frequency
+    from wordfreq import zipf_frequency
 
-        _LONE_VERBS.update(c for c, tag in _one_char_tags().items()
-                           if tag in _VERB_TAGS and zipf_frequency(c, "zh") < EVERYDAY_VERB_ZIPF)
-    return _LONE_VERBS
+    return frozenset(c for c, tag in _one_char_tags().items()
+                     if tag in _VERB_TAGS and zipf_frequency(c, "zh") < EVERYDAY_VERB_ZIPF)
 
 
 def question_terms(question: str) -> set[str]:

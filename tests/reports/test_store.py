@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
@@ -32,6 +33,41 @@ def test_init_db_migrates_to_head_and_can_run_again(db_settings: Settings, db_en
             assert conn.execute(text("select version_num from alembic_version")).scalar() == _head()
     finally:
         again.dispose()
+
+
+_MIGRATE = """
+import sys, time
+from pathlib import Path
+from assistant.config import Settings
+from assistant.db import init_db
+start = float(sys.argv[3])
+while time.time() < start:  # every process reaches the migration at the same moment
+    time.sleep(0.005)
+init_db(Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2] or None)).dispose()
+"""
+
+
+def test_workers_of_a_fresh_deployment_migrate_at_once(db_settings: Settings, tmp_path: Path) -> None:
+    """uvicorn's workers (and each one's purge thread) all migrate a new database as they start:
+    every one of them comes up, and the schema is at head once."""
+    import subprocess
+    import sys
+    import time
+
+    start = str(time.time() + 4)
+    url = db_settings.database_url or ""
+    # PostgreSQL: one database, workers on machines of their own; SQLite: one file, one data directory
+    dirs = [tmp_path / f"w{i}" for i in range(4)] if url else [db_settings.data_dir] * 4
+    procs = [subprocess.Popen([sys.executable, "-c", _MIGRATE, str(d), url, start],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for d in dirs]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [e[-600:] for e in errors]
+    engine = init_db(db_settings)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("select version_num from alembic_version")).all() == [(_head(),)]
+    finally:
+        engine.dispose()
 
 
 def _head() -> str:
