@@ -27,7 +27,7 @@ HASH_SPLIT_ORIGINS = frozenset({"tuned", "apart-2026-12b", "apart-2026-12c", "ap
                                 "apart-2026-12k", "apart-2026-12l", "apart-2026-12m", "apart-2026-12n",
                                 "apart-2026-12o", "apart-2026-12p", "apart-2026-12q",
                                 "apart-2026-12r", "apart-2026-12s", "apart-2026-12t",
-                                "apart-2026-12u", "apart-2026-12v"})
+                                "apart-2026-12u", "apart-2026-12v", "apart-2026-12w"})
 
 
 def split_of(qid: str) -> Literal["dev", "test"]:
