@@ -70,7 +70,8 @@ _KIND = {"addendum": "Add", "addenda": "Add", "revision": "Rev", "corrigendum": 
          "增补": "Add", "补遗": "Add", "增编": "Add", "修订": "Rev", "修订版": "Rev", "勘误": "Corr", "更正": "Corr"}
 _EN_WORDED = rf"{_ORD_EN}\s+{_KIND_EN}"  # "second addendum"
 _ZH_WORDED = r"第\s*(?P<zord>[一二三四五六七八九十]|\d{1,2})\s*(?:份|个|号|次)?\s*(?P<zkind>增补|补遗|增编|修订版?|勘误|更正)"
-_WORDS_BEFORE = re.compile(rf"\b{_EN_WORDED}\s+(?:to|of|for)\s+(?:the\s+)?(?:notification\s+)?$", re.I)
+# (up to three words may name the notification between: "the first addendum to the FCC notification …")
+_WORDS_BEFORE = re.compile(rf"\b{_EN_WORDED}\s+(?:to|of|for)\s+(?:the\s+)?(?:[A-Za-z][\w-]*\s+){{0,3}}$", re.I)
 _WORDS_AFTER = re.compile(rf"\s*(?:'s\s+{_EN_WORDED}|的?\s*{_ZH_WORDED})", re.I)
 _WORDED = re.compile(rf"\b{_EN_WORDED}\b|{_ZH_WORDED}", re.I)
 
@@ -90,7 +91,7 @@ def _ordinal(g: re.Match[str]) -> tuple[str, int]:
 
 
 def _said_in_words(m: re.Match[str], text: str) -> tuple[str, int] | None:
-    g = _WORDS_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or _WORDS_AFTER.match(text, m.end())
+    g = _WORDS_BEFORE.search(text[max(0, m.start() - 60):m.start()]) or _WORDS_AFTER.match(text, m.end())
     return _ordinal(g) if g else None
 
 

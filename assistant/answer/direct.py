@@ -70,6 +70,7 @@ _DATE_FIELDS = (
 class DirectAnswer:
     text: str  # the opening sentence(s), markers included
     passages: list[dict[str, Any]] = field(default_factory=list)  # [{n, ref, cite, sentence}]
+    more: list[str] = field(default_factory=list)  # supporting sentences of the same records, markers included
 
 
 @dataclass(frozen=True)
@@ -552,6 +553,35 @@ def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], firs
 
 
 MAX_ASKS = 3  # questions of one message answered one sentence each
+SUPPORTING_MAX = 2  # supporting sentences after the opening
+SUPPORTING_DEPTH = 3  # places of a ranking (the whole message's, each ask's) a supporting sentence comes from
+
+
+def _supporting(cands: list[_Candidate], question: str, ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]],
+                answers: list[_Candidate], translated: list[str],
+                aligned: Sequence[tuple[str, Sequence[str]]] = ()) -> list[_Candidate]:
+    """The supporting points: the next best sentences of the records the opening quotes, for the
+    whole message and for each of its asks in turn, that share the question's words ("…完成备案
+    within 5 working days" beside the annual-report deadline that opens). The opening answers;
+    these hold what a reader asks next, or what the opening's sentence choice left out."""
+    lists = [ranked]
+    pieces = ask_forms(question)
+    for ask, form in pieces[:MAX_ASKS] if len(pieces) > 1 else ():
+        own_aligned, own_translated = _aligned_in(ask, aligned, translated)
+        lists.append(_ranked(cands, ask, form, own_translated, own_aligned))
+    quoted = {id(c.ev) for c in answers}
+    said = {c.sentence for c in answers}
+    out: list[_Candidate] = []
+    for depth in range(SUPPORTING_DEPTH):
+        for ranking in lists:
+            if depth >= len(ranking):
+                continue
+            key, c, _sc, shared = ranking[depth]
+            if key <= 0 or not shared or c.example or id(c.ev) not in quoted or c.sentence in said:
+                continue
+            said.add(c.sentence)
+            out.append(c)
+    return out[:SUPPORTING_MAX]
 
 
 def _per_ask(cands: list[_Candidate], question: str, first: _Candidate, translated: list[str], quoting: set[str],
@@ -965,6 +995,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
     sep = "：" if lang == "zh" else ": "
     parts: list[str] = []
     passages: list[dict[str, Any]] = []
+    supporting: list[str] = []
     if intent == "requirements" and form in ("must", "list", "what", "allowed", "which"):
         listed = _rules_list(ev, statuses, lang, ctx)
         if listed:
@@ -998,6 +1029,10 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         specific = {id(x[1]) for x in ranked if x[3]}
         answers = _with_continuations(cands, answers, (form,) if len(answers) == 1 else ("how_much", "when"), specific)
         previous: Evidence | None = None
+        for c_more in _supporting(cands, question, ranked, answers, translated, aligned):
+            quoted = _quote(c_more.shown, asked)
+            supporting.append(f"{quoted} [{c_more.ev.n}]")
+            passages.append({"n": c_more.ev.n, "ref": c_more.ev.ref, "cite": c_more.ev.cite, "sentence": c_more.shown})
         for more in answers:
             quoted = _quote(more.shown, asked, form)
             if quoted[:1].islower() and quoted[:1].isascii():  # a clause quoted on its own starts a sentence
@@ -1020,7 +1055,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
                      + ("。" if lang == "zh" else "."))
     if not parts:
         parts.append(phrase("direct_none", lang))
-    return DirectAnswer(_join(parts, lang), passages)
+    return DirectAnswer(_join(parts, lang), passages, supporting)
 
 
 def unstated_measure(intent: str, ev: list[Evidence], question: str, lang: str, ctx: dict[str, Any],

@@ -156,6 +156,11 @@ class OfflineComposer:
             out.raw(direct.text)
             out.blank()
         body_start = len(out.lines)
+        if direct.more:
+            out.raw(f"**{phrase('direct_more', lang)}**")
+            for line in direct.more:
+                out.raw(f"- {line}")
+            out.blank()
         handler(out, evidence, lang, ctx)
         body = "\n".join(out.lines[body_start:]).strip()
         followups = self._followups(intent, lang, ctx)

@@ -945,3 +945,14 @@ def test_recent_rejections_of_a_product_lead_with_the_newest_on_record(assistant
 def test_a_market_price_is_not_answered_from_the_rules_for_the_goods(assistant: Assistant) -> None:
     answer = assistant.ask("Roughly what price per kg are Chinese importers paying for East African raw honey at the moment?")
     assert answer.refused and not answer.citations
+
+
+def test_supporting_points_hold_what_the_opening_sentence_left_out(assistant: Assistant) -> None:
+    """Two asks, one record: the opening quotes the annual-report deadline; the supporting points
+    below it quote the same announcement's processing period, cited, and said once."""
+    answer = assistant.ask("Our fish farm supplies a seafood export factory. How long does customs take to "
+                           "process the farm's filing, and when is the annual report due?")
+    assert _refs(answer)[:1] == ["海关总署公告〔2024〕27号"]
+    assert "3月底前" in answer.text and "5个工作日" in answer.text
+    assert answer.text.count("5个工作日内完成备案") == 1
+    assert verify(answer.text, citation_evidence(assistant.searcher.index, answer.citations)).clean

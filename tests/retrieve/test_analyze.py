@@ -322,6 +322,11 @@ def test_a_follow_up_document_said_in_words_is_its_symbol() -> None:
     assert [str(s) for s in find_symbols("What did the second addendum to G/TBT/N/USA/867 change?")] == [
         "G/TBT/N/USA/867/Add.2"]
     assert [str(s) for s in find_symbols("G/TBT/N/EU/86的第一份修订版")] == ["G/TBT/N/EU/86/Rev.1"]
+    # a few words may name the notification in between
+    assert [str(s) for s in find_symbols("The first addendum to the FCC notification G/TBT/N/USA/867: when?")] == [
+        "G/TBT/N/USA/867/Add.1"]
+    assert [str(s) for s in find_symbols("I read the first addendum. What is G/TBT/N/USA/867 about?")] == [
+        "G/TBT/N/USA/867"]
     assert [str(s) for s in find_symbols("G/TBT/N/USA/867/Add.1 and the third addendum")] == ["G/TBT/N/USA/867/Add.1"]
     assert worded_follow_up("tell me more about the second addendum") == ("Add", 2)
     assert worded_follow_up("第三份增补说了什么") == ("Add", 3)
