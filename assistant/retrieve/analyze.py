@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from assistant import refs as refgrammar
-from assistant.retrieve.markets import bloc_members, expand_markets, find_markets, get_market
+from assistant.retrieve.markets import (
+    agreement_markets,
+    bloc_members,
+    expand_markets,
+    find_markets,
+    get_market,
+)
 from assistant.retrieve.normalize import count_scripts, fold, normalize
 from assistant.retrieve.products import ProductVocabulary
 from assistant.retrieve.question_form import is_interrogative
@@ -400,7 +407,7 @@ _NOT_OUR_SERVICE = re.compile(
     r"consultants?|agents?|forwarders?|compan(?:y|ies)|firms?)\b|\b(?:quickly\s+and\s+)?cheaply\b"
     r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b"
     # what goods sell for: a market price, which no rule or record states
-    r"|\bprices?\s+(?:per|a)\s+(?:kg|kilo(?:gram)?|tonne|ton|unit|piece|container)\b"
+    r"|\b(?:prices?|pay|paid|pays|sells?\s+for)\s+(?:\w+\s+){0,2}?(?:per|a)\s+(?:kg|kilo(?:gram)?|tonne|ton|unit|piece|container)\b"
     r"|市场价|收购价|(?:什么|啥)价(?:格|位|钱)?|价格(?:是)?多少|多少钱一(?:公斤|斤|吨|个|件)"
     # a currency's rate and hedging it: "the USD/CNY rate", "should we hedge our receivables"
     r"|\b(?:usd|cny|rmb|eur|gbp|jpy)\s*/\s*(?:usd|cny|rmb|eur|gbp|jpy)\b|\bhedg(?:e|ing)\b", re.I)
@@ -762,8 +769,9 @@ def _language(folded_original: str, original: str) -> tuple[Language, Literal["z
 
 # --- entry point -------------------------------------------------------------------------------
 
-def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
-    """Analyse one message. Never raises on odd input; an empty message is smalltalk."""
+def analyze(text: str, vocab: ProductVocabulary | None = None, agreements: Sequence[str] = ()) -> QueryAnalysis:
+    """Analyse one message. Never raises on odd input; an empty message is smalltalk. `agreements`:
+    the free-trade partners the corpus names, for an agreement said in short ("中尼自贸协定")."""
     text = text if isinstance(text, str) else ("" if text is None else str(text))
     head = text[:_MAX_CHARS]
     folded = fold(head)
@@ -799,6 +807,8 @@ def analyze(text: str, vocab: ProductVocabulary | None = None) -> QueryAnalysis:
         # "欧盟…的通报，是哪个国家通报的？": within the EU, member states notify RASFF alerts; the EU
         # notifies the WTO as one member
         member_notified = True
+    if not [c for c in codes if c != "CHN"]:
+        codes.extend(c for c in agreement_markets(head, agreements) if c not in codes)
     if len(codes) > 1 and "CHN" in codes:
         codes.remove("CHN")  # China is where the exporter is, not the market asked about
     named = bool(codes)

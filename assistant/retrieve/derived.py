@@ -19,18 +19,21 @@ from typing import Any
 
 from assistant.retrieve.abbreviations import harvest
 from assistant.retrieve.everyday import EverydayWords
+from assistant.retrieve.markets import agreement_partners
 
 DERIVED_FILE = "derived.json"
-VERSION = 1  # bump when what is derived changes: an older file is then rebuilt
+VERSION = 2  # bump when what is derived changes: an older file is then rebuilt
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Derived:
-    """The stated abbreviations (Chinese term, abbreviation) and the everyday-word statistics."""
+    """The stated abbreviations (Chinese term, abbreviation), the everyday-word statistics and the
+    free-trade partners the Chinese texts name (what "中尼自贸协定" can stand for)."""
 
     abbreviations: list[tuple[str, str]]
     everyday: EverydayWords
+    agreements: list[str]
 
 
 def derived_for(path: Path, record_rows: dict[str, dict[str, Any]], chunk_rows: list[dict[str, Any]]) -> Derived:
@@ -38,8 +41,8 @@ def derived_for(path: Path, record_rows: dict[str, dict[str, Any]], chunk_rows: 
     cached = _read(path / DERIVED_FILE)
     if cached is not None:
         return cached
-    pairs = harvest(str(row.get("text") or "") for row in record_rows.values() if row.get("language") == "zh")
-    derived = Derived(pairs, EverydayWords.from_chunks(chunk_rows))
+    chinese = [str(row.get("text") or "") for row in record_rows.values() if row.get("language") == "zh"]
+    derived = Derived(harvest(chinese), EverydayWords.from_chunks(chunk_rows), agreement_partners(chinese))
     _write(path / DERIVED_FILE, derived)
     return derived
 
@@ -50,14 +53,15 @@ def _read(file: Path) -> Derived | None:
         if data.get("version") != VERSION:
             return None
         pairs = [(str(zh), str(abbr)) for zh, abbr in data["abbreviations"]]
-        return Derived(pairs, EverydayWords.from_stats(data["everyday"]))
+        return Derived(pairs, EverydayWords.from_stats(data["everyday"]), [str(c) for c in data["agreements"]])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _write(file: Path, derived: Derived) -> None:
     """Atomically: a process reading at the same moment sees the old state or the new, never half."""
-    data = {"version": VERSION, "abbreviations": derived.abbreviations, "everyday": derived.everyday.stats()}
+    data = {"version": VERSION, "abbreviations": derived.abbreviations, "everyday": derived.everyday.stats(),
+            "agreements": derived.agreements}
     try:
         fd, tmp = tempfile.mkstemp(prefix=".derived-", dir=file.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -403,4 +404,34 @@ def _chinese_places(text: str) -> list[tuple[int, int]]:
         pos = at + len(piece.word)
         if piece.flag == "ns" and len(piece.word) >= 2 and not find_markets(piece.word):
             out.append((at, pos))
+    return out
+
+
+# A free-trade agreement named in full in a Chinese text ("中国-尼加拉瓜自由贸易协定", "中国—东盟自贸区"),
+# and one named by its short form ("中尼自贸协定", "中澳FTA": 中 + the partner's first character)
+_AGREEMENT_FULL_RE = re.compile(r"中国?[—–\-－与和]?([\u4e00-\u9fff]{2,10}?)(?:自由贸易|自贸)")
+_AGREEMENT_SHORT_RE = re.compile(r"中([\u4e00-\u9fff])(?=\s*(?:自由贸易|自贸|FTA|协定))", re.I)
+
+
+def agreement_partners(texts: Iterable[str]) -> list[str]:
+    """The markets China has a free-trade agreement with, as the corpus's own Chinese texts name
+    them in full ("中国-尼加拉瓜自由贸易协定" -> NIC): what a short form ("中尼自贸协定") can stand for."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for m in _AGREEMENT_FULL_RE.finditer(text or ""):
+            for code in market_codes(m.group(1)):
+                if code != "CHN":
+                    found.setdefault(code, None)
+    return sorted(found)
+
+
+def agreement_markets(text: str, partners: Iterable[str]) -> list[str]:
+    """The partners a short agreement name stands for ("中尼自贸协定" -> NIC; "中新自贸协定" -> NZL and
+    SGP, both partners): those whose Chinese name starts with the character after 中."""
+    out: list[str] = []
+    for m in _AGREEMENT_SHORT_RE.finditer(text or ""):
+        for code in partners:
+            market = get_market(code)
+            if market is not None and market.name("zh").startswith(m.group(1)) and code not in out:
+                out.append(code)
     return out

@@ -241,6 +241,7 @@ class Searcher:
         self._spell: dict[str, set[str]] | None = None
         self._families: dict[str, set[str]] | None = None
         self._everyday = derived.everyday
+        self.agreements: tuple[str, ...] = tuple(derived.agreements)  # free-trade partners (analyze)
         self._family_lock = threading.Lock()
         vocabulary = getattr(self.index.lexical, "vocabulary", None)
         if vocabulary:  # the typo index takes a few hundred ms: build it before the first typo
@@ -330,7 +331,7 @@ class Searcher:
         timings: dict[str, float] = {}
         query = (query or "").strip()
         if analysis is None:
-            analysis = analyze(query[:2000], self.vocab)
+            analysis = analyze(query[:2000], self.vocab, self.agreements)
         timings["analyze"] = (time.perf_counter() - t0) * 1000
         if not query:
             return SearchResponse(query, analysis, [], timings)
@@ -409,7 +410,7 @@ class Searcher:
         """Every candidate record for `query` with its evidence, best first, before the gate
         (what the relevance model is fitted on: evals/fit.py)."""
         query = (query or "").strip()
-        analysis = analyze(query[:2000], self.vocab)
+        analysis = analyze(query[:2000], self.vocab, self.agreements)
         exact = self.exact_refs(analysis)
         if not query or (not exact and analysis.intent in SILENT_INTENTS):
             return []

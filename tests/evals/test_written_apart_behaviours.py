@@ -945,6 +945,9 @@ def test_recent_rejections_of_a_product_lead_with_the_newest_on_record(assistant
 def test_a_market_price_is_not_answered_from_the_rules_for_the_goods(assistant: Assistant) -> None:
     answer = assistant.ask("Roughly what price per kg are Chinese importers paying for East African raw honey at the moment?")
     assert answer.refused and not answer.citations
+    # what a buyer pays per unit is a price too; what a test costs is a fee a rule may state
+    paid = assistant.ask("How much do Japanese wholesalers pay per kilo for frozen Chinese edamame these days?")
+    assert paid.refused and not paid.citations
 
 
 def test_supporting_points_hold_what_the_opening_sentence_left_out(assistant: Assistant) -> None:

@@ -376,3 +376,18 @@ def test_a_greeting_that_goes_on_to_ask_something_is_a_question(message: str, sm
 ])
 def test_taking_a_member_to_the_wto_asks_about_a_dispute(question: str) -> None:
     assert analyze(question).intent == "cases"
+
+
+def test_a_free_trade_agreement_said_in_short_names_its_partner() -> None:
+    """"中尼自贸协定" is China's agreement with Nicaragua: the partners are those the corpus's
+    own texts name in full, so 中新 stands for both New Zealand and Singapore, and 中东 for none."""
+    from assistant.retrieve.markets import agreement_markets, agreement_partners
+
+    partners = agreement_partners(["《中国-尼加拉瓜自由贸易协定》于2024年1月1日生效",
+                                   "中国—新西兰自由贸易协定升级议定书", "中国与新加坡自由贸易协定", "中韩自贸协定"])
+    assert partners == ["NIC", "NZL", "SGP"]  # 中韩 is a short form: it names no partner itself
+    assert agreement_markets("按中尼自贸协定，区域价值成分要多少？", partners) == ["NIC"]
+    assert sorted(agreement_markets("中新自贸协定升级后有什么变化", partners)) == ["NZL", "SGP"]
+    assert agreement_markets("中东局势会影响出口吗", partners) == []
+    assert analyze("按中尼自贸协定，电动车区域价值成分要多少？", agreements=partners).markets == ["NIC"]
+    assert "NIC" not in analyze("中尼自贸协定", agreements=()).markets
