@@ -127,7 +127,7 @@ def _quick_analysis(text: str, searcher: Any) -> Any:
     """The analysis of a message (its first ANALYSIS_CHARS) with the index's product vocabulary."""
     from assistant.retrieve.analyze import analyze
 
-    return analyze(text[:ANALYSIS_CHARS], searcher.vocab)
+    return analyze(text[:ANALYSIS_CHARS], searcher.vocab, getattr(searcher, "agreements", ()))
 
 
 def _points_past_alert(text: str, row: dict[str, Any]) -> bool:
@@ -318,6 +318,8 @@ class Assistant:
         trait = pointed_by_trait(text, state.get("last_citations") or [], searcher.index.record_rows)
         if topic is not None and trait:  # "the irradiation one - who notified it?": that record
             topic = {**topic, "doc": trait}
+        if topic is not None and _another_dispute(text, searcher.index.record_rows.get(str(topic.get("doc"))) or {}):
+            topic = {**topic, "doc": None}  # "美国告中国…的那个呢？" after China v US: a dispute of its own
         if back is not None and (topic or {}).get("doc"):
             # "OK, back to our own Tanzanian shipment - what has to be printed on the jars?": the
             # return names the document's own subject; it is about that document
@@ -1099,6 +1101,20 @@ def _parties(searcher: Any, topic: dict[str, Any] | None, text: str) -> frozense
     notification"); none otherwise, where a market named is a new question's ("欧盟零毁林法规…")."""
     row = searcher.index.record_rows.get(str((topic or {}).get("doc") or "")) or {}
     return frozenset(record_markets(row)) if row.get("type") == "dispute" or refers_back(text) else frozenset()
+
+
+def _another_dispute(text: str, row: dict[str, Any]) -> bool:
+    """The dispute under discussion is not the one a message asks about when the message says who
+    complained against whom and the dispute has another complainant or respondent ("美国告中国取向
+    电工钢双反的那个呢？" after DS379, China v United States)."""
+    from assistant.retrieve.markets import market_codes
+    from assistant.retrieve.parties import complainants, respondents
+
+    if row.get("type") != "dispute":
+        return False
+    said_by, said_against = complainants(text), respondents(text)
+    by, against = set(market_codes(str(row.get("complainant") or ""))), set(market_codes(str(row.get("respondent") or "")))
+    return bool((said_by and by and not said_by & by) or (said_against and against and not said_against & against))
 
 
 def _worded_document(about: str, text: str, rows: dict[str, Any]) -> str:

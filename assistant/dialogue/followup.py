@@ -39,7 +39,9 @@ _FOLLOWUP_CUES = re.compile(
     # the same question of another market, and the same goods sold there too ("same idea there?",
     # "we also ship some to Japan", 也出口日本, 一样吗)
     r"|\bsame (?:idea|thing|question|story|rules?|requirements?|deal|situation)\b|\bthere (?:too|as well)\b"
-    r"|\balso (?:ship|sell|export|send)s?\b|(?:也|还)(?:出口|卖到?|发到?|销往)|一样吗|也一样|同样的要求",
+    r"|\balso (?:ship|sell|export|send)s?\b|(?:也|还)(?:出口|卖到?|发到?|销往)|一样吗|也一样|同样的要求"
+    # one more of the kind under discussion, on other goods ("They also had one on fresh lemons?")
+    r"|\b(?:also|another)\b(?:\s+\w+){0,2}?\s+one\s+(?:on|about|over|for|against|with)\b",
     re.I)
 _START_REPORT = re.compile(
     r"^\s*(开始(填写)?(壁垒)?报告|开始填写(壁垒报告)?|开始|我要(报告|反映|举报|投诉|填报)(贸易)?(壁垒)?|报告(贸易)?壁垒|填写征集表|填报"

@@ -959,3 +959,21 @@ def test_supporting_points_hold_what_the_opening_sentence_left_out(assistant: As
     assert "3月底前" in answer.text and "5个工作日" in answer.text
     assert answer.text.count("5个工作日内完成备案") == 1
     assert verify(answer.text, citation_evidence(assistant.searcher.index, answer.citations)).clean
+
+
+def test_a_follow_up_naming_who_sued_whom_leaves_a_dispute_with_other_parties(assistant: Assistant) -> None:
+    """After China v United States (DS379), "the one the US brought against China on …" is another
+    dispute; what is asked next is about that one."""
+    first, other, end = _chat(assistant, "中国2008年告美国反倾销反补贴的WTO案子是哪个？",
+                              "美国告中国取向电工钢双反的那个呢？", "最后结果如何？")
+    assert "DS379" in _refs(first)
+    assert _refs(other)[:1] == ["DS414"] and _refs(end)[:1] == ["DS414"]
+
+
+def test_also_one_on_other_goods_is_another_of_the_kind_under_discussion(assistant: Assistant) -> None:
+    """"They also had one on fresh lemons?" while talking about Argentina's meat dispute: another
+    dispute (DS448), not the import rules for lemons."""
+    first, other = _chat(assistant, "Which WTO dispute did Argentina bring over US restrictions on its meat imports?",
+                         "Didn't they also have one on fresh lemons? What happened there?")
+    assert "DS447" in _refs(first)
+    assert _refs(other)[:1] == ["DS448"]
