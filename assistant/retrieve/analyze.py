@@ -361,6 +361,9 @@ _WTO_SYSTEMS = frozenset({"wto", "tbt", "sps", "wto通报", "tbt通报", "sps通
 DECISIVE_CUE = 4.0  # the weight of one cue that decides the intent alone (被…通报, 扣货, a dispute number)
 _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"被.{1,8}?(?:通报|扣|退运|拒)"), "alerts", 4.0),
+    # a notification about goods from China ("欧盟对中国猪肠衣通报过什么问题"): a rejection or alert;
+    # a WTO notification is about a measure, and says its system ("对中国产品的TBT通报")
+    (re.compile(r"对(?:中国|我国|国产)[\u4e00-\u9fff]{1,10}?通报"), "alerts", 4.0),
     (re.compile(r"第\s*[0-9一二三四五六七八九十百]+\s*条"), "rules", 2.5),
     (re.compile(r"\barticle\s+\d+", re.I), "rules", 2.5),
     (re.compile(r"\bwhat\s+does\b.{1,80}?\bsay\b", re.I), "rules", 1.5),

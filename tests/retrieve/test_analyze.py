@@ -286,6 +286,9 @@ def test_a_rasff_notification_is_an_alert(vocab: ProductVocabulary) -> None:
     assert analyze("花椒在RASFF里被通报过几次", vocab).intent == "alerts"
     assert analyze("How many RASFF notifications for Chinese green tea?", vocab).intent == "alerts"
     assert analyze("WTO通报里有没有关于玩具的", vocab).intent == "notification"
+    # a notification about goods from China is a rejection; one about a measure says its system
+    assert analyze("欧盟以前对中国猪肠衣通报过什么问题？", vocab).intent == "alerts"
+    assert analyze("美国对中国产品的TBT通报有哪些？", vocab).intent == "notification"
 
 
 def test_a_cue_said_twice_counts_once(vocab: ProductVocabulary) -> None:
