@@ -15,6 +15,7 @@ import logging
 import re
 import secrets
 import threading
+from collections import Counter
 from typing import Any
 
 from assistant.answer.evidence import (
@@ -203,6 +204,7 @@ class Assistant:
         self._sessions: Any = None
         self._intake: Any = None
         self._llm: Any = None
+        self._title_counts: dict[int, Counter[str]] = {}  # per index: how many titles hold each piece
 
     # -- lazily built parts ------------------------------------------------------------------
     @property
@@ -870,6 +872,8 @@ class Assistant:
             return resp, analysis, a  # "怎么报告？" stands alone; "有没有被通报的案例？" is about the conversation's goods
         if not (topic.get("markets") or topic.get("products")):
             return resp, analysis, a
+        if resp.hits and resp.best_score >= REFUSE_BELOW and self._names_title(text, resp.hits[0].ref):
+            return resp, analysis, a  # "征集表里…那栏要写些什么？": a text of its own, named by its title
         if not (is_short(text) or same_goods) and not (resp.hits and (
                 leaves_market(resp.hits[0].markets, topic) or _leaves_goods(resp.hits[0].hs, topic))):
             # a longer question stands alone unless read alone it jumps market or goods (medical
@@ -886,6 +890,18 @@ class Assistant:
         if carried.best_score >= REFUSE_BELOW:
             return carried, merged, _analysis_dict(merged)
         return resp, analysis, a
+
+    def _names_title(self, text: str, ref: str) -> bool:
+        """The message names the record by words of its title that few titles share: three
+        Chinese characters in a row (征集表 of 技术性贸易措施征集表) or two English words."""
+        rows = self.searcher.index.record_rows
+        counts = self._title_counts.get(id(rows))
+        if counts is None:  # how many records' titles hold each piece (rejections aside), once per index
+            counts = Counter(p for row in rows.values() if row.get("type") != "alert"
+                             for p in set().union(*(_title_pieces(t) for t in _titles(row))))
+            self._title_counts = {id(rows): counts}
+        mine = set().union(*(_title_pieces(t) for t in _titles(rows.get(ref) or {})))
+        return any(counts.get(p, 0) <= DISTINCT_TITLE for p in _title_pieces(text) & mine)
 
     def _beyond_coverage(self, text: str, analysis: Any, lang: str) -> str | None:
         """Alerts or disputes asked for only from after the last one held ("2024年新提起的WTO争端")
@@ -1101,6 +1117,21 @@ def _parties(searcher: Any, topic: dict[str, Any] | None, text: str) -> frozense
     notification"); none otherwise, where a market named is a new question's ("欧盟零毁林法规…")."""
     row = searcher.index.record_rows.get(str((topic or {}).get("doc") or "")) or {}
     return frozenset(record_markets(row)) if row.get("type") == "dispute" or refers_back(text) else frozenset()
+
+
+DISTINCT_TITLE = 3  # titles a piece of a title may be shared by and still name its record
+
+
+def _titles(row: dict[str, Any]) -> list[str]:
+    return [str(row.get(k) or "") for k in ("title", "title_zh", "title_en")]
+
+
+def _title_pieces(text: str) -> set[str]:
+    """Three Chinese characters in a row and two English words in a row (3+ letters each)."""
+    low = text.lower()
+    cjk = {run[i : i + 3] for run in re.findall(r"[\u4e00-\u9fff]{3,}", low) for i in range(len(run) - 2)}
+    words = re.findall(r"[a-z]{3,}", low)
+    return cjk | {f"{x} {y}" for x, y in zip(words, words[1:], strict=False)}
 
 
 def _another_dispute(text: str, row: dict[str, Any]) -> bool:

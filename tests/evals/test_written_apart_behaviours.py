@@ -977,3 +977,11 @@ def test_also_one_on_other_goods_is_another_of_the_kind_under_discussion(assista
                          "Didn't they also have one on fresh lemons? What happened there?")
     assert "DS447" in _refs(first)
     assert _refs(other)[:1] == ["DS448"]
+
+
+def test_a_follow_up_naming_a_text_by_its_title_is_about_that_text(assistant: Assistant) -> None:
+    """"中韩证书项数上限" names China Customs' text on the China-Korea certificate by its title: a
+    question of its own, not one about the Philippines read with the conversation's words."""
+    *_, korea = _chat(assistant, "出口英国的货现在还能办普惠制原产地证吗？", "RCEP对菲律宾哪天开始生效？",
+                      "中韩证书项数上限取消了，那一份报关单能对应几份原产地证明？")
+    assert _refs(korea)[:1] == ["海关总署政策解读：中韩自贸协定新版原产地证书将取消商品项数上限"]
