@@ -358,6 +358,7 @@ _SYSTEM_NEUTRAL = frozenset({"通报", "notification", "notifications", "notifie
 _ALERT_SYSTEMS = frozenset({"rasff"})
 _WTO_SYSTEMS = frozenset({"wto", "tbt", "sps", "wto通报", "tbt通报", "sps通报"})
 # Regular-expression cues for what a substring list cannot say.
+SERVICE_OVER_CUE = 0.5  # what a request for a service no record answers weighs beyond a decisive cue
 DECISIVE_CUE = 4.0  # the weight of one cue that decides the intent alone (被…通报, 扣货, a dispute number)
 _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"被.{1,8}?(?:通报|扣|退运|拒)"), "alerts", 4.0),
@@ -397,7 +398,9 @@ _NOT_OUR_SERVICE = re.compile(
     # whether to go to law against a trading partner, and with which firm: legal advice, not a rule
     r"|(?:要不要|该不该|应不应该|是否应该)(?:去)?(?:起诉|告(?![知诉示]))(?!.{0,6}(?:wto|世贸))|\bshould\s+(?:we|i)\s+(?:sue|take\s+(?:them|\w+)\s+to\s+court|go\s+to\s+(?:court|arbitration))\b"
     r"|\b(?:would|should)\s+you\s+(?:hire|use|pick|choose|go\s+with)\b"
-    r"|(?:帮我|帮忙|给我|替我)(?:算|计算|核算)|\b(?:can|could|would)\s+you\s+(?:calculate|compute|work\s+out)\b"
+    r"|(?:帮我|帮忙|给我|替我)(?:算|计算|核算|估算?|预估)|\b(?:can|could|would)\s+you\s+(?:calculate|compute|work\s+out|estimate)\b"
+    # a product formulation made up for the asker ("给个具体配方")
+    r"|(?:给|出|设计|写|开)(?:我|我们)?(?:一个|个|一份|份|一套|套)?(?:具体的?|详细的?)?配方"
     r"|(?:海运费|运费|运价|汇率|结汇|换汇|(?:办|商务|旅游|工作|入境|出国)签证)"  # not 签证机构 (certificate issuing)
     r"|\b(?:find|connect)\s+(?:me|us)\b[^.?!]{0,30}?\b(?:buyers?|distributors?|importers?|customers?|clients?|partners?)\b"
     r"|\b(?:find|recommend)\s+(?:a\s+few|some|several|potential|new)\s+(?:\w+\s+){0,3}?"
@@ -700,7 +703,8 @@ def _classify(
             scores["help"] = 0.0  # "can you help me with the EU toy rules?" asks about the rules
     if (_COMPOSE_REQUEST.search(folded, 0, _CLASSIFY_CHARS) or _NOT_OUR_SERVICE.search(folded, 0, _CLASSIFY_CHARS)
             or asks_promise(folded)):
-        scores["out_of_domain"] += DECISIVE_CUE
+        # a service asked for outweighs one decisive domain cue of its setting ("万一被通报了，损失你帮我估个数？")
+        scores["out_of_domain"] += DECISIVE_CUE + SERVICE_OVER_CUE
     if scores["smalltalk"] and _asks_beyond_greeting(folded, [c for c, i, _ in cues if i == "smalltalk"]):
         scores["smalltalk"] = 0.0  # "ok so when exactly can we file the extension request?": a question
     ranked = sorted(_PRIORITY, key=lambda i: (-scores[i], _PRIORITY.index(i)))

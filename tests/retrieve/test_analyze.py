@@ -351,6 +351,16 @@ def test_a_request_to_compose_something_is_off_topic_whatever_goods_it_names(voc
     assert analyze("写一份给欧盟客户的合规说明需要哪些内容", vocab).intent != "out_of_domain"
 
 
+def test_a_service_asked_for_is_refused_whatever_its_setting(vocab: ProductVocabulary) -> None:
+    """Sums and estimates done for the asker, and a formulation made up for them, are services no
+    record answers, even said after a rejection or an additive ("万一被通报了…")."""
+    for q in ("万一我们被通报了，这批货的损失你帮我估一下？", "Could you estimate what a rejection would cost us?",
+              "帮我们把香精换掉，给个具体配方？"):
+        assert analyze(q, vocab).intent == "out_of_domain", q
+    for q in ("配方里能用卡拉胶吗？", "欧盟对婴儿配方奶粉有什么要求？", "How is the embedded emission estimated under CBAM?"):
+        assert analyze(q, vocab).intent != "out_of_domain", q
+
+
 def test_words_of_our_domain_are_not_read_as_services_we_do_not_give(vocab: ProductVocabulary) -> None:
     """签证机构 is who issues a certificate of origin; an importer's or distributor's duties are rules."""
     for q in ("在海关申请原产地证书，签证机构一般多久审核完？", "Must the distributor find the importer before selling?",
