@@ -169,7 +169,8 @@ def asks(question: str | None) -> list[str]:
         p = f"{carry} {p}".strip() if carry else p
         # "Also," joins what follows it; so does a first piece that asks nothing ("In the first
         # addendum to the notification, when were …")
-        carry = "" if _asks_something(p) and not lead_in else p
+        # and a condition joins the question it conditions ("And if customs refuses it, where do we report that?")
+        carry = "" if _asks_something(p) and not lead_in and not _conditions(p) else p
         if not carry and parts and _tells(p):
             parts[-1] = f"{parts[-1]} {p}"  # "Our bag is quite small.": context for the question before
         elif not carry:
@@ -191,6 +192,14 @@ def is_interrogative(text: str) -> bool:
 
 _REQUEST = re.compile(r"^\s*(?:please|pls|list|tell|explain|give|show|describe|name|summari[sz]e|compare|"
                       r"请|列出|说明|告诉|介绍|解释|比较|总结)", re.I)
+
+
+_CONDITION = re.compile(r"^(?:(?:and|but|so)\s+)?(?:if|unless|in case|suppose|when)\b|^(?:那)?(?:如果|要是|假如|万一|若)", re.I)
+
+
+def _conditions(piece: str) -> bool:
+    """The piece is a condition that asks nothing itself ("And if customs refuses our certificate")."""
+    return not is_interrogative(piece) and bool(_CONDITION.match(piece))
 
 
 def _tells(piece: str) -> bool:

@@ -15,6 +15,12 @@ def test_a_message_splits_into_its_questions() -> None:
     assert len(parts) == 3 and parts[2].startswith("how long")
 
 
+def test_a_condition_belongs_to_the_question_it_conditions() -> None:
+    parts = asks("When did RCEP take effect for Laos? And if Lao customs rejects our certificate, who do we tell?")
+    assert len(parts) == 2 and "rejects our certificate" in parts[1] and parts[1].endswith("who do we tell?")
+    assert asks("How long is it valid? If it lapses, what then?")[1].startswith("If it lapses")
+
+
 def test_one_question_stays_whole() -> None:
     for q in ("玩具出口欧盟需要什么", "What do toys need for the EU, in short?", "  ", "CE?"):
         assert asks(q) == [q.strip()]
