@@ -776,6 +776,19 @@ def _language(folded_original: str, original: str) -> tuple[Language, Literal["z
 
 # --- entry point -------------------------------------------------------------------------------
 
+# what a rejection was for, said as its cause ("因为农药残留被通报", "rejected because of additives"):
+# a hazard, not the goods, whatever tariff line shares its word (农药 3808, 添加剂 2309)
+_CAUSE_BEFORE = re.compile(r"(?:因为|由于|因|\bbecause\s+of|\bdue\s+to)\s*(?:含有|含|有|检出|查出|使用了?|添加了?|加了)?\s*$", re.I)
+
+
+def named_as_cause(text: str, word: str | None) -> bool:
+    """Every place `word` stands in `text` is right after a cause ("因为添加剂…")."""
+    if not word:
+        return False
+    places = [m.start() for m in re.finditer(re.escape(word), text, re.I)]
+    return bool(places) and all(_CAUSE_BEFORE.search(text[max(0, p - 20):p]) for p in places)
+
+
 def analyze(text: str, vocab: ProductVocabulary | None = None, agreements: Sequence[str] = ()) -> QueryAnalysis:
     """Analyse one message. Never raises on odd input; an empty message is smalltalk. `agreements`:
     the free-trade partners the corpus names, for an agreement said in short ("中尼自贸协定")."""
@@ -788,7 +801,7 @@ def analyze(text: str, vocab: ProductVocabulary | None = None, agreements: Seque
 
     if vocab is None:
         vocab = ProductVocabulary.load()
-    candidates = vocab.lookup(head, k=5)
+    candidates = [c for c in vocab.lookup(head, k=5) if not named_as_cause(head, c.matched)]
     hs = [asdict(c) for c in candidates]
     products: list[str] = []
     for c in candidates:

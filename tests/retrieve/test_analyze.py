@@ -404,3 +404,13 @@ def test_a_free_trade_agreement_said_in_short_names_its_partner() -> None:
     assert agreement_markets("中东局势会影响出口吗", partners) == []
     assert analyze("按中尼自贸协定，电动车区域价值成分要多少？", agreements=partners).markets == ["NIC"]
     assert "NIC" not in analyze("中尼自贸协定", agreements=()).markets
+
+
+def test_what_a_rejection_was_for_is_no_goods(vocab: ProductVocabulary) -> None:
+    """"因为农药残留被通报" names a hazard: 农药 (pesticides, 3808) and 添加剂 (feed additives, 2309)
+    share a tariff word, but said as the cause they are not the goods asked about."""
+    a = analyze("中国枸杞因为农药残留被通报过几次？", vocab)
+    assert a.products == ["枸杞"] and [h["code"] for h in a.hs][:1] == ["081340"]
+    assert not analyze("台湾果冻有没有因为添加剂被通报的？", vocab).hs or all(
+        h["matched"] != "添加剂" for h in analyze("台湾果冻有没有因为添加剂被通报的？", vocab).hs)
+    assert analyze("出口饲料添加剂到欧盟需要什么？", vocab).products == ["饲料添加剂"]
