@@ -71,7 +71,7 @@ _KIND = {"addendum": "Add", "addenda": "Add", "revision": "Rev", "corrigendum": 
 _EN_WORDED = rf"{_ORD_EN}\s+{_KIND_EN}"  # "second addendum"
 _ZH_WORDED = r"第\s*(?P<zord>[一二三四五六七八九十]|\d{1,2})\s*(?:份|个|号|次)?\s*(?P<zkind>增补|补遗|增编|修订版?|勘误|更正)"
 # (up to three words may name the notification between: "the first addendum to the FCC notification …")
-_WORDS_BEFORE = re.compile(rf"\b{_EN_WORDED}\s+(?:to|of|for)\s+(?:the\s+)?(?:[A-Za-z][\w-]*\s+){{0,3}}$", re.I)
+_WORDS_BEFORE = re.compile(rf"\b{_EN_WORDED}\s+(?:to|of|for)\s+(?:the\s+)?(?:(?!(?:and|or|versus|vs)\b)[A-Za-z][\w-]*\s+){{0,3}}$", re.I)
 _WORDS_AFTER = re.compile(rf"\s*(?:'s\s+{_EN_WORDED}|的?\s*{_ZH_WORDED})", re.I)
 _WORDED = re.compile(rf"\b{_EN_WORDED}\b|{_ZH_WORDED}", re.I)
 

@@ -1029,10 +1029,6 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
         specific = {id(x[1]) for x in ranked if x[3]}
         answers = _with_continuations(cands, answers, (form,) if len(answers) == 1 else ("how_much", "when"), specific)
         previous: Evidence | None = None
-        for c_more in _supporting(cands, question, ranked, answers, translated, aligned):
-            quoted = _quote(c_more.shown, asked)
-            supporting.append(f"{quoted} [{c_more.ev.n}]")
-            passages.append({"n": c_more.ev.n, "ref": c_more.ev.ref, "cite": c_more.ev.cite, "sentence": c_more.shown})
         for more in answers:
             quoted = _quote(more.shown, asked, form)
             if quoted[:1].islower() and quoted[:1].isascii():  # a clause quoted on its own starts a sentence
@@ -1043,6 +1039,9 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             parts.append(f"{lead}{quoted}{end} [{more.ev.n}]")
             passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.shown})
             previous = more.ev
+        for c_more in _supporting(cands, question, ranked, answers, translated, aligned):  # after the opening's own
+            supporting.append(f"{_quote(c_more.shown, asked)} [{c_more.ev.n}]")
+            passages.append({"n": c_more.ev.n, "ref": c_more.ev.ref, "cite": c_more.ev.cite, "sentence": c_more.shown})
     when = _when_missing(parts, question, form, main[0], lang, today)
     if when:
         parts.append(when)

@@ -390,7 +390,7 @@ PHRASES: dict[str, dict[str, str]] = {
     # the direct answer that opens every reply
     "direct_apply": {"en": "The main rules for {topic}: {items}.", "zh": "{topic}主要适用：{items}。"},
     "direct_apply_one": {"en": "The main rule for {topic}: {items}.", "zh": "{topic}主要适用：{items}。"},
-    "direct_more": {"en": "The same source also says", "zh": "同一来源还写明"},
+    "direct_more": {"en": "Also in the text quoted", "zh": "所引资料还写明"},
     "direct_none": {
         "en": "My sources hold no sentence that answers this exactly; the closest records follow.",
         "zh": "资料中没有能直接回答这个问题的原句；以下是最相关的记录。",

@@ -128,7 +128,7 @@ def _quick_analysis(text: str, searcher: Any) -> Any:
     """The analysis of a message (its first ANALYSIS_CHARS) with the index's product vocabulary."""
     from assistant.retrieve.analyze import analyze
 
-    return analyze(text[:ANALYSIS_CHARS], searcher.vocab, getattr(searcher, "agreements", ()))
+    return analyze(text[:ANALYSIS_CHARS], searcher.vocab, searcher.agreements)
 
 
 def _points_past_alert(text: str, row: dict[str, Any]) -> bool:
@@ -204,7 +204,7 @@ class Assistant:
         self._sessions: Any = None
         self._intake: Any = None
         self._llm: Any = None
-        self._title_counts: dict[int, Counter[str]] = {}  # per index: how many titles hold each piece
+        self._title_counts: dict[str, Counter[str]] = {}  # per index: how many titles hold each piece
 
     # -- lazily built parts ------------------------------------------------------------------
     @property
@@ -872,7 +872,7 @@ class Assistant:
             return resp, analysis, a  # "怎么报告？" stands alone; "有没有被通报的案例？" is about the conversation's goods
         if not (topic.get("markets") or topic.get("products")):
             return resp, analysis, a
-        if resp.hits and resp.best_score >= REFUSE_BELOW and self._names_title(text, resp.hits[0].ref):
+        if resp.hits and resp.best_score >= REFUSE_BELOW and self._names_title(searcher, text, resp.hits[0].ref):
             return resp, analysis, a  # "征集表里…那栏要写些什么？": a text of its own, named by its title
         if not (is_short(text) or same_goods) and not (resp.hits and (
                 leaves_market(resp.hits[0].markets, topic) or _leaves_goods(resp.hits[0].hs, topic))):
@@ -891,15 +891,17 @@ class Assistant:
             return carried, merged, _analysis_dict(merged)
         return resp, analysis, a
 
-    def _names_title(self, text: str, ref: str) -> bool:
+    def _names_title(self, searcher: Any, text: str, ref: str) -> bool:
         """The message names the record by words of its title that few titles share: three
-        Chinese characters in a row (征集表 of 技术性贸易措施征集表) or two English words."""
-        rows = self.searcher.index.record_rows
-        counts = self._title_counts.get(id(rows))
+        Chinese characters in a row (征集表 of 技术性贸易措施征集表) or two English words of three
+        letters or more."""
+        rows = searcher.index.record_rows
+        key = str(searcher.index.path)  # a generation never changes once built
+        counts = self._title_counts.get(key)
         if counts is None:  # how many records' titles hold each piece (rejections aside), once per index
             counts = Counter(p for row in rows.values() if row.get("type") != "alert"
                              for p in set().union(*(_title_pieces(t) for t in _titles(row))))
-            self._title_counts = {id(rows): counts}
+            self._title_counts = {key: counts}
         mine = set().union(*(_title_pieces(t) for t in _titles(rows.get(ref) or {})))
         return any(counts.get(p, 0) <= DISTINCT_TITLE for p in _title_pieces(text) & mine)
 
@@ -1119,6 +1121,8 @@ def _parties(searcher: Any, topic: dict[str, Any] | None, text: str) -> frozense
     return frozenset(record_markets(row)) if row.get("type") == "dispute" or refers_back(text) else frozenset()
 
 
+# a step within a dispute that either party takes: an appeal, retaliation, compliance
+_DISPUTE_STEP = re.compile(r"上诉|报复|反制|执行|合规|\b(?:appeal(?:s|ed)?|retaliat\w*|compl(?:y|ied|iance)|implement\w*)\b", re.I)
 DISTINCT_TITLE = 3  # titles a piece of a title may be shared by and still name its record
 
 
@@ -1141,8 +1145,8 @@ def _another_dispute(text: str, row: dict[str, Any]) -> bool:
     from assistant.retrieve.markets import market_codes
     from assistant.retrieve.parties import complainants, respondents
 
-    if row.get("type") != "dispute":
-        return False
+    if row.get("type") != "dispute" or _DISPUTE_STEP.search(text):
+        return False  # ("美国后来对中国提起上诉了吗？": a step within the dispute, by its respondent)
     said_by, said_against = complainants(text), respondents(text)
     by, against = set(market_codes(str(row.get("complainant") or ""))), set(market_codes(str(row.get("respondent") or "")))
     return bool((said_by and by and not said_by & by) or (said_against and against and not said_against & against))

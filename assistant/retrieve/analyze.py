@@ -364,7 +364,7 @@ _REGEX_CUES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"被.{1,8}?(?:通报|扣|退运|拒)"), "alerts", 4.0),
     # a notification about goods from China ("欧盟对中国猪肠衣通报过什么问题"): a rejection or alert;
     # a WTO notification is about a measure, and says its system ("对中国产品的TBT通报")
-    (re.compile(r"对(?:中国|我国|国产)[\u4e00-\u9fff]{1,10}?通报"), "alerts", 4.0),
+    (re.compile(r"对(?:中国|我国|国产)(?:(?!技术|法规|措施|标准|世贸)[\u4e00-\u9fff]){1,10}?通报"), "alerts", 4.0),
     (re.compile(r"第\s*[0-9一二三四五六七八九十百]+\s*条"), "rules", 2.5),
     (re.compile(r"\barticle\s+\d+", re.I), "rules", 2.5),
     (re.compile(r"\bwhat\s+does\b.{1,80}?\bsay\b", re.I), "rules", 1.5),
@@ -398,9 +398,10 @@ _NOT_OUR_SERVICE = re.compile(
     # whether to go to law against a trading partner, and with which firm: legal advice, not a rule
     r"|(?:要不要|该不该|应不应该|是否应该)(?:去)?(?:起诉|告(?![知诉示]))(?!.{0,6}(?:wto|世贸))|\bshould\s+(?:we|i)\s+(?:sue|take\s+(?:them|\w+)\s+to\s+court|go\s+to\s+(?:court|arbitration))\b"
     r"|\b(?:would|should)\s+you\s+(?:hire|use|pick|choose|go\s+with)\b"
-    r"|(?:帮我|帮忙|给我|替我)(?:算|计算|核算|估算?|预估)|\b(?:can|could|would)\s+you\s+(?:calculate|compute|work\s+out|estimate)\b"
-    # a product formulation made up for the asker ("给个具体配方")
-    r"|(?:给|出|设计|写|开)(?:我|我们)?(?:一个|个|一份|份|一套|套)?(?:具体的?|详细的?)?配方"
+    r"|(?:帮我|帮忙|给我|替我)(?:算|计算|核算|估算|预估|估(?:一)?个数|估一下)|\b(?:can|could|would)\s+you\s+(?:calculate|compute|work\s+out|estimate)\b"
+    # a product formulation made up for the asker ("给个具体配方", not "标签上要写配方吗")
+    r"|(?:给|帮)(?:我|我们)(?:出|设计|写|开)?(?:一个|个|一份|份|一套|套)?(?:具体的?|详细的?)?配方"
+    r"|给(?:一)?个(?:具体的?|详细的?)?配方|(?:设计|开)(?:一个|个|一份|份|一套|套)(?:具体的?|详细的?)?配方"
     r"|(?:海运费|运费|运价|汇率|结汇|换汇|(?:办|商务|旅游|工作|入境|出国)签证)"  # not 签证机构 (certificate issuing)
     r"|\b(?:find|connect)\s+(?:me|us)\b[^.?!]{0,30}?\b(?:buyers?|distributors?|importers?|customers?|clients?|partners?)\b"
     r"|\b(?:find|recommend)\s+(?:a\s+few|some|several|potential|new)\s+(?:\w+\s+){0,3}?"
@@ -413,7 +414,10 @@ _NOT_OUR_SERVICE = re.compile(
     r"consultants?|agents?|forwarders?|compan(?:y|ies)|firms?)\b|\b(?:quickly\s+and\s+)?cheaply\b"
     r"|\b(?:freight|shipping|container|going)\s+rates?\b|\bexchange\s+rates?\b|\bvisas?\b"
     # what goods sell for: a market price, which no rule or record states
-    r"|\b(?:prices?|pay|paid|pays|sells?\s+for)\s+(?:\w+\s+){0,2}?(?:per|a)\s+(?:kg|kilo(?:gram)?|tonne|ton|unit|piece|container)\b"
+    r"|\bprices?\s+(?:per|a)\s+(?:kg|kilo(?:gram)?|tonne|ton|unit|piece|container)\b"
+    # what a trade buyer pays per unit of the goods (a duty or fee the asker pays is a rule's)
+    r"|\b(?:buyers?|importers?|supermarkets?|wholesalers?|retailers?|customers?)\s+(?:\w+\s+){0,2}?pay\s+"
+    r"(?:\w+\s+){0,2}?(?:per|a)\s+(?:kg|kilo(?:gram)?|tonne|ton)\b"
     r"|市场价|收购价|(?:什么|啥)价(?:格|位|钱)?|价格(?:是)?多少|多少钱一(?:公斤|斤|吨|个|件)"
     # a currency's rate and hedging it: "the USD/CNY rate", "should we hedge our receivables"
     r"|\b(?:usd|cny|rmb|eur|gbp|jpy)\s*/\s*(?:usd|cny|rmb|eur|gbp|jpy)\b|\bhedg(?:e|ing)\b", re.I)
@@ -777,16 +781,20 @@ def _language(folded_original: str, original: str) -> tuple[Language, Literal["z
 # --- entry point -------------------------------------------------------------------------------
 
 # what a rejection was for, said as its cause ("因为农药残留被通报", "rejected because of additives"):
-# a hazard, not the goods, whatever tariff line shares its word (农药 3808, 添加剂 2309)
+# a hazard, not the goods, whatever tariff line shares its word (农药 3808, 添加剂 2309); goods said
+# after the cause, with their problem after them, stay goods ("因为茶叶农残超标")
+_CAUSE_AFTER = re.compile(r"^\s*(?:残留|超标|含量|污染|问题)?\s*(?:被|遭|而|导致|[,，。?？]|$)")
 _CAUSE_BEFORE = re.compile(r"(?:因为|由于|因|\bbecause\s+of|\bdue\s+to)\s*(?:含有|含|有|检出|查出|使用了?|添加了?|加了)?\s*$", re.I)
 
 
 def named_as_cause(text: str, word: str | None) -> bool:
-    """Every place `word` stands in `text` is right after a cause ("因为添加剂…")."""
+    """Every place `word` stands in `text` is a cause: right after one ("因为添加剂被通报"), with
+    nothing but its kind of problem before the clause goes on."""
     if not word:
         return False
     places = [m.start() for m in re.finditer(re.escape(word), text, re.I)]
-    return bool(places) and all(_CAUSE_BEFORE.search(text[max(0, p - 20):p]) for p in places)
+    return bool(places) and all(_CAUSE_BEFORE.search(text[max(0, p - 20):p])
+                                and _CAUSE_AFTER.match(text[p + len(word):p + len(word) + 8]) for p in places)
 
 
 def analyze(text: str, vocab: ProductVocabulary | None = None, agreements: Sequence[str] = ()) -> QueryAnalysis:

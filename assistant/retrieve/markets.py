@@ -427,11 +427,13 @@ def agreement_partners(texts: Iterable[str]) -> list[str]:
 
 def agreement_markets(text: str, partners: Iterable[str]) -> list[str]:
     """The partners a short agreement name stands for ("中尼自贸协定" -> NIC; "中新自贸协定" -> NZL and
-    SGP, both partners): those whose Chinese name starts with the character after 中."""
+    SGP, both partners): the countries whose Chinese name starts with the character after 中 (a bloc
+    is always named in full, 中国—东盟: "中东" is no short form)."""
     out: list[str] = []
     for m in _AGREEMENT_SHORT_RE.finditer(text or ""):
         for code in partners:
             market = get_market(code)
-            if market is not None and market.name("zh").startswith(m.group(1)) and code not in out:
+            if (market is not None and not market.is_bloc and market.name("zh").startswith(m.group(1))
+                    and code not in out):
                 out.append(code)
     return out

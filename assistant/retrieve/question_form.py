@@ -194,7 +194,7 @@ _REQUEST = re.compile(r"^\s*(?:please|pls|list|tell|explain|give|show|describe|n
                       r"请|列出|说明|告诉|介绍|解释|比较|总结)", re.I)
 
 
-_CONDITION = re.compile(r"^(?:(?:and|but|so)\s+)?(?:if|unless|in case|suppose|when)\b|^(?:那)?(?:如果|要是|假如|万一|若)", re.I)
+_CONDITION = re.compile(r"^(?:(?:and|but|so)\s+)?(?:if|unless|in case|suppose)\b|^(?:那)?(?:如果|要是|假如|万一|若)", re.I)
 
 
 def _conditions(piece: str) -> bool:

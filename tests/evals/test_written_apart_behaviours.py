@@ -968,6 +968,9 @@ def test_a_follow_up_naming_who_sued_whom_leaves_a_dispute_with_other_parties(as
                               "美国告中国取向电工钢双反的那个呢？", "最后结果如何？")
     assert "DS379" in _refs(first)
     assert _refs(other)[:1] == ["DS414"] and _refs(end)[:1] == ["DS414"]
+    # a step the respondent takes within the dispute is still about it
+    _first, appeal = _chat(assistant, "中国2008年告美国反倾销反补贴的WTO案子是哪个？", "美国后来对中国提起上诉了吗？")
+    assert _refs(appeal)[:1] == ["DS379"]
 
 
 def test_also_one_on_other_goods_is_another_of_the_kind_under_discussion(assistant: Assistant) -> None:

@@ -289,6 +289,7 @@ def test_a_rasff_notification_is_an_alert(vocab: ProductVocabulary) -> None:
     # a notification about goods from China is a rejection; one about a measure says its system
     assert analyze("欧盟以前对中国猪肠衣通报过什么问题？", vocab).intent == "alerts"
     assert analyze("美国对中国产品的TBT通报有哪些？", vocab).intent == "notification"
+    assert analyze("欧盟对我国玩具的技术法规通报有哪些？", vocab).intent == "notification"
 
 
 def test_a_cue_said_twice_counts_once(vocab: ProductVocabulary) -> None:
@@ -330,6 +331,8 @@ def test_a_follow_up_document_said_in_words_is_its_symbol() -> None:
         "G/TBT/N/USA/867/Add.1"]
     assert [str(s) for s in find_symbols("I read the first addendum. What is G/TBT/N/USA/867 about?")] == [
         "G/TBT/N/USA/867"]
+    assert [str(s) for s in find_symbols("the first addendum to our notification and G/TBT/N/USA/867")] == [
+        "G/TBT/N/USA/867"]
     assert [str(s) for s in find_symbols("G/TBT/N/USA/867/Add.1 and the third addendum")] == ["G/TBT/N/USA/867/Add.1"]
     assert worded_follow_up("tell me more about the second addendum") == ("Add", 2)
     assert worded_follow_up("第三份增补说了什么") == ("Add", 3)
@@ -357,7 +360,10 @@ def test_a_service_asked_for_is_refused_whatever_its_setting(vocab: ProductVocab
     for q in ("万一我们被通报了，这批货的损失你帮我估一下？", "Could you estimate what a rejection would cost us?",
               "帮我们把香精换掉，给个具体配方？"):
         assert analyze(q, vocab).intent == "out_of_domain", q
-    for q in ("配方里能用卡拉胶吗？", "欧盟对婴儿配方奶粉有什么要求？", "How is the embedded emission estimated under CBAM?"):
+    for q in ("配方里能用卡拉胶吗？", "欧盟对婴儿配方奶粉有什么要求？", "How is the embedded emission estimated under CBAM?",
+              "标签上要写配方吗？", "注册时要给出配方吗？", "帮我估计一下这个通报什么时候生效？",
+              "Do we have to pay a fee per container for inspection?",
+              "How much do we pay per kg under the UK plastic packaging tax?"):
         assert analyze(q, vocab).intent != "out_of_domain", q
 
 
@@ -402,6 +408,7 @@ def test_a_free_trade_agreement_said_in_short_names_its_partner() -> None:
     assert agreement_markets("按中尼自贸协定，区域价值成分要多少？", partners) == ["NIC"]
     assert sorted(agreement_markets("中新自贸协定升级后有什么变化", partners)) == ["NZL", "SGP"]
     assert agreement_markets("中东局势会影响出口吗", partners) == []
+    assert agreement_markets("出口到中东自贸区需要什么证书？", ["ASEAN", *partners]) == []  # 东盟 is named in full
     assert analyze("按中尼自贸协定，电动车区域价值成分要多少？", agreements=partners).markets == ["NIC"]
     assert "NIC" not in analyze("中尼自贸协定", agreements=()).markets
 
@@ -414,3 +421,5 @@ def test_what_a_rejection_was_for_is_no_goods(vocab: ProductVocabulary) -> None:
     assert not analyze("台湾果冻有没有因为添加剂被通报的？", vocab).hs or all(
         h["matched"] != "添加剂" for h in analyze("台湾果冻有没有因为添加剂被通报的？", vocab).hs)
     assert analyze("出口饲料添加剂到欧盟需要什么？", vocab).products == ["饲料添加剂"]
+    # goods said after the cause, with their problem after them, are still the goods
+    assert "茶叶" in analyze("由于茶叶农残超标被欧盟通报怎么办？", vocab).products
