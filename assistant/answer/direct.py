@@ -552,23 +552,34 @@ def _second(ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]], firs
     return None
 
 
+_Ranking = list[tuple[float, _Candidate, Scored, frozenset[str]]]  # candidates best first (`_ranked`)
 MAX_ASKS = 3  # questions of one message answered one sentence each
 SUPPORTING_MAX = 2  # supporting sentences after the opening
 SUPPORTING_DEPTH = 3  # places of a ranking (the whole message's, each ask's) a supporting sentence comes from
 
 
-def _supporting(cands: list[_Candidate], question: str, ranked: list[tuple[float, _Candidate, Scored, frozenset[str]]],
-                answers: list[_Candidate], translated: list[str],
-                aligned: Sequence[tuple[str, Sequence[str]]] = ()) -> list[_Candidate]:
+def _ask_rankings(cands: list[_Candidate], question: str, translated: list[str],
+                  aligned: Sequence[tuple[str, Sequence[str]]] = ()) -> list[tuple[str, Form, _Ranking]]:
+    """Each ask of a message that asks several things, with its form and the candidates ranked by
+    its own words; none when the message asks one thing. Ranked once, for the opening's sentence
+    per ask and for the supporting points."""
+    pieces = ask_forms(question)
+    if len(pieces) < 2:
+        return []
+    out: list[tuple[str, Form, _Ranking]] = []
+    for ask, form in pieces[:MAX_ASKS]:
+        own_aligned, own_translated = _aligned_in(ask, aligned, translated)
+        out.append((ask, form, _ranked(cands, ask, form, own_translated, own_aligned)))
+    return out
+
+
+def _supporting(ranked: _Ranking, per_ask: list[tuple[str, Form, _Ranking]],
+                answers: list[_Candidate]) -> list[_Candidate]:
     """The supporting points: the next best sentences of the records the opening quotes, for the
     whole message and for each of its asks in turn, that share the question's words ("…完成备案
     within 5 working days" beside the annual-report deadline that opens). The opening answers;
     these hold what a reader asks next, or what the opening's sentence choice left out."""
-    lists = [ranked]
-    pieces = ask_forms(question)
-    for ask, form in pieces[:MAX_ASKS] if len(pieces) > 1 else ():
-        own_aligned, own_translated = _aligned_in(ask, aligned, translated)
-        lists.append(_ranked(cands, ask, form, own_translated, own_aligned))
+    lists = [ranked, *(ranking for _, _, ranking in per_ask)]
     quoted = {id(c.ev) for c in answers}
     said = {c.sentence for c in answers}
     out: list[_Candidate] = []
@@ -584,27 +595,26 @@ def _supporting(cands: list[_Candidate], question: str, ranked: list[tuple[float
     return out[:SUPPORTING_MAX]
 
 
-def _per_ask(cands: list[_Candidate], question: str, first: _Candidate, translated: list[str], quoting: set[str],
+def _per_ask(cands: list[_Candidate], per_ask: list[tuple[str, Form, _Ranking]], first: _Candidate,
+             translated: list[str], quoting: set[str],
              aligned: Sequence[tuple[str, Sequence[str]]] = ()) -> list[_Candidate]:
-    """For a message that asks several things ("多久能办好？每年还要交什么？"), the sentences that
-    answer them in the order asked, `first` among them where it answers: for each other ask, the
-    sentence that shares the ask's own words or holds what its form asks for (a figure for "how
-    long", a date for "when"). Just [first] when the message asks one thing."""
-    pieces = ask_forms(question)
-    if len(pieces) < 2:
+    """For a message that asks several things ("多久能办好？每年还要交什么？"; `per_ask`, from
+    `_ask_rankings`), the sentences that answer them in the order asked, `first` among them where
+    it answers: for each other ask, the sentence that shares the ask's own words or holds what its
+    form asks for (a figure for "how long", a date for "when"). Just [first] when the message asks
+    one thing."""
+    if not per_ask:
         return [first]
     out: list[tuple[int, _Candidate]] = []
     said = {first.sentence}
     first_at: int | None = None
     # what the reader sees of the opening sentence: a long one is quoted in part
     shown = _quote(first.shown, quoting)
-    for i, (ask, form) in enumerate(pieces[:MAX_ASKS]):
-        own_aligned, own_translated = _aligned_in(ask, aligned, translated)
-        ranked = _ranked(cands, ask, form, own_translated, own_aligned)
+    for i, (ask, form, ranked) in enumerate(per_ask):
         if i and form in _FACT_FORMS and ranked and ranked[0][2].overlap == 0:
             # an ask for a fact whose words no sentence shares ("最晚什么时候交？") asks it of the
             # one before ("每年还要交什么材料？"): read with that one's words, in its own form
-            ask = f"{pieces[i - 1][0]} {ask}"
+            ask = f"{per_ask[i - 1][0]} {ask}"
             own_aligned, own_translated = _aligned_in(ask, aligned, translated)
             ranked = _ranked(cands, ask, form, own_translated, own_aligned)
         if not ranked or ranked[0][0] <= 0:
@@ -1018,7 +1028,8 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             first = next((x for x in cands if x.ev is main[0] and x.kind in ("summary", "title", "passage")), c)
             c = first
         asked = question_terms(question) | terms(" ".join(translated))  # what a long sentence is quoted at
-        answers = _per_ask(cands, question, c, translated, asked, aligned) if c is found[0] else [c]
+        per_ask = _ask_rankings(cands, question, translated, aligned)
+        answers = _per_ask(cands, per_ask, c, translated, asked, aligned) if c is found[0] else [c]
         second = _second(ranked, c, form) if c is found[0] and len(answers) == 1 else None
         if second is not None:
             answers = [*answers, second]
@@ -1039,7 +1050,7 @@ def direct_answer(intent: str, ev: list[Evidence], lang: str, ctx: dict[str, Any
             parts.append(f"{lead}{quoted}{end} [{more.ev.n}]")
             passages.append({"n": more.ev.n, "ref": more.ev.ref, "cite": more.ev.cite, "sentence": more.shown})
             previous = more.ev
-        for c_more in _supporting(cands, question, ranked, answers, translated, aligned):  # after the opening's own
+        for c_more in _supporting(ranked, per_ask, answers):  # after the opening's own
             supporting.append(f"{_quote(c_more.shown, asked)} [{c_more.ev.n}]")
             passages.append({"n": c_more.ev.n, "ref": c_more.ev.ref, "cite": c_more.ev.cite, "sentence": c_more.shown})
     when = _when_missing(parts, question, form, main[0], lang, today)
